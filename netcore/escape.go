@@ -1,0 +1,166 @@
+package netcore
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// This file holds the one function that turns untrusted bytes into text that
+// is safe to put on a terminal. Every place that shows network bytes goes
+// through EscapePieces or Escape; nothing else decides what is printable.
+
+// Piece is a run of escaped output. Escape marks pieces that stand for bytes
+// which could not be shown as they are (\r, \n, \xNN, \u....), so a view can
+// draw them dim while keeping the text readable.
+type Piece struct {
+	Text    string
+	Escaped bool
+	// Raw is how many input bytes the piece stands for.
+	Raw int
+}
+
+// EscapePieces walks b and calls emit for each piece of printable output, in
+// order. Plain pieces are whole runes or runs of printable ASCII; escaped
+// pieces stand for exactly one byte or one rune.
+func EscapePieces(b []byte, emit func(Piece)) {
+	start := -1 // start of the pending run of plain text
+	flush := func(end int) {
+		if start >= 0 {
+			emit(Piece{Text: string(b[start:end]), Raw: end - start})
+			start = -1
+		}
+	}
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c >= 0x20 && c < 0x7f && c != '\\' {
+			if start < 0 {
+				start = i
+			}
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			flush(i)
+			emit(Piece{Text: escapeASCII(c), Escaped: true, Raw: 1})
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			flush(i)
+			emit(Piece{Text: hexByte(c), Escaped: true, Raw: 1})
+			i++
+			continue
+		}
+		if !safeRune(r) {
+			flush(i)
+			emit(Piece{Text: escapeRune(r), Escaped: true, Raw: size})
+			i += size
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+		i += size
+	}
+	flush(len(b))
+}
+
+// Escape returns b as one line of terminal-safe text. Unescape reverses it.
+func Escape(b []byte) string {
+	var sb strings.Builder
+	sb.Grow(len(b))
+	EscapePieces(b, func(p Piece) { sb.WriteString(p.Text) })
+	return sb.String()
+}
+
+// safeRune reports whether a non-ASCII rune may reach the terminal as is.
+// unicode.IsPrint already rejects C1 controls (Cc), bidi and other format
+// characters (Cf), line and paragraph separators, and unassigned code points.
+func safeRune(r rune) bool {
+	return unicode.IsPrint(r)
+}
+
+func escapeASCII(c byte) string {
+	switch c {
+	case '\r':
+		return `\r`
+	case '\n':
+		return `\n`
+	case '\t':
+		return `\t`
+	case '\\':
+		return `\\`
+	}
+	return hexByte(c)
+}
+
+const hexDigits = "0123456789abcdef"
+
+func hexByte(c byte) string {
+	return string([]byte{'\\', 'x', hexDigits[c>>4], hexDigits[c&0xf]})
+}
+
+func escapeRune(r rune) string {
+	h := strconv.FormatInt(int64(r), 16)
+	if r <= 0xffff {
+		return `\u` + strings.Repeat("0", 4-len(h)) + h
+	}
+	return `\U` + strings.Repeat("0", 8-len(h)) + h
+}
+
+// Unescape turns Escape's output back into the original bytes. It exists so
+// tests (and users reading a transcript) can prove nothing was lost.
+func Unescape(s string) ([]byte, error) {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		if s[i] != '\\' {
+			out = append(out, s[i])
+			i++
+			continue
+		}
+		if i+1 >= len(s) {
+			return nil, errBadEscape(s, i)
+		}
+		switch s[i+1] {
+		case 'r':
+			out = append(out, '\r')
+			i += 2
+		case 'n':
+			out = append(out, '\n')
+			i += 2
+		case 't':
+			out = append(out, '\t')
+			i += 2
+		case '\\':
+			out = append(out, '\\')
+			i += 2
+		case 'x', 'u', 'U':
+			digits := map[byte]int{'x': 2, 'u': 4, 'U': 8}[s[i+1]]
+			if i+2+digits > len(s) {
+				return nil, errBadEscape(s, i)
+			}
+			v, err := strconv.ParseUint(s[i+2:i+2+digits], 16, 32)
+			if err != nil {
+				return nil, errBadEscape(s, i)
+			}
+			if s[i+1] == 'x' {
+				out = append(out, byte(v))
+			} else {
+				out = utf8.AppendRune(out, rune(v))
+			}
+			i += 2 + digits
+		default:
+			return nil, errBadEscape(s, i)
+		}
+	}
+	return out, nil
+}
+
+type escapeError struct{ at int }
+
+func (e escapeError) Error() string { return "bad escape at offset " + strconv.Itoa(e.at) }
+
+func errBadEscape(_ string, at int) error { return escapeError{at} }

@@ -1,0 +1,98 @@
+package netcore
+
+import (
+	"net"
+	"time"
+)
+
+// Source says which part of the app saw an event.
+type Source uint8
+
+const (
+	FromServer Source = iota
+	FromClient
+	FromProxy
+)
+
+func (s Source) String() string {
+	switch s {
+	case FromClient:
+		return "client"
+	case FromProxy:
+		return "proxy"
+	}
+	return "server"
+}
+
+// Kind is what happened.
+type Kind uint8
+
+const (
+	Listening Kind = iota
+	Accepted       // server side: a connection was accepted
+	Connected      // client side: a dial succeeded
+	Recv
+	Sent
+	Closed
+	Refused // a dial was refused, or the server turned a connection away
+	Error
+	Note
+)
+
+var kindNames = [...]string{"listening", "accepted", "connected", "recv", "sent", "closed", "refused", "error", "note"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// CloseReason says who ended a connection and why.
+type CloseReason uint8
+
+const (
+	NotClosed  CloseReason = iota
+	ByPeer                 // the other side sent FIN (read returned EOF)
+	BySelf                 // this side's program finished and closed
+	ByIdle                 // no bytes arrived within the idle timeout
+	ByReset                // the other side reset the connection
+	ByShutdown             // the app is stopping
+	ByLimit                // a limit (connection count) turned it away
+	ByError                // any other error
+)
+
+var reasonNames = [...]string{"", "peer", "self", "idle", "reset", "shutdown", "limit", "error"}
+
+func (r CloseReason) String() string {
+	if int(r) < len(reasonNames) {
+		return reasonNames[r]
+	}
+	return "unknown"
+}
+
+// Event is one thing that happened on the wire. Data is a bounded copy of the
+// bytes; Count is how many bytes there really were.
+type Event struct {
+	Time   time.Time
+	Conn   uint64 // connection id, per source; 0 for listener events
+	Source Source
+	Kind   Kind
+	Local  net.Addr
+	Remote net.Addr
+	Data   []byte
+	Count  int
+	// Offset is where Data starts in this direction's stream of the connection.
+	Offset int64
+	Reason CloseReason
+	// For Closed: how long the connection lived and its totals.
+	Duration time.Duration
+	In, Out  int64
+	// Idle is the idle timeout that closed the connection, for ByIdle.
+	Idle time.Duration
+	// Err or Text carry a message for Error, Refused and Note events.
+	Text string
+}
+
+// Truncated reports whether the event counted more bytes than it kept.
+func (e Event) Truncated() bool { return e.Count > len(e.Data) }

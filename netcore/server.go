@@ -1,0 +1,274 @@
+package netcore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// Behavior is the program a step's server runs on each connection. Serve
+// returns when it is done with the connection; the server then closes it.
+type Behavior interface {
+	Name() string
+	Serve(c *Conn)
+}
+
+// Config holds the server's address and limits. Zero values take defaults.
+type Config struct {
+	// Addr is host:port. The host "localhost" means both 127.0.0.1 and ::1,
+	// so every browser and curl reach it however they resolve the name.
+	Addr string
+	// MaxConns is how many connections may be open at once.
+	MaxConns int
+	// IdleTimeout applies to behaviors that set none of their own.
+	IdleTimeout time.Duration
+	// CaptureCap is how many bytes of each connection are kept for display;
+	// beyond it events carry only counts.
+	CaptureCap int
+}
+
+const (
+	DefaultAddr        = "localhost:3000"
+	DefaultMaxConns    = 256
+	DefaultIdleTimeout = 60 * time.Second
+	DefaultCaptureCap  = 64 << 10
+)
+
+func (c Config) withDefaults() Config {
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.MaxConns <= 0 {
+		c.MaxConns = DefaultMaxConns
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = DefaultIdleTimeout
+	}
+	if c.CaptureCap <= 0 {
+		c.CaptureCap = DefaultCaptureCap
+	}
+	return c
+}
+
+// PortInUseError says the port is taken by another program.
+type PortInUseError struct {
+	Addr string
+	Port int
+}
+
+func (e *PortInUseError) Error() string {
+	return fmt.Sprintf("port %d is already in use (%s)", e.Port, e.Addr)
+}
+
+// Server is the embedded TCP server. It accepts on one or more listeners and
+// runs the current Behavior on every connection.
+type Server struct {
+	cfg       Config
+	sink      Sink
+	listeners []net.Listener
+	behavior  atomic.Pointer[behaviorBox]
+	counters  Counters
+	ids       atomic.Uint64
+
+	mu     sync.Mutex
+	conns  map[*Conn]struct{}
+	closed bool
+	wg     sync.WaitGroup
+}
+
+type behaviorBox struct{ b Behavior }
+
+// Listen opens the listeners and starts accepting. It returns once the
+// server is listening, or with an error (a *PortInUseError when the port is
+// taken) without having started anything.
+func Listen(cfg Config, b Behavior, sink Sink) (*Server, error) {
+	cfg = cfg.withDefaults()
+	host, portStr, err := net.SplitHostPort(cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("bad listen address %q: %v", cfg.Addr, err)
+	}
+	port, err := strconv.Atoi(portStr)
+	if err != nil || port < 0 || port > 65535 {
+		return nil, fmt.Errorf("bad port %q in %q: want a number from 0 to 65535", portStr, cfg.Addr)
+	}
+	s := &Server{cfg: cfg, sink: sink, conns: map[*Conn]struct{}{}}
+	s.behavior.Store(&behaviorBox{b})
+	if host == "localhost" {
+		s.listeners, err = listenLoopback(port)
+	} else {
+		var l net.Listener
+		l, err = net.Listen("tcp", cfg.Addr)
+		s.listeners = []net.Listener{l}
+	}
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, &PortInUseError{Addr: cfg.Addr, Port: port}
+		}
+		return nil, err
+	}
+	for _, l := range s.listeners {
+		sink.Push(Event{Time: time.Now(), Source: FromServer, Kind: Listening, Local: l.Addr(), Text: b.Name()})
+		s.wg.Add(1)
+		go s.acceptLoop(l)
+	}
+	return s, nil
+}
+
+// listenLoopback listens on 127.0.0.1 and, where the machine has IPv6, on
+// ::1 with the same port. With port 0 the first listener picks the port.
+func listenLoopback(port int) ([]net.Listener, error) {
+	var lastErr error
+	for try := 0; try < 5; try++ {
+		v4, err := net.Listen("tcp4", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err != nil {
+			return nil, err
+		}
+		p := v4.Addr().(*net.TCPAddr).Port
+		v6, err := net.Listen("tcp6", net.JoinHostPort("::1", strconv.Itoa(p)))
+		if err == nil {
+			return []net.Listener{v4, v6}, nil
+		}
+		if !errors.Is(err, syscall.EADDRINUSE) {
+			// No IPv6 loopback on this machine: 127.0.0.1 alone will do.
+			return []net.Listener{v4}, nil
+		}
+		_ = v4.Close()
+		lastErr = err
+		if port != 0 {
+			break
+		}
+	}
+	return nil, lastErr
+}
+
+// Addrs are the addresses the server listens on.
+func (s *Server) Addrs() []net.Addr {
+	out := make([]net.Addr, len(s.listeners))
+	for i, l := range s.listeners {
+		out[i] = l.Addr()
+	}
+	return out
+}
+
+// Port is the TCP port the server listens on.
+func (s *Server) Port() int { return s.listeners[0].Addr().(*net.TCPAddr).Port }
+
+// Host is the host part of the configured address ("localhost" by default).
+func (s *Server) Host() string {
+	h, _, _ := net.SplitHostPort(s.cfg.Addr)
+	return h
+}
+
+// Config is the configuration in force, defaults filled in.
+func (s *Server) Config() Config { return s.cfg }
+
+// Behavior is the behavior new connections get.
+func (s *Server) Behavior() Behavior { return s.behavior.Load().b }
+
+// SetBehavior swaps the behavior. Connections already open keep theirs.
+func (s *Server) SetBehavior(b Behavior) {
+	old := s.behavior.Swap(&behaviorBox{b})
+	if old.b.Name() != b.Name() {
+		s.sink.Push(Event{Time: time.Now(), Source: FromServer, Kind: Note, Text: "behavior " + b.Name()})
+	}
+}
+
+// Totals are the server's exact counters.
+func (s *Server) Totals() Totals { return s.counters.Snapshot() }
+
+func (s *Server) acceptLoop(l net.Listener) {
+	defer s.wg.Done()
+	var backoff time.Duration
+	for {
+		raw, err := l.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			// Out of file descriptors and the like: wait a little, keep going.
+			backoff = min(max(backoff*2, 5*time.Millisecond), time.Second)
+			s.sink.Push(Event{Time: time.Now(), Source: FromServer, Kind: Error, Local: l.Addr(), Text: err.Error()})
+			time.Sleep(backoff)
+			continue
+		}
+		backoff = 0
+		s.handle(raw)
+	}
+}
+
+func (s *Server) handle(raw net.Conn) {
+	id := s.ids.Add(1)
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		_ = raw.Close()
+		return
+	}
+	if len(s.conns) >= s.cfg.MaxConns {
+		s.mu.Unlock()
+		s.counters.Refused.Add(1)
+		s.sink.Push(Event{Time: time.Now(), Conn: id, Source: FromServer, Kind: Refused, Local: raw.LocalAddr(), Remote: raw.RemoteAddr(),
+			Reason: ByLimit, Text: fmt.Sprintf("connection limit (%d open)", s.cfg.MaxConns)})
+		_ = raw.Close()
+		return
+	}
+	c := newConn(id, raw, FromServer, s.sink, s.cfg.CaptureCap, &s.counters)
+	s.conns[c] = struct{}{}
+	s.wg.Add(1)
+	s.mu.Unlock()
+
+	s.counters.Accepted.Add(1)
+	s.counters.Open.Add(1)
+	c.SetIdle(s.cfg.IdleTimeout)
+	s.sink.Push(c.base(Accepted))
+	go s.run(c, s.Behavior())
+}
+
+func (s *Server) run(c *Conn, b Behavior) {
+	defer s.wg.Done()
+	defer func() {
+		if v := recover(); v != nil {
+			e := c.base(Error)
+			e.Text = fmt.Sprintf("behavior %s panicked: %v", b.Name(), v)
+			s.sink.Push(e)
+			c.setReason(ByError)
+		}
+		_ = c.Close()
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+	}()
+	b.Serve(c)
+}
+
+// Shutdown stops accepting, closes every connection and waits for all of
+// the server's goroutines to end, or for ctx.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	for _, l := range s.listeners {
+		_ = l.Close()
+	}
+	for c := range s.conns {
+		c.abort(ByShutdown)
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
