@@ -1,12 +1,302 @@
+// tubes is a hands-on course on how servers work, with a real server inside.
+// main parses the command line and wires netcore, lessons and tui together.
 package main
 
 import (
-	_ "charm.land/bubbles/v2/viewport"
-	_ "charm.land/bubbletea/v2"
-	_ "charm.land/glamour/v2"
-	_ "charm.land/lipgloss/v2"
-	_ "github.com/charmbracelet/x/exp/teatest/v2"
-	_ "github.com/spf13/cobra"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/spf13/cobra"
+	"github.com/tubes-course/tubes/lessons"
+	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/tui"
 )
 
-func main() {}
+// usageError is bad usage: it exits 2. Every other error exits 1.
+type usageError struct{ error }
+
+type options struct {
+	lesson  string
+	step    int
+	listen  string
+	port    int
+	lang    string
+	plain   bool
+	json    bool
+	noColor bool
+}
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	var o options
+	root := &cobra.Command{
+		Use:           "tubes",
+		Short:         "A hands-on course on how servers work, with a real server inside",
+		Version:       version(),
+		Args:          cobra.NoArgs,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE:          func(*cobra.Command, []string) error { return runCourse(o) },
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&o.listen, "listen", netcore.DefaultAddr, "address to listen on (localhost means 127.0.0.1 and ::1)")
+	pf.IntVar(&o.port, "port", -1, "port to listen on, overriding --listen's (0 picks any free port)")
+	pf.StringVar(&o.lang, "lang", "", "language of the lessons: en (default: from LANG)")
+	pf.BoolVar(&o.plain, "plain", false, "print a line transcript instead of the screen")
+	pf.BoolVar(&o.json, "json", false, "print events as JSON lines instead of the screen")
+	pf.BoolVar(&o.noColor, "no-color", false, "no colours (NO_COLOR is honoured too)")
+	root.Flags().StringVar(&o.lesson, "lesson", "", "open this lesson (ids: tubes lessons)")
+	root.Flags().IntVar(&o.step, "step", 0, "open this step of the lesson (from 1)")
+
+	serve := &cobra.Command{
+		Use:   "serve --lesson ID [--step N]",
+		Short: "Run a step's server without the screen and print every event",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if o.lesson == "" {
+				return usageError{errors.New("serve needs --lesson ID (see tubes lessons)")}
+			}
+			return runServe(o)
+		},
+	}
+	serve.Flags().StringVar(&o.lesson, "lesson", "", "lesson id (see tubes lessons)")
+	serve.Flags().IntVar(&o.step, "step", 0, "step number, from 1")
+
+	list := &cobra.Command{
+		Use:   "lessons",
+		Short: "List the lessons with their ids and your progress",
+		Args:  cobra.NoArgs,
+		RunE:  func(*cobra.Command, []string) error { return runList(o) },
+	}
+	root.AddCommand(serve, list)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetArgs(args)
+
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(os.Stderr, "tubes: "+oneLine(err.Error()))
+	var ue usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		return 2
+	}
+	return 1
+}
+
+// isCobraUsage spots cobra's own usage errors (unknown command, stray args).
+func isCobraUsage(err error) bool {
+	s := err.Error()
+	return strings.HasPrefix(s, "unknown command") || strings.Contains(s, "accepts 0 arg") || strings.HasPrefix(s, "unknown flag")
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// listenAddr combines --listen and --port into one host:port.
+func (o options) listenAddr() (string, error) {
+	addr := o.listen
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		if strings.Contains(addr, ":") && !strings.Contains(addr, "]") && strings.Count(addr, ":") == 1 {
+			return "", usageError{fmt.Errorf("bad --listen %q: want HOST:PORT, e.g. localhost:3000", addr)}
+		}
+		host, port = strings.Trim(addr, "[]"), "3000"
+	}
+	if o.port >= 0 {
+		port = strconv.Itoa(o.port)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		if o.port >= 0 {
+			return "", usageError{fmt.Errorf("bad --port %d: want 0 to 65535", o.port)}
+		}
+		return "", usageError{fmt.Errorf("bad port %q in --listen: want 0 to 65535", port)}
+	}
+	if host == "" {
+		return "", usageError{fmt.Errorf("bad --listen %q: give a host, e.g. localhost:%s (use 0.0.0.0:%s to let other machines in)", addr, port, port)}
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// language picks --lang, else LANG/LC_ALL, else English.
+func (o options) language() (string, error) {
+	have := lessons.Languages()
+	has := func(l string) bool {
+		for _, h := range have {
+			if h == l {
+				return true
+			}
+		}
+		return false
+	}
+	if o.lang != "" {
+		if !has(o.lang) {
+			return "", usageError{fmt.Errorf("no lessons in language %q (have: %s)", o.lang, strings.Join(have, ", "))}
+		}
+		return o.lang, nil
+	}
+	for _, env := range []string{"LC_ALL", "LANG"} {
+		if v := os.Getenv(env); len(v) >= 2 && has(v[:2]) {
+			return v[:2], nil
+		}
+	}
+	return "en", nil
+}
+
+// world is everything a run needs, opened before any screen is drawn so
+// that a failure is a plain one-line error.
+type world struct {
+	course   *lessons.Course
+	store    *lessons.Store
+	progress lessons.Progress
+	notice   string
+	inbox    *netcore.Inbox
+	server   *netcore.Server
+	addr     lessons.Address
+	lesson   int
+	step     int
+}
+
+func open(o options, needServer bool) (*world, error) {
+	if o.plain && o.json {
+		return nil, usageError{errors.New("choose one of --plain and --json")}
+	}
+	if o.step < 0 {
+		return nil, usageError{fmt.Errorf("bad --step %d: steps count from 1", o.step)}
+	}
+	lang, err := o.language()
+	if err != nil {
+		return nil, err
+	}
+	w := &world{}
+	if w.course, err = lessons.Load(lang); err != nil {
+		return nil, err
+	}
+	if dir, err := lessons.StateDir(); err == nil {
+		if w.store, w.progress, w.notice, err = lessons.OpenStore(dir); err != nil {
+			return nil, err
+		}
+		if w.notice != "" {
+			w.notice = lessons.UIStrings(lang)["notice.damaged"] + " " + w.notice
+			fmt.Fprintln(os.Stderr, "tubes: "+w.notice)
+		}
+	}
+	if o.lesson != "" {
+		if w.lesson, w.step, err = w.course.Locate(o.lesson, o.step); err != nil {
+			return nil, usageError{err}
+		}
+		w.progress.Lesson, w.progress.Step = o.lesson, w.step
+	} else if o.step != 0 {
+		return nil, usageError{errors.New("--step needs --lesson")}
+	} else if i := w.course.Find(w.progress.Lesson); i >= 0 {
+		w.lesson, w.step = i, min(max(w.progress.Step, 0), len(w.course.Lessons[i].Steps)-1)
+	}
+	if !needServer {
+		return w, nil
+	}
+	addr, err := o.listenAddr()
+	if err != nil {
+		return nil, err
+	}
+	w.inbox = netcore.NewInbox(20000)
+	behavior := w.course.Lessons[w.lesson].Steps[w.step].Behavior
+	w.server, err = netcore.Listen(netcore.Config{Addr: addr}, behavior, w.inbox)
+	var inUse *netcore.PortInUseError
+	if errors.As(err, &inUse) {
+		return nil, fmt.Errorf("port %d is already in use; choose another with --port %d, or --port 0 for any free port", inUse.Port, nextPort(inUse.Port))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on %s: %v", addr, err)
+	}
+	w.addr = lessons.Address{Host: w.server.Host(), Port: w.server.Port()}
+	return w, nil
+}
+
+func nextPort(p int) int {
+	if p >= 65535 || p == 0 {
+		return 3001
+	}
+	return p + 1
+}
+
+func (w *world) shutdown() {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	_ = w.server.Shutdown(ctx)
+}
+
+func runCourse(o options) error {
+	if o.plain || o.json {
+		return runServe(o)
+	}
+	w, err := open(o, true)
+	if err != nil {
+		return err
+	}
+	defer w.shutdown()
+	client := netcore.NewClient(w.inbox)
+	defer client.CloseAll()
+	noColor := o.noColor || os.Getenv("NO_COLOR") != ""
+	w.progress.Lesson, w.progress.Step = w.course.Lessons[w.lesson].ID, w.step
+	m := tui.New(tui.Deps{
+		Server: w.server, Client: client, Inbox: w.inbox, Course: w.course, Store: w.store,
+		Progress: w.progress, Addr: w.addr, UI: lessons.UIStrings(w.course.Lang), Notice: w.notice, NoColor: noColor,
+	})
+	var opts []tea.ProgramOption
+	if noColor {
+		opts = append(opts, tea.WithColorProfile(colorprofile.ASCII))
+	}
+	if _, err := tea.NewProgram(m, opts...).Run(); err != nil {
+		return fmt.Errorf("the screen failed: %v", err)
+	}
+	return nil
+}
+
+// runServe runs one step's server and prints the transcript until Ctrl+C.
+func runServe(o options) error {
+	w, err := open(o, true)
+	if err != nil {
+		return err
+	}
+	l := w.course.Lessons[w.lesson]
+	fmt.Fprintf(os.Stderr, "tubes: serving %s step %d/%d (%s) on %s; press Ctrl+C to stop\n",
+		l.ID, w.step+1, len(l.Steps), l.Steps[w.step].Behavior.Name(), w.addr.URL())
+	stop := make(chan struct{})
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sig
+		w.shutdown()
+		close(stop)
+	}()
+	return netcore.PrintTranscript(os.Stdout, w.inbox, o.json, stop)
+}
+
+func runList(o options) error {
+	w, err := open(o, false)
+	if err != nil {
+		return err
+	}
+	w.course.WriteList(os.Stdout, w.progress)
+	return nil
+}

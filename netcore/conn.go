@@ -170,10 +170,14 @@ func (c *Conn) emitData(k Kind, p []byte, off int64) {
 	e := c.base(k)
 	e.Count = len(p)
 	e.Offset = off
-	if left := c.capLeft.Load(); left > 0 {
+	// Reads and writes may run on different goroutines: claim the capture
+	// budget atomically so together they never keep more than the cap.
+	for left := c.capLeft.Load(); left > 0; left = c.capLeft.Load() {
 		keep := min(int64(len(p)), left)
-		c.capLeft.Add(-keep)
-		e.Data = append([]byte(nil), p[:keep]...)
+		if c.capLeft.CompareAndSwap(left, left-keep) {
+			e.Data = append([]byte(nil), p[:keep]...)
+			break
+		}
 	}
 	c.sink.Push(e)
 }

@@ -223,11 +223,14 @@ func (s *Server) handle(raw net.Conn) {
 	s.wg.Add(1)
 	s.mu.Unlock()
 
+	// Pick the behavior before reporting the accept: a swap that follows
+	// the Accepted event must not change this connection's program.
+	b := s.Behavior()
 	s.counters.Accepted.Add(1)
 	s.counters.Open.Add(1)
 	c.SetIdle(s.cfg.IdleTimeout)
 	s.sink.Push(c.base(Accepted))
-	go s.run(c, s.Behavior())
+	go s.run(c, b)
 }
 
 func (s *Server) run(c *Conn, b Behavior) {
@@ -239,10 +242,12 @@ func (s *Server) run(c *Conn, b Behavior) {
 			s.sink.Push(e)
 			c.setReason(ByError)
 		}
-		_ = c.Close()
+		// Free the slot before the Closed event, so a client that sees
+		// the close and reconnects is not refused by MaxConns.
 		s.mu.Lock()
 		delete(s.conns, c)
 		s.mu.Unlock()
+		_ = c.Close()
 	}()
 	b.Serve(c)
 }

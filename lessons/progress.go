@@ -1,0 +1,142 @@
+package lessons
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// Progress is what the learner has done and where they are.
+type Progress struct {
+	Lesson string `json:"lesson"`
+	Step   int    `json:"step"`
+	// Done holds, per lesson id, the indexes of finished steps.
+	Done map[string][]int `json:"done"`
+}
+
+// IsDone reports whether step i of lesson id is finished.
+func (p Progress) IsDone(id string, i int) bool {
+	for _, d := range p.Done[id] {
+		if d == i {
+			return true
+		}
+	}
+	return false
+}
+
+// MarkDone records step i of lesson id as finished.
+func (p *Progress) MarkDone(id string, i int) {
+	if p.IsDone(id, i) {
+		return
+	}
+	if p.Done == nil {
+		p.Done = map[string][]int{}
+	}
+	p.Done[id] = append(p.Done[id], i)
+}
+
+// Clone copies p so a snapshot can be saved while p changes.
+func (p Progress) Clone() Progress {
+	q := Progress{Lesson: p.Lesson, Step: p.Step, Done: map[string][]int{}}
+	for k, v := range p.Done {
+		q.Done[k] = append([]int(nil), v...)
+	}
+	return q
+}
+
+// Store keeps progress in a file, written atomically.
+type Store struct {
+	path    string
+	mu      sync.Mutex
+	written uint64 // version of the last save, so a late older save is skipped
+}
+
+// StateDir is where tubes keeps its state: $TUBES_STATE_DIR, else the XDG
+// state directory on Linux, else the platform's per-user config directory.
+func StateDir() (string, error) {
+	if d := os.Getenv("TUBES_STATE_DIR"); d != "" {
+		return d, nil
+	}
+	if runtime.GOOS == "linux" || runtime.GOOS == "freebsd" || runtime.GOOS == "openbsd" {
+		if d := os.Getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
+			return filepath.Join(d, "tubes"), nil
+		}
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", err
+		}
+		return filepath.Join(home, ".local", "state", "tubes"), nil
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "tubes"), nil
+}
+
+// OpenStore opens the progress file in dir. A missing file is empty
+// progress. A damaged file is moved aside; warning then says where.
+func OpenStore(dir string) (s *Store, p Progress, warning string, err error) {
+	s = &Store{path: filepath.Join(dir, "progress.json")}
+	raw, err := os.ReadFile(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return s, Progress{}, "", nil
+	}
+	if err != nil {
+		return nil, Progress{}, "", fmt.Errorf("cannot read progress: %w", err)
+	}
+	if jerr := json.Unmarshal(raw, &p); jerr != nil {
+		aside := s.path + ".damaged-" + time.Now().Format("20060102-150405")
+		if rerr := os.Rename(s.path, aside); rerr != nil {
+			return nil, Progress{}, "", fmt.Errorf("progress file %s is damaged and cannot be moved aside: %w", s.path, rerr)
+		}
+		return s, Progress{}, aside, nil
+	}
+	return s, p, "", nil
+}
+
+// Path is the progress file's location.
+func (s *Store) Path() string { return s.path }
+
+// Save writes p to a temporary file and renames it over the old one, so a
+// crash leaves either the old progress or the new, never half of it.
+// Saves run off the UI goroutine and may finish out of order: version says
+// which snapshot is newer, and an older one is dropped.
+func (s *Store) Save(p Progress, version uint64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if version < s.written {
+		return nil
+	}
+	s.written = version
+	raw, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(s.path), "progress-*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(raw, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), s.path)
+}

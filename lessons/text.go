@@ -1,0 +1,121 @@
+package lessons
+
+import (
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/tubes-course/tubes/assets"
+)
+
+// StepText is the words of one step, as written in assets/lessons/<lang>.
+type StepText struct {
+	Title string
+	Body  string
+	Hints []string
+}
+
+// LessonText is one lesson file, split into its steps.
+type LessonText struct {
+	Title string
+	Intro string
+	Steps []StepText
+}
+
+// The lesson file format: "# Title", an optional intro, then one "## Step"
+// heading per step. Lines starting with "?> " are that step's hints.
+const (
+	titlePrefix = "# "
+	stepPrefix  = "## "
+	hintPrefix  = "?> "
+)
+
+// Languages lists the languages that have lessons, from the assets.
+func Languages() []string {
+	entries, _ := fs.ReadDir(assets.Lessons, "lessons")
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+func readLessonText(lang, id string) (LessonText, error) {
+	raw, err := fs.ReadFile(assets.Lessons, "lessons/"+lang+"/"+id+".md")
+	if err != nil {
+		return LessonText{}, fmt.Errorf("lesson %s has no %s text", id, lang)
+	}
+	return parseLessonText(string(raw))
+}
+
+func parseLessonText(src string) (LessonText, error) {
+	var lt LessonText
+	var cur *StepText
+	var body strings.Builder
+	inCode := false
+	finish := func() {
+		text := strings.TrimSpace(body.String())
+		body.Reset()
+		if cur == nil {
+			lt.Intro = text
+			return
+		}
+		cur.Body = text
+		lt.Steps = append(lt.Steps, *cur)
+	}
+	for i, line := range strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n") {
+		if strings.HasPrefix(line, "```") {
+			inCode = !inCode
+		}
+		switch {
+		case inCode || strings.HasPrefix(line, "```"):
+			body.WriteString(line + "\n")
+		case i == 0 || (lt.Title == "" && strings.HasPrefix(line, titlePrefix)):
+			if !strings.HasPrefix(line, titlePrefix) {
+				return lt, fmt.Errorf("line 1 must be the lesson title (%q)", titlePrefix)
+			}
+			lt.Title = strings.TrimSpace(strings.TrimPrefix(line, titlePrefix))
+		case strings.HasPrefix(line, stepPrefix):
+			finish()
+			cur = &StepText{Title: strings.TrimSpace(strings.TrimPrefix(line, stepPrefix))}
+		case strings.HasPrefix(line, hintPrefix):
+			if cur == nil {
+				return lt, fmt.Errorf("line %d: a hint before the first step", i+1)
+			}
+			cur.Hints = append(cur.Hints, strings.TrimSpace(strings.TrimPrefix(line, hintPrefix)))
+		default:
+			body.WriteString(line + "\n")
+		}
+	}
+	finish()
+	if len(lt.Steps) == 0 {
+		return lt, fmt.Errorf("no steps (each starts with %q)", stepPrefix)
+	}
+	return lt, nil
+}
+
+// Fill replaces the address placeholders in lesson text.
+func Fill(text string, a Address) string {
+	return strings.NewReplacer("{{addr}}", a.HostPort(), "{{port}}", a.PortString(), "{{url}}", a.URL()).Replace(text)
+}
+
+// UIStrings loads the interface strings for lang ("key = value" lines),
+// falling back to English for keys the language lacks.
+func UIStrings(lang string) map[string]string {
+	out := map[string]string{}
+	for _, l := range []string{"en", lang} {
+		raw, err := fs.ReadFile(assets.Lessons, "lessons/"+l+"/ui.txt")
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(raw), "\n") {
+			k, v, ok := strings.Cut(line, "=")
+			if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
+				out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			}
+		}
+	}
+	return out
+}

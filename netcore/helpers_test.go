@@ -1,0 +1,139 @@
+package netcore
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// waitLimit bounds every wait in these tests so a bug fails, never hangs.
+const waitLimit = 5 * time.Second
+
+// collector gathers events through a real Inbox, the way the UI does.
+type collector struct {
+	t      *testing.T
+	inbox  *Inbox
+	events []Event
+}
+
+func newCollector(t *testing.T) *collector {
+	return &collector{t: t, inbox: NewInbox(4096)}
+}
+
+// waitFor drains until ok holds over everything seen so far, or fails the
+// test after waitLimit.
+func (c *collector) waitFor(what string, ok func([]Event) bool) []Event {
+	c.t.Helper()
+	deadline := time.NewTimer(waitLimit)
+	defer deadline.Stop()
+	for {
+		c.events = append(c.events, c.inbox.Drain()...)
+		if ok(c.events) {
+			return c.events
+		}
+		select {
+		case <-c.inbox.Wake():
+		case <-deadline.C:
+			c.t.Fatalf("timed out waiting for %s; events so far:\n%s", what, dumpEvents(c.events))
+		}
+	}
+}
+
+// waitCount waits until at least n events match and returns the matches.
+func (c *collector) waitCount(n int, what string, match func(Event) bool) []Event {
+	c.t.Helper()
+	c.waitFor(what, func(es []Event) bool { return len(filter(es, match)) >= n })
+	return filter(c.events, match)
+}
+
+func filter(es []Event, match func(Event) bool) []Event {
+	var out []Event
+	for _, e := range es {
+		if match(e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// is matches events of one source and kind, optionally of one connection.
+func is(src Source, k Kind) func(Event) bool {
+	return func(e Event) bool { return e.Source == src && e.Kind == k }
+}
+
+func onConn(src Source, k Kind, id uint64) func(Event) bool {
+	return func(e Event) bool { return e.Source == src && e.Kind == k && e.Conn == id }
+}
+
+func dumpEvents(es []Event) string {
+	var b strings.Builder
+	for _, e := range es {
+		b.WriteString("  ")
+		b.WriteString(TranscriptLine(e))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// startServer listens on a free loopback port and shuts down with the test.
+func startServer(t *testing.T, cfg Config, b Behavior) (*Server, *collector) {
+	t.Helper()
+	col := newCollector(t)
+	s, err := Listen(cfg, b, col.inbox)
+	if err != nil {
+		t.Fatalf("Listen(%q): %v", cfg.Addr, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		defer cancel()
+		if err := s.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+	})
+	return s, col
+}
+
+// dialRaw opens a plain TCP connection with a deadline, closed with the test.
+func dialRaw(t *testing.T, network, addr string) net.Conn {
+	t.Helper()
+	c, err := net.DialTimeout(network, addr, waitLimit)
+	if err != nil {
+		t.Fatalf("dial %s %s: %v", network, addr, err)
+	}
+	_ = c.SetDeadline(time.Now().Add(waitLimit))
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// v4Addr is the server's 127.0.0.1 address as host:port.
+func v4Addr(t *testing.T, s *Server) string {
+	t.Helper()
+	for _, a := range s.Addrs() {
+		if ta := a.(*net.TCPAddr); ta.IP.To4() != nil {
+			return ta.String()
+		}
+	}
+	t.Fatalf("no IPv4 listener among %v", s.Addrs())
+	return ""
+}
+
+// readToEnd reads until the peer closes. A timeout is a failure; a reset
+// is returned so callers can decide.
+func readToEnd(t *testing.T, c net.Conn) ([]byte, error) {
+	t.Helper()
+	b, err := io.ReadAll(c)
+	if errors.Is(err, syscall.ECONNRESET) {
+		return b, err
+	}
+	if err != nil {
+		t.Fatalf("reading to EOF: %v (got %q)", err, b)
+	}
+	return b, nil
+}
+
+func port(a net.Addr) int { return a.(*net.TCPAddr).Port }

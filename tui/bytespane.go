@@ -1,0 +1,223 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/tubes-course/tubes/netcore"
+)
+
+// chunk is one read or write shown in the bytes pane, with its rendered
+// lines cached for the last width and mode.
+type chunk struct {
+	ev    netcore.Event
+	width int
+	hex   bool
+	lines []string
+}
+
+// chunkKeep bounds the bytes each block keeps for display.
+const chunkKeep = 4 << 10
+
+// bytesPane shows one block per read or write. offset scrolls up from the
+// newest line.
+type bytesPane struct {
+	offset int
+	hex    bool
+}
+
+func (p *bytesPane) scroll(by int) { p.offset = max(0, p.offset+by) }
+
+// view walks back from the newest block and renders only what fits.
+func (p *bytesPane) view(st styles, t func(string) string, log *ring[*chunk], upTo uint64, w, h int) []string {
+	n := log.visible(upTo)
+	if n == 0 {
+		return []string{st.dim.Render(t("bytes.empty"))}
+	}
+	want := h + p.offset
+	var rows []string
+	for i := n - 1; i >= 0 && len(rows) < want; i-- {
+		rows = append(log.at(i).render(st, t, w, p.hex), rows...)
+	}
+	out, off := tail(rows, h, p.offset)
+	p.offset = off
+	return out
+}
+
+func (c *chunk) render(st styles, t func(string) string, w int, hex bool) []string {
+	if c.lines != nil && c.width == w && c.hex == hex {
+		return c.lines
+	}
+	e := c.ev
+	arrow, as := directionOf(e, st)
+	dir := t("bytes.in")
+	if arrow == "←" {
+		dir = t("bytes.out")
+	}
+	head := fmt.Sprintf("%s %s %s %d B @%d", e.Time.Format("15:04:05.000"), fmt.Sprintf("#%d", e.Conn), as.Render(arrow+" "+dir), e.Count, e.Offset)
+	lines := []string{fit(head, w)}
+	if hex {
+		lines = append(lines, hexLines(st, e.Data, e.Offset, w)...)
+	} else {
+		lines = append(lines, textLines(st, e.Data, w)...)
+	}
+	if e.Truncated() {
+		lines = append(lines, st.dim.Render(fmt.Sprintf("… %d %s", e.Count-len(e.Data), t("bytes.notcaptured"))))
+	}
+	c.lines, c.width, c.hex = lines, w, hex
+	return lines
+}
+
+// lineBuilder joins plain and escaped runs into one styled line.
+type lineBuilder struct {
+	st      styles
+	out     strings.Builder
+	run     strings.Builder
+	escaped bool
+	width   int
+}
+
+func (b *lineBuilder) add(s string, escaped bool, w int) {
+	if escaped != b.escaped {
+		b.flush()
+		b.escaped = escaped
+	}
+	b.run.WriteString(s)
+	b.width += w
+}
+
+func (b *lineBuilder) flush() {
+	if b.run.Len() == 0 {
+		return
+	}
+	if b.escaped {
+		b.out.WriteString(b.st.escaped.Render(b.run.String()))
+	} else {
+		b.out.WriteString(b.run.String())
+	}
+	b.run.Reset()
+}
+
+func (b *lineBuilder) take() string {
+	b.flush()
+	s := b.out.String()
+	b.out.Reset()
+	b.width = 0
+	return s
+}
+
+// textLines draws bytes as escaped text: \r and \n visible and dim, a line
+// break after each \n, wrapped at w cells, multi-byte characters whole.
+func textLines(st styles, data []byte, w int) []string {
+	var lines []string
+	b := &lineBuilder{st: st}
+	put := func(s string, escaped bool, sw int) {
+		if b.width+sw > w && b.width > 0 {
+			lines = append(lines, b.take())
+		}
+		b.add(s, escaped, sw)
+	}
+	netcore.EscapePieces(data, func(p netcore.Piece) {
+		if p.Escaped {
+			put(p.Text, true, len(p.Text))
+			if p.Text == `\n` {
+				lines = append(lines, b.take())
+			}
+			return
+		}
+		for _, r := range p.Text {
+			s := string(r)
+			put(s, false, runeWidth(r, s))
+		}
+	})
+	if b.width > 0 || b.run.Len() > 0 || b.out.Len() > 0 {
+		lines = append(lines, b.take())
+	}
+	return lines
+}
+
+func runeWidth(r rune, s string) int {
+	if r < utf8.RuneSelf {
+		return 1
+	}
+	return ansi.StringWidth(s)
+}
+
+// hexUnit is one byte, or the bytes of one multi-byte character.
+type hexUnit struct {
+	raw     []byte
+	glyph   string // what the text column shows for the whole unit
+	escaped bool
+}
+
+// hexLines draws bytes as rows of hex plus a text column. The bytes of one
+// UTF-8 character stay on one row, joined by "-", and the character is
+// shown once, padded to the bytes it took.
+func hexLines(st styles, data []byte, offset int64, w int) []string {
+	perRow := min(16, max(4, ((w-8)/4)/4*4))
+	var units []hexUnit
+	pos := 0
+	netcore.EscapePieces(data, func(p netcore.Piece) {
+		raw := data[pos : pos+p.Raw]
+		pos += p.Raw
+		if p.Escaped {
+			glyph := strings.Repeat("·", p.Raw)
+			if p.Text == `\\` {
+				glyph = `\`
+			}
+			units = append(units, hexUnit{raw: raw, glyph: glyph, escaped: p.Text != `\\`})
+			return
+		}
+		for i := 0; i < len(raw); {
+			r, size := utf8.DecodeRune(raw[i:])
+			g := string(r)
+			if size > 1 && ansi.StringWidth(g) == 0 {
+				g = "·" // a lone combining mark would merge with its neighbour
+			}
+			units = append(units, hexUnit{raw: raw[i : i+size], glyph: g})
+			i += size
+		}
+	})
+	var lines []string
+	var hexCol, textCol strings.Builder
+	used, rowStart := 0, 0
+	digits := max(4, len(fmt.Sprintf("%x", offset+int64(len(data)))))
+	emit := func() {
+		pad := strings.Repeat(" ", (perRow-used)*3)
+		lines = append(lines, st.dim.Render(fmt.Sprintf("%0*x", digits, offset+int64(rowStart)))+"  "+hexCol.String()+pad+" "+textCol.String())
+		hexCol.Reset()
+		textCol.Reset()
+		rowStart += used
+		used = 0
+	}
+	for _, u := range units {
+		if used+len(u.raw) > perRow {
+			emit()
+		}
+		parts := make([]string, len(u.raw))
+		for i, c := range u.raw {
+			parts[i] = fmt.Sprintf("%02x", c)
+		}
+		hx := strings.Join(parts, "-") + " "
+		gw := ansi.StringWidth(u.glyph)
+		glyph := u.glyph + strings.Repeat(" ", max(0, len(u.raw)-gw))
+		switch {
+		case len(u.raw) > 1 && !u.escaped:
+			hexCol.WriteString(st.hexGroup.Render(hx))
+			textCol.WriteString(st.hexGroup.Render(glyph))
+		case u.escaped:
+			hexCol.WriteString(st.escaped.Render(hx))
+			textCol.WriteString(st.escaped.Render(glyph))
+		default:
+			hexCol.WriteString(hx)
+			textCol.WriteString(glyph)
+		}
+		used += len(u.raw)
+	}
+	if used > 0 {
+		emit()
+	}
+	return lines
+}

@@ -1,0 +1,77 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/tubes-course/tubes/netcore"
+)
+
+// eventsPane lists connection events, newest at the bottom. offset is how
+// many lines the view is scrolled up from the newest.
+type eventsPane struct {
+	offset int
+}
+
+// previewKeep bounds the bytes an event line keeps; the bytes pane has more.
+const previewKeep = 160
+
+func (p *eventsPane) scroll(by int) { p.offset = max(0, p.offset+by) }
+
+// view renders only the rows that fit: it walks back from the newest event.
+func (p *eventsPane) view(st styles, log *ring[netcore.Event], upTo uint64, w, h int, empty string) []string {
+	n := log.visible(upTo)
+	if n == 0 {
+		return []string{st.dim.Render(empty)}
+	}
+	p.offset = min(p.offset, max(0, n-h))
+	end := n - p.offset
+	start := max(0, end-h)
+	lines := make([]string, 0, end-start)
+	for i := start; i < end; i++ {
+		lines = append(lines, eventLine(st, log.at(i), w))
+	}
+	return lines
+}
+
+// eventLine is one event in one row: time, who, an arrow for bytes, what.
+func eventLine(st styles, e netcore.Event, w int) string {
+	who := "srv"
+	if e.Source == netcore.FromClient {
+		who = "cli"
+	} else if e.Source == netcore.FromProxy {
+		who = "tap"
+	}
+	if e.Conn != 0 {
+		who += fmt.Sprintf(" #%d", e.Conn)
+	}
+	what := netcore.Describe(e)
+	var ks = st.kindNote
+	switch e.Kind {
+	case netcore.Listening, netcore.Accepted, netcore.Connected:
+		ks = st.kindOpen
+	case netcore.Closed:
+		ks = st.kindClose
+	case netcore.Refused, netcore.Error:
+		ks = st.kindBad
+	case netcore.Recv, netcore.Sent:
+		arrow, as := directionOf(e, st)
+		what = as.Render(arrow) + " " + st.kindData.Render(what)
+	}
+	if e.Kind != netcore.Recv && e.Kind != netcore.Sent {
+		what = ks.Render(what)
+	}
+	line := st.dim.Render(e.Time.Format("15:04:05.000")) + " " + st.bold.Render(who) + " " + what
+	return strings.TrimRight(fit(line, w), " ")
+}
+
+// directionOf gives the arrow and style of a read or write: → is always
+// client to server and ← server to client, whichever side saw it.
+func directionOf(e netcore.Event, st styles) (string, lipgloss.Style) {
+	toServer := (e.Source == netcore.FromClient) == (e.Kind == netcore.Sent)
+	if toServer {
+		return "→", st.in
+	}
+	return "←", st.out
+}

@@ -1,0 +1,91 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/tubes-course/tubes/lessons"
+	"github.com/tubes-course/tubes/netcore"
+)
+
+// Events reach the model in batches: the inbox wakes the model once, then
+// a tick drains everything queued every flushEvery until a tick finds
+// nothing, and the model goes back to waiting. No tick runs while idle.
+
+type wakeMsg struct{}
+
+type batchMsg struct {
+	events []netcore.Event
+	folded uint64
+	totals netcore.Totals
+}
+
+type actionDoneMsg struct{ err error }
+
+type savedMsg struct{ err error }
+
+func (m *Model) waitForEvents() tea.Cmd {
+	wake := m.d.Inbox.Wake()
+	return func() tea.Msg {
+		<-wake
+		return wakeMsg{}
+	}
+}
+
+func (m *Model) flushTick() tea.Cmd {
+	inbox, srv := m.d.Inbox, m.d.Server
+	return tea.Tick(flushEvery, func(time.Time) tea.Msg {
+		b := batchMsg{events: inbox.Drain(), folded: inbox.Folded()}
+		if srv != nil {
+			b.totals = srv.Totals()
+		}
+		return b
+	})
+}
+
+// applyBatch files the events into the panes' rings and feeds the step's
+// check. It returns whether the step became done.
+func (m *Model) applyBatch(b batchMsg) (finished bool) {
+	m.folded, m.totals = b.folded, b.totals
+	for _, e := range b.events {
+		m.own.Note(e)
+		if !m.stepDone() && m.tracker.Feed(e, &m.own) {
+			m.d.Progress.MarkDone(m.current().ID, m.step)
+			finished = true
+		}
+		ev := e
+		if len(ev.Data) > previewKeep {
+			ev.Data = append([]byte(nil), ev.Data[:previewKeep]...)
+		}
+		m.events.add(ev)
+		if e.Source == netcore.FromServer && (e.Kind == netcore.Recv || e.Kind == netcore.Sent) {
+			if len(e.Data) > chunkKeep {
+				e.Data = append([]byte(nil), e.Data[:chunkKeep]...)
+			}
+			m.chunks.add(&chunk{ev: e})
+		}
+	}
+	return finished
+}
+
+// runAction performs the step's enter action off the UI goroutine.
+func (m *Model) runAction() tea.Cmd {
+	kind := m.currentStep().Action
+	env := lessons.Env{Client: m.d.Client, Addr: m.d.Addr}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return actionDoneMsg{err: kind.Run(ctx, env)}
+	}
+}
+
+// saveProgress writes a snapshot of the progress off the UI goroutine.
+func (m *Model) saveProgress() tea.Cmd {
+	if m.d.Store == nil {
+		return nil
+	}
+	m.saveVersion++
+	store, snap, v := m.d.Store, m.d.Progress.Clone(), m.saveVersion
+	return func() tea.Msg { return savedMsg{err: store.Save(snap, v)} }
+}

@@ -1,0 +1,57 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// keyMap is every key the app knows. The help line and the ? screen are
+// built from it, so a key and its help cannot drift apart.
+type keyMap struct {
+	Enter, Next, Prev, Focus, FocusBack, Up, Down, PageUp, PageDown key.Binding
+	Hex, Hint, List, Pause, Clear, Help, Quit, Tab1, Tab2, Tab3     key.Binding
+	Close                                                           key.Binding
+}
+
+func newKeyMap(t func(string) string) keyMap {
+	b := func(keys []string, label, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(label, t(desc)))
+	}
+	return keyMap{
+		Enter:     b([]string{"enter"}, "enter", "key.enter.connect"),
+		Next:      b([]string{"n", "right"}, "n/→", "key.next"),
+		Prev:      b([]string{"p", "left"}, "p/←", "key.prev"),
+		Focus:     b([]string{"tab"}, "tab", "key.focus"),
+		FocusBack: b([]string{"shift+tab"}, "shift+tab", "key.focusback"),
+		Up:        b([]string{"up", "k"}, "↑/k", "key.scroll"),
+		Down:      b([]string{"down", "j"}, "↓/j", "key.scroll"),
+		PageUp:    b([]string{"pgup"}, "pgup", "key.page"),
+		PageDown:  b([]string{"pgdown"}, "pgdn", "key.page"),
+		Hex:       b([]string{"x"}, "x", "key.hex"),
+		Hint:      b([]string{"h"}, "h", "key.hint"),
+		List:      b([]string{"l"}, "l", "key.list"),
+		Pause:     b([]string{"space"}, "space", "key.pause"),
+		Clear:     b([]string{"c"}, "c", "key.clear"),
+		Help:      b([]string{"?"}, "?", "key.help"),
+		Quit:      b([]string{"q", "ctrl+c"}, "q", "key.quit"),
+		Tab1:      b([]string{"1"}, "1/2/3", "key.tabs"),
+		Tab2:      b([]string{"2"}, "2", "key.tabs"),
+		Tab3:      b([]string{"3"}, "3", "key.tabs"),
+		Close:     b([]string{"esc"}, "esc", "key.close"),
+	}
+}
+
+// shortHelp is the help line: the keys a learner needs most.
+func (k keyMap) shortHelp(narrow bool) []key.Binding {
+	out := []key.Binding{k.Enter, k.Next, k.Prev, k.Hint, k.Hex, k.Focus}
+	if narrow {
+		out = append(out, k.Tab1)
+	}
+	return append(out, k.List, k.Help, k.Quit)
+}
+
+// fullHelp is the ? screen, in columns.
+func (k keyMap) fullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Enter, k.Next, k.Prev, k.Hint, k.List},
+		{k.Focus, k.FocusBack, k.Tab1, k.Up, k.PageUp},
+		{k.Hex, k.Pause, k.Clear, k.Help, k.Quit},
+	}
+}

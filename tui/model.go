@@ -1,0 +1,148 @@
+// Package tui is the Bubble Tea interface: one root model that owns the
+// state and routes messages, and small panes that render to a size.
+package tui
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
+	"github.com/tubes-course/tubes/lessons"
+	"github.com/tubes-course/tubes/netcore"
+)
+
+// Deps is what main wires in. The model never opens sockets or files
+// itself: it asks these, from commands that run off the UI goroutine.
+type Deps struct {
+	Server   *netcore.Server
+	Client   *netcore.Client
+	Inbox    *netcore.Inbox
+	Course   *lessons.Course
+	Store    *lessons.Store // nil: progress is not saved
+	Progress lessons.Progress
+	Addr     lessons.Address
+	UI       map[string]string
+	// Notice is shown once in the status line (e.g. a damaged progress file).
+	Notice string
+	// Plain glamour output, for --no-color and NO_COLOR.
+	NoColor bool
+}
+
+type focus int
+
+const (
+	focusLesson focus = iota
+	focusEvents
+	focusBytes
+	paneCount
+)
+
+type overlay int
+
+const (
+	noOverlay overlay = iota
+	helpOverlay
+	listOverlay
+)
+
+// Ring sizes: the panes' memory is bounded by these.
+const (
+	eventRows  = 4096
+	byteBlocks = 1024
+)
+
+// flushEvery is how often queued events are drained while traffic flows.
+const flushEvery = 33 * time.Millisecond
+
+// Model is the root model.
+type Model struct {
+	d     Deps
+	keys  keyMap
+	st    styles
+	help  help.Model
+	width int
+	high  int
+
+	lesson, step int
+	tracker      lessons.Tracker
+	own          lessons.OwnClients
+	hints        int
+
+	events   *ring[netcore.Event]
+	chunks   *ring[*chunk]
+	paused   bool
+	pausedAt uint64 // ring totals when paused: the view stops there
+	pausedCh uint64
+	folded   uint64
+	totals   netcore.Totals
+	ticking  bool
+
+	focus   focus
+	overlay overlay
+	cursor  int // lesson list selection
+
+	lessonView lessonPane
+	eventsView eventsPane
+	bytesView  bytesPane
+
+	status       string
+	statusIsErr  bool
+	busy         bool
+	saveVersion  uint64
+	rendersCount *int // counts View calls, for idle tests
+}
+
+// New builds the root model at the lesson and step in d.Progress.
+func New(d Deps) *Model {
+	m := &Model{d: d, events: newRing[netcore.Event](eventRows), chunks: newRing[*chunk](byteBlocks)}
+	m.keys = newKeyMap(m.t)
+	m.st = newStyles(true)
+	m.help = help.New()
+	style := "dark"
+	if d.NoColor {
+		style = "notty"
+	}
+	m.lessonView = newLessonPane(style)
+	m.status = d.Notice
+	if i := d.Course.Find(d.Progress.Lesson); i >= 0 {
+		m.lesson = i
+		m.step = min(max(d.Progress.Step, 0), len(d.Course.Lessons[i].Steps)-1)
+	}
+	m.enterStep()
+	return m
+}
+
+// t looks up an interface string.
+func (m *Model) t(k string) string {
+	if s, ok := m.d.UI[k]; ok {
+		return s
+	}
+	return k
+}
+
+// Init starts waiting for network events and asks the terminal's colours.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.waitForEvents(), tea.RequestBackgroundColor)
+}
+
+func (m *Model) current() lessons.Lesson { return m.d.Course.Lessons[m.lesson] }
+
+func (m *Model) currentStep() lessons.Step { return m.current().Steps[m.step] }
+
+func (m *Model) stepDone() bool { return m.d.Progress.IsDone(m.current().ID, m.step) }
+
+// enterStep makes the current step live: its server behavior, a fresh
+// check, no hints shown.
+func (m *Model) enterStep() {
+	s := m.currentStep()
+	if m.d.Server != nil {
+		m.d.Server.SetBehavior(s.Behavior)
+	}
+	m.tracker = s.Check.NewTracker()
+	m.hints = 0
+	m.lessonView.offset = 0
+	m.d.Progress.Lesson = m.current().ID
+	m.d.Progress.Step = m.step
+	m.keys.Enter.SetHelp("enter", m.t("key.enter."+string(s.Action)))
+	m.keys.Enter.SetEnabled(s.Action != lessons.NoAction)
+}

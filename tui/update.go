@@ -1,0 +1,176 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// Update routes every message. It does no I/O: network and disk work is
+// returned as commands.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.high = msg.Width, msg.Height
+		m.help.SetWidth(msg.Width)
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.st = newStyles(msg.IsDark())
+		if m.lessonView.style != "notty" && !msg.IsDark() {
+			m.lessonView.style = "light"
+		}
+		return m, nil
+	case wakeMsg:
+		if m.ticking {
+			return m, nil
+		}
+		m.ticking = true
+		return m, m.flushTick()
+	case batchMsg:
+		if len(msg.events) == 0 {
+			m.ticking = false
+			m.folded, m.totals = msg.folded, msg.totals
+			return m, m.waitForEvents()
+		}
+		var cmds []tea.Cmd
+		if m.applyBatch(msg) {
+			cmds = append(cmds, m.saveProgress())
+		}
+		return m, tea.Batch(append(cmds, m.flushTick())...)
+	case actionDoneMsg:
+		m.busy = false
+		if msg.err != nil {
+			m.setStatus(m.t("action.failed")+": "+msg.err.Error(), true)
+		} else {
+			m.setStatus("", false)
+		}
+		return m, nil
+	case savedMsg:
+		if msg.err != nil {
+			m.setStatus(msg.err.Error(), true)
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.onKey(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) setStatus(s string, isErr bool) { m.status, m.statusIsErr = s, isErr }
+
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	if key.Matches(msg, k.Quit) && (msg.String() == "ctrl+c" || m.overlay == noOverlay) {
+		return tea.Quit
+	}
+	switch m.overlay {
+	case helpOverlay:
+		if key.Matches(msg, k.Help, k.Close, k.Quit) {
+			m.overlay = noOverlay
+		}
+		return nil
+	case listOverlay:
+		return m.onListKey(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Enter):
+		if m.busy {
+			return nil
+		}
+		m.busy = true
+		m.setStatus(m.t("action.running"), false)
+		return m.runAction()
+	case key.Matches(msg, k.Next):
+		return m.goTo(m.lesson, m.step+1)
+	case key.Matches(msg, k.Prev):
+		return m.goTo(m.lesson, m.step-1)
+	case key.Matches(msg, k.Focus):
+		m.focus = (m.focus + 1) % paneCount
+	case key.Matches(msg, k.FocusBack):
+		m.focus = (m.focus + paneCount - 1) % paneCount
+	case key.Matches(msg, k.Tab1):
+		m.focus = focusLesson
+	case key.Matches(msg, k.Tab2):
+		m.focus = focusEvents
+	case key.Matches(msg, k.Tab3):
+		m.focus = focusBytes
+	case key.Matches(msg, k.Up):
+		m.scroll(-1)
+	case key.Matches(msg, k.Down):
+		m.scroll(1)
+	case key.Matches(msg, k.PageUp):
+		m.scroll(-m.pageSize())
+	case key.Matches(msg, k.PageDown):
+		m.scroll(m.pageSize())
+	case key.Matches(msg, k.Hex):
+		m.bytesView.hex = !m.bytesView.hex
+	case key.Matches(msg, k.Hint):
+		if n := len(m.currentStep().Hints); n > 0 {
+			m.hints = m.hints%n + 1
+		}
+	case key.Matches(msg, k.Pause):
+		m.paused = !m.paused
+		m.pausedAt, m.pausedCh = m.events.total, m.chunks.total
+	case key.Matches(msg, k.Clear):
+		m.events.clear()
+		m.chunks.clear()
+		m.eventsView.offset, m.bytesView.offset = 0, 0
+	case key.Matches(msg, k.Help):
+		m.overlay = helpOverlay
+	case key.Matches(msg, k.List):
+		m.overlay = listOverlay
+		m.cursor = m.lesson
+	}
+	return nil
+}
+
+func (m *Model) onListKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Close, k.List, k.Quit):
+		m.overlay = noOverlay
+	case key.Matches(msg, k.Up, k.Prev):
+		m.cursor = max(0, m.cursor-1)
+	case key.Matches(msg, k.Down, k.Next):
+		m.cursor = min(len(m.d.Course.Lessons)-1, m.cursor+1)
+	case key.Matches(msg, k.Enter):
+		m.overlay = noOverlay
+		if m.cursor != m.lesson {
+			return m.goTo(m.cursor, 0)
+		}
+	}
+	return nil
+}
+
+// goTo moves to a step. Past the end of a lesson it goes on to the next
+// lesson, and before the start back to the previous one.
+func (m *Model) goTo(lesson, step int) tea.Cmd {
+	all := m.d.Course.Lessons
+	if step >= len(all[lesson].Steps) && lesson+1 < len(all) {
+		lesson, step = lesson+1, 0
+	}
+	if step < 0 && lesson > 0 {
+		lesson, step = lesson-1, len(all[lesson-1].Steps)-1
+	}
+	if step < 0 || step >= len(all[lesson].Steps) || (lesson == m.lesson && step == m.step) {
+		return nil
+	}
+	m.lesson, m.step = lesson, step
+	m.enterStep()
+	m.setStatus("", false)
+	return m.saveProgress()
+}
+
+// scroll moves the focused pane; the event and byte panes count from the
+// newest line, so "down" means towards it.
+func (m *Model) scroll(by int) {
+	switch m.focus {
+	case focusLesson:
+		m.lessonView.scroll(by)
+	case focusEvents:
+		m.eventsView.scroll(-by)
+	case focusBytes:
+		m.bytesView.scroll(-by)
+	}
+}
+
+func (m *Model) pageSize() int { return max(1, m.high/2) }

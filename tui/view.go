@@ -1,0 +1,222 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+)
+
+// Below this the panes cannot be read; above wideWidth they sit side by side.
+const (
+	minWidth  = 60
+	minHeight = 20
+	wideWidth = 100
+)
+
+// View draws the whole screen. It only formats what Update stored.
+func (m *Model) View() tea.View {
+	if m.rendersCount != nil {
+		*m.rendersCount++
+	}
+	v := tea.NewView(m.screen())
+	v.AltScreen = true
+	v.WindowTitle = "tubes"
+	return v
+}
+
+func (m *Model) screen() string {
+	if m.width == 0 || m.high == 0 {
+		return ""
+	}
+	if m.width < minWidth || m.high < minHeight {
+		return lipgloss.Place(m.width, m.high, lipgloss.Center, lipgloss.Center, m.t("small.message"))
+	}
+	wide := m.width >= wideWidth
+	bodyH := m.high - 2
+	var body string
+	switch {
+	case m.overlay != noOverlay:
+		body = lipgloss.Place(m.width, bodyH, lipgloss.Center, lipgloss.Center, m.overlayBox())
+	case wide:
+		body = m.wideBody(bodyH)
+	default:
+		body = m.narrowBody(bodyH)
+	}
+	return body + "\n" + fit(m.statusLine(), m.width) + "\n" + fit(m.help.ShortHelpView(m.keys.shortHelp(!wide)), m.width)
+}
+
+// layout: the lesson takes the left 45%; events the top 40% of the right.
+func (m *Model) wideBody(h int) string {
+	leftW := m.width * 45 / 100
+	rightW := m.width - leftW
+	evH := max(5, h*2/5)
+	left := m.paneFrame(focusLesson, leftW, h)
+	right := m.paneFrame(focusEvents, rightW, evH) + "\n" + m.paneFrame(focusBytes, rightW, h-evH)
+	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
+}
+
+func (m *Model) narrowBody(h int) string {
+	tabs := make([]string, 0, paneCount)
+	for f := focus(0); f < paneCount; f++ {
+		label := fmt.Sprintf(" %d %s ", f+1, m.paneTitle(f))
+		if f == m.focus {
+			tabs = append(tabs, m.st.tabActive.Render(label))
+		} else {
+			tabs = append(tabs, m.st.tabInactive.Render(label))
+		}
+	}
+	return fit(strings.Join(tabs, m.st.dim.Render("│")), m.width) + "\n" + m.paneFrame(m.focus, m.width, h-1)
+}
+
+func (m *Model) paneTitle(f focus) string {
+	switch f {
+	case focusEvents:
+		return m.t("pane.events")
+	case focusBytes:
+		mode := m.t("status.text")
+		if m.bytesView.hex {
+			mode = m.t("status.hex")
+		}
+		return m.t("pane.bytes") + " · " + mode
+	}
+	return m.t("pane.lesson")
+}
+
+func (m *Model) paneFrame(f focus, w, h int) string {
+	innerW, innerH := w-2, h-2
+	var lines []string
+	switch f {
+	case focusLesson:
+		lines = m.lessonLines(innerW, innerH)
+	case focusEvents:
+		upTo := m.events.total
+		if m.paused {
+			upTo = m.pausedAt
+		}
+		lines = m.eventsView.view(m.st, m.events, upTo, innerW, innerH, m.t("events.empty"))
+	case focusBytes:
+		upTo := m.chunks.total
+		if m.paused {
+			upTo = m.pausedCh
+		}
+		lines = m.bytesView.view(m.st, m.t, m.chunks, upTo, innerW, innerH)
+	}
+	return frame(m.st, m.paneTitle(f), f == m.focus, lines, w, h)
+}
+
+// lessonLines is the step header, whether it is done, then its text.
+func (m *Model) lessonLines(w, h int) []string {
+	l := m.current()
+	s := m.currentStep()
+	head := []string{
+		m.st.bold.Render(fmt.Sprintf("%d/%d  %s", m.lesson+1, len(m.d.Course.Lessons), l.Title)),
+		m.st.titleFocus.Render(fmt.Sprintf("%s %d/%d · %s", m.t("lesson.step"), m.step+1, len(l.Steps), s.Title)),
+	}
+	switch {
+	case m.stepDone() && m.step == len(l.Steps)-1 && m.lesson == len(m.d.Course.Lessons)-1:
+		head = append(head, m.st.done.Render(m.t("lesson.coursedone")))
+	case m.stepDone() && m.step == len(l.Steps)-1:
+		head = append(head, m.st.done.Render(m.t("lesson.lastdone")))
+	case m.stepDone():
+		head = append(head, m.st.done.Render(m.t("lesson.done")))
+	default:
+		head = append(head, m.st.todo.Render("○ "+m.t("lesson.todo")))
+	}
+	key := lessonKey{lesson: m.lesson, step: m.step, width: w, hints: m.hints, style: m.lessonView.style}
+	body := m.lessonView.body(key, stepMarkdown(l, m.step, m.hints, m.d.Addr, m.t("lesson.hint")))
+	room := max(1, h-len(head))
+	m.lessonView.offset = min(m.lessonView.offset, max(0, len(body)-room))
+	end := min(len(body), m.lessonView.offset+room)
+	return append(head, body[m.lessonView.offset:end]...)
+}
+
+// statusLine: address, behavior, counters, progress, and any notice.
+func (m *Model) statusLine() string {
+	st := m.st
+	sep := st.dim.Render(" · ")
+	parts := []string{st.statusKey.Render("● " + m.d.Addr.HostPort())}
+	if m.d.Server != nil {
+		parts = append(parts, st.status.Render(m.d.Server.Behavior().Name()))
+	}
+	t := m.totals
+	parts = append(parts, st.status.Render(fmt.Sprintf("%d %s / %d %s", t.Open, m.t("status.open"), t.Accepted, m.t("status.conns"))),
+		st.status.Render(fmt.Sprintf("→%s ←%s", humanBytes(t.BytesIn), humanBytes(t.BytesOut))))
+	if t.Refused > 0 {
+		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("%d %s", t.Refused, m.t("status.refused"))))
+	}
+	l := m.current()
+	progress := fmt.Sprintf("%s %d/%d %s · %s %d/%d", m.t("status.lesson"), m.lesson+1, len(m.d.Course.Lessons), l.ID, m.t("status.step"), m.step+1, len(l.Steps))
+	if m.stepDone() {
+		parts = append(parts, st.done.Render(progress+" ✓"))
+	} else {
+		parts = append(parts, st.status.Render(progress))
+	}
+	if m.folded > 0 {
+		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("%s %s", commas(m.folded), m.t("status.folded"))))
+	}
+	if m.paused {
+		extra := (m.events.total - m.pausedAt)
+		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("⏸ %s (+%d %s)", m.t("status.paused"), extra, m.t("status.new"))))
+	}
+	if m.status != "" {
+		s := st.status
+		if m.statusIsErr {
+			s = st.errorText
+		}
+		parts = append(parts, s.Render(m.status))
+	}
+	return strings.Join(parts, sep)
+}
+
+func (m *Model) overlayBox() string {
+	switch m.overlay {
+	case helpOverlay:
+		return m.st.overlay.Render(m.st.bold.Render(m.t("help.title")) + "\n\n" + m.help.FullHelpView(m.keys.fullHelp()) + "\n\n" + m.st.dim.Render(m.t("help.close")))
+	case listOverlay:
+		var b strings.Builder
+		b.WriteString(m.st.bold.Render(m.t("list.title")) + "\n\n")
+		for i, l := range m.d.Course.Lessons {
+			done := 0
+			for s := range l.Steps {
+				if m.d.Progress.IsDone(l.ID, s) {
+					done++
+				}
+			}
+			mark := "  "
+			style := m.st.listPlain
+			if i == m.cursor {
+				mark, style = "▸ ", m.st.listCursor
+			}
+			check := " "
+			if done == len(l.Steps) {
+				check = "✓"
+			}
+			fmt.Fprintf(&b, "%s\n", style.Render(fmt.Sprintf("%s%2d. %-15s %-34s %d/%d %s", mark, i+1, l.ID, l.Title, done, len(l.Steps), check)))
+		}
+		b.WriteString("\n" + m.st.dim.Render(m.t("list.help")))
+		return m.st.overlay.Render(b.String())
+	}
+	return ""
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n < 10_000:
+		return fmt.Sprintf("%d B", n)
+	case n < 10_000_000:
+		return fmt.Sprintf("%.1f KB", float64(n)/1000)
+	case n < 10_000_000_000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+}
+
+func commas(n uint64) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
