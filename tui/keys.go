@@ -7,7 +7,7 @@ import "charm.land/bubbles/v2/key"
 type keyMap struct {
 	Enter, Next, Prev, Focus, FocusBack, Up, Down, PageUp, PageDown key.Binding
 	Hex, Hint, List, Pause, Clear, Help, Quit, Tab1, Tab2, Tab3     key.Binding
-	Close                                                           key.Binding
+	Close, Choose                                                   key.Binding
 }
 
 func newKeyMap(t func(string) string) keyMap {
@@ -35,6 +35,7 @@ func newKeyMap(t func(string) string) keyMap {
 		Tab2:      b([]string{"2"}, "2", "key.tabs"),
 		Tab3:      b([]string{"3"}, "3", "key.tabs"),
 		Close:     b([]string{"esc"}, "esc", "key.close"),
+		Choose:    b([]string{"enter"}, "enter", "key.choose"),
 	}
 }
 

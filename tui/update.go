@@ -72,6 +72,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.onListKey(msg)
 	}
 	switch {
+	case key.Matches(msg, k.Choose) && !k.Enter.Enabled():
+		m.setStatus(m.t("lesson.noaction"), false)
 	case key.Matches(msg, k.Enter):
 		if m.busy {
 			return nil
@@ -132,7 +134,7 @@ func (m *Model) onListKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.cursor = max(0, m.cursor-1)
 	case key.Matches(msg, k.Down, k.Next):
 		m.cursor = min(len(m.d.Course.Lessons)-1, m.cursor+1)
-	case key.Matches(msg, k.Enter):
+	case key.Matches(msg, k.Choose):
 		m.overlay = noOverlay
 		if m.cursor != m.lesson {
 			return m.goTo(m.cursor, 0)

@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Below this the panes cannot be read; above wideWidth they sit side by side.
@@ -124,6 +125,11 @@ func (m *Model) lessonLines(w, h int) []string {
 	default:
 		head = append(head, m.st.todo.Render("○ "+m.t("lesson.todo")))
 	}
+	var wrapped []string
+	for _, h := range head {
+		wrapped = append(wrapped, strings.Split(ansi.Wordwrap(h, w, ""), "\n")...)
+	}
+	head = append(wrapped, "")
 	key := lessonKey{lesson: m.lesson, step: m.step, width: w, hints: m.hints, style: m.lessonView.style}
 	body := m.lessonView.body(key, stepMarkdown(l, m.step, m.hints, m.d.Addr, m.t("lesson.hint")))
 	room := max(1, h-len(head))

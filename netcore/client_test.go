@@ -1,0 +1,155 @@
+package netcore
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func newTestClient(t *testing.T) (*Client, *collector) {
+	col := newCollector(t)
+	cl := NewClient(col.inbox)
+	t.Cleanup(cl.CloseAll)
+	return cl, col
+}
+
+func dialClient(t *testing.T, cl *Client, addr string) *Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	c, err := cl.Dial(ctx, addr)
+	if err != nil {
+		t.Fatalf("Dial %s: %v", addr, err)
+	}
+	_ = c.raw.SetDeadline(time.Now().Add(waitLimit))
+	return c
+}
+
+func TestClientTalksToServer(t *testing.T) {
+	s, scol := startServer(t, Config{Addr: "127.0.0.1:0"}, HTTPHello{})
+	cl, col := newTestClient(t)
+	c := dialClient(t, cl, v4Addr(t, s))
+
+	conn := col.waitCount(1, "connected", is(FromClient, Connected))[0]
+	local, remote := port(conn.Local), port(conn.Remote)
+	if local == 0 || local == s.Port() || remote != s.Port() {
+		t.Fatalf("connected local port %d remote port %d, server port %d", local, remote, s.Port())
+	}
+	if conn.Conn != c.ID() || conn.Local.String() != c.LocalAddr().String() {
+		t.Fatalf("event conn %d local %v, Conn says %d %v", conn.Conn, conn.Local, c.ID(), c.LocalAddr())
+	}
+
+	const req = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
+	if _, err := c.Write([]byte(req)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(c)
+	if err != nil || !bytes.Equal(got, HelloResponse) {
+		t.Fatalf("client read %q, %v", got, err)
+	}
+	cl.Release(c)
+
+	// The server closed first, and the client's record says so.
+	closed := col.waitCount(1, "client closed", is(FromClient, Closed))[0]
+	if closed.Reason != ByPeer || CloseWording(closed) != "by server" {
+		t.Fatalf("client closed %v (%q), want by peer", closed.Reason, CloseWording(closed))
+	}
+	if closed.In != int64(len(HelloResponse)) || closed.Out != int64(len(req)) {
+		t.Fatalf("client totals in %d out %d", closed.In, closed.Out)
+	}
+	in := 0
+	for _, e := range filter(col.events, is(FromClient, Recv)) {
+		in += e.Count
+	}
+	if in != len(HelloResponse) {
+		t.Fatalf("client recv events count %d bytes", in)
+	}
+	if srv := scol.waitCount(1, "server closed", is(FromServer, Closed))[0]; srv.Reason != BySelf {
+		t.Fatalf("server closed %v, want self", srv.Reason)
+	}
+}
+
+func TestClientDialRefused(t *testing.T) {
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close() // nothing listens there now
+
+	cl, col := newTestClient(t)
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	c, err := cl.Dial(ctx, addr)
+	if err == nil {
+		cl.Release(c)
+		t.Fatalf("Dial to closed port %s succeeded", addr)
+	}
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Fatalf("Dial error %v, want connection refused", err)
+	}
+	ev := col.waitCount(1, "refused", is(FromClient, Refused))[0]
+	if !strings.Contains(ev.Text, "refused") || ev.Conn == 0 {
+		t.Fatalf("refused event conn %d text %q", ev.Conn, ev.Text)
+	}
+}
+
+func TestClientCloseAllReportsShutdown(t *testing.T) {
+	s, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, AcceptOnly{})
+	cl, col := newTestClient(t)
+	dialClient(t, cl, v4Addr(t, s))
+	dialClient(t, cl, v4Addr(t, s))
+	cl.CloseAll()
+	for _, e := range col.waitCount(2, "closed", is(FromClient, Closed)) {
+		if e.Reason != ByShutdown {
+			t.Fatalf("conn %d closed %v, want shutdown", e.Conn, e.Reason)
+		}
+	}
+}
+
+// A client reading and writing on two goroutines must still keep at most
+// the capture cap across both directions.
+func TestCaptureCapHoldsUnderConcurrentReadWrite(t *testing.T) {
+	const capture, writes = 50, 300
+	s, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, PingPong{})
+	cl, col := newTestClient(t)
+	cl.captureCap = capture
+	c := dialClient(t, cl, v4Addr(t, s))
+
+	writeErr := make(chan error, 1)
+	go func() {
+		for range writes {
+			if _, err := c.Write([]byte("x")); err != nil {
+				writeErr <- err
+				return
+			}
+		}
+		writeErr <- c.CloseWrite() // server's read ends, so it closes
+	}()
+	read, err := io.Copy(io.Discard, c)
+	if err != nil {
+		t.Fatalf("reading replies: %v", err)
+	}
+	if err := <-writeErr; err != nil {
+		t.Fatalf("writing: %v", err)
+	}
+	cl.Release(c)
+	col.waitCount(1, "closed", is(FromClient, Closed))
+
+	kept, counted := 0, 0
+	for _, e := range col.events {
+		if e.Kind == Recv || e.Kind == Sent {
+			kept += len(e.Data)
+			counted += e.Count
+		}
+	}
+	if kept != capture || counted != writes+int(read) {
+		t.Fatalf("kept %d (want %d), counted %d (want %d)", kept, capture, counted, writes+int(read))
+	}
+}
