@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -151,5 +152,43 @@ func TestCaptureCapHoldsUnderConcurrentReadWrite(t *testing.T) {
 	}
 	if kept != capture || counted != writes+int(read) {
 		t.Fatalf("kept %d (want %d), counted %d (want %d)", kept, capture, counted, writes+int(read))
+	}
+}
+
+// Two goroutines reporting data at the very end of a Conn's capture budget
+// must not both take it. Many fresh Conns make the race window likely.
+func TestCaptureBudgetIsExactUnderContention(t *testing.T) {
+	const trials = 3000
+	s, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, AcceptOnly{})
+	raw := dialRaw(t, "tcp", v4Addr(t, s))
+	sink := NewInbox(2 * trials)
+	deadline := time.Now().Add(waitLimit)
+	for i := range trials {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d trials ran in %v", i, waitLimit)
+		}
+		c := newConn(uint64(i+1), raw, FromClient, sink, 3, nil)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				c.emitData(Recv, []byte("abc"), 0)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if left := c.capLeft.Load(); left != 0 {
+			t.Fatalf("trial %d: capture budget left %d, want 0", i, left)
+		}
+	}
+	kept := 0
+	for _, e := range sink.Drain() {
+		kept += len(e.Data)
+	}
+	if kept != 3*trials {
+		t.Fatalf("kept %d bytes over %d conns with a 3-byte cap, want %d", kept, trials, 3*trials)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -80,13 +81,43 @@ func dumpEvents(es []Event) string {
 	return b.String()
 }
 
+// hookSink forwards to an Inbox, then runs hook on the reporting goroutine,
+// so a test can act at the exact moment an event is reported.
+type hookSink struct {
+	inbox *Inbox
+	hook  func(*Server, Event)
+	srv   atomic.Pointer[Server]
+}
+
+func (h *hookSink) Push(e Event) {
+	h.inbox.Push(e)
+	if s := h.srv.Load(); s != nil {
+		h.hook(s, e)
+	}
+}
+
 // startServer listens on a free loopback port and shuts down with the test.
 func startServer(t *testing.T, cfg Config, b Behavior) (*Server, *collector) {
 	t.Helper()
+	return startHooked(t, cfg, b, nil)
+}
+
+// startHooked is startServer with a hook run inside every Push.
+func startHooked(t *testing.T, cfg Config, b Behavior, hook func(*Server, Event)) (*Server, *collector) {
+	t.Helper()
 	col := newCollector(t)
-	s, err := Listen(cfg, b, col.inbox)
+	var sink Sink = col.inbox
+	var hs *hookSink
+	if hook != nil {
+		hs = &hookSink{inbox: col.inbox, hook: hook}
+		sink = hs
+	}
+	s, err := Listen(cfg, b, sink)
 	if err != nil {
 		t.Fatalf("Listen(%q): %v", cfg.Addr, err)
+	}
+	if hs != nil {
+		hs.srv.Store(s)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)

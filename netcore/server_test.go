@@ -122,6 +122,22 @@ func TestConfigIdleTimeoutApplies(t *testing.T) {
 	}
 }
 
+// A peer that aborts (RST instead of FIN) is told apart from a clean close.
+func TestPeerResetIsReported(t *testing.T) {
+	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, AcceptOnly{})
+	c := dialRaw(t, "tcp", v4Addr(t, s))
+	if _, err := c.Write([]byte("bye")); err != nil {
+		t.Fatal(err)
+	}
+	col.waitCount(1, "recv", is(FromServer, Recv))
+	_ = c.(*net.TCPConn).SetLinger(0) // close sends RST
+	_ = c.Close()
+	closed := col.waitCount(1, "closed", is(FromServer, Closed))[0]
+	if closed.Reason != ByReset || CloseWording(closed) != "by client (reset)" {
+		t.Fatalf("closed %v (%q), want reset", closed.Reason, CloseWording(closed))
+	}
+}
+
 func TestPingPongEvents(t *testing.T) {
 	if len(PongReply) != 18 {
 		t.Fatalf("PongReply is %d bytes, the lesson says 18", len(PongReply))
@@ -229,6 +245,46 @@ func TestSetBehaviorOnlyAffectsNewConnections(t *testing.T) {
 	col.waitCount(2, "both accepts", is(FromServer, Accepted))
 	if notes := filter(col.events, is(FromServer, Note)); len(notes) != 1 {
 		t.Fatalf("%d behavior notes, want 1:\n%s", len(notes), dumpEvents(col.events))
+	}
+}
+
+// A swap made the instant a connection is reported accepted must not
+// change that connection's program.
+func TestSwapRightAfterAcceptKeepsOldBehavior(t *testing.T) {
+	s, col := startHooked(t, Config{Addr: "127.0.0.1:0"}, PingPong{}, func(s *Server, e Event) {
+		if e.Kind == Accepted {
+			s.SetBehavior(HTTPHello{})
+		}
+	})
+	pingPong(t, dialRaw(t, "tcp", v4Addr(t, s)), "who am I talking to?")
+	col.waitCount(1, "behavior note", is(FromServer, Note))
+}
+
+// When the Closed event is reported, the connection no longer counts toward
+// MaxConns: a learner who sees it close and reconnects must get in.
+func TestClosedEventFreesTheSlot(t *testing.T) {
+	open := make(chan int, 1)
+	s, col := startHooked(t, Config{Addr: "127.0.0.1:0", MaxConns: 1}, AcceptOnly{}, func(s *Server, e Event) {
+		if e.Kind == Closed {
+			s.mu.Lock()
+			n := len(s.conns)
+			s.mu.Unlock()
+			select {
+			case open <- n:
+			default:
+			}
+		}
+	})
+	c := dialRaw(t, "tcp", v4Addr(t, s))
+	col.waitCount(1, "accept", is(FromServer, Accepted))
+	_ = c.Close()
+	select {
+	case n := <-open:
+		if n != 0 {
+			t.Fatalf("%d connections still held when Closed was reported", n)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("no Closed event")
 	}
 }
 

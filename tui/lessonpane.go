@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 
 	"charm.land/glamour/v2"
@@ -9,7 +8,7 @@ import (
 )
 
 // lessonPane shows the current step's text. Markdown is rendered once per
-// (step, width, hints shown) and kept.
+// (step, width, style) and kept.
 type lessonPane struct {
 	offset int
 	cache  map[lessonKey][]string
@@ -17,8 +16,8 @@ type lessonPane struct {
 }
 
 type lessonKey struct {
-	lesson, step, width, hints int
-	style                      string
+	lesson, step, width int
+	style               string
 }
 
 func newLessonPane(style string) lessonPane {
@@ -27,18 +26,13 @@ func newLessonPane(style string) lessonPane {
 
 func (p *lessonPane) scroll(by int) { p.offset = max(0, p.offset+by) }
 
-// markdown is the step's text with the shown hints appended.
-func stepMarkdown(l lessons.Lesson, step, hints int, addr lessons.Address, hintWord string) string {
-	s := l.Steps[step]
-	var b strings.Builder
+// stepMarkdown is the step's text, after the lesson's intro on step one.
+func stepMarkdown(l lessons.Lesson, step int, addr lessons.Address) string {
+	body := l.Steps[step].Body
 	if step == 0 && l.Intro != "" {
-		b.WriteString(l.Intro + "\n\n")
+		body = l.Intro + "\n\n" + body
 	}
-	b.WriteString(s.Body)
-	for i := 0; i < hints && i < len(s.Hints); i++ {
-		fmt.Fprintf(&b, "\n\n> **%s %d/%d.** %s", hintWord, i+1, len(s.Hints), s.Hints[i])
-	}
-	return lessons.Fill(b.String(), addr)
+	return lessons.Fill(body, addr)
 }
 
 // body renders (or recalls) the Markdown of a step at width w.

@@ -26,6 +26,7 @@ type styles struct {
 	overlay                lipgloss.Style
 	hexGroup               lipgloss.Style
 	listCursor, listPlain  lipgloss.Style
+	hint                   lipgloss.Style
 }
 
 func newStyles(dark bool) styles {
@@ -69,5 +70,6 @@ func newStyles(dark bool) styles {
 	s.hexGroup = lipgloss.NewStyle().Foreground(accent)
 	s.listCursor = lipgloss.NewStyle().Foreground(accent).Bold(true)
 	s.listPlain = lipgloss.NewStyle().Foreground(fg)
+	s.hint = lipgloss.NewStyle().Foreground(yellow).Bold(true)
 	return s
 }

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/tubes-course/tubes/lessons"
 )
 
 // Below this the panes cannot be read; above wideWidth they sit side by side.
@@ -125,24 +126,47 @@ func (m *Model) lessonLines(w, h int) []string {
 	default:
 		head = append(head, m.st.todo.Render("○ "+m.t("lesson.todo")))
 	}
+	if m.status != "" {
+		if m.statusIsErr {
+			head = append(head, m.st.errorText.Render(m.status))
+		} else {
+			head = append(head, m.st.statusWarn.Render(m.status))
+		}
+	}
+	for i := 0; i < m.hints && i < len(s.Hints); i++ {
+		hint := lessons.Fill(s.Hints[i], m.d.Addr)
+		head = append(head, m.st.hint.Render(fmt.Sprintf("%s %d/%d: ", m.t("lesson.hint"), i+1, len(s.Hints)))+hint)
+	}
 	var wrapped []string
 	for _, h := range head {
 		wrapped = append(wrapped, strings.Split(ansi.Wordwrap(h, w, ""), "\n")...)
 	}
 	head = append(wrapped, "")
-	key := lessonKey{lesson: m.lesson, step: m.step, width: w, hints: m.hints, style: m.lessonView.style}
-	body := m.lessonView.body(key, stepMarkdown(l, m.step, m.hints, m.d.Addr, m.t("lesson.hint")))
+	key := lessonKey{lesson: m.lesson, step: m.step, width: w, style: m.lessonView.style}
+	body := m.lessonView.body(key, stepMarkdown(l, m.step, m.d.Addr))
 	room := max(1, h-len(head))
 	m.lessonView.offset = min(m.lessonView.offset, max(0, len(body)-room))
 	end := min(len(body), m.lessonView.offset+room)
 	return append(head, body[m.lessonView.offset:end]...)
 }
 
-// statusLine: address, behavior, counters, progress, and any notice.
+// statusLine: address, progress, behavior, then counters; the least
+// important parts come last, where a narrow window cuts.
 func (m *Model) statusLine() string {
 	st := m.st
 	sep := st.dim.Render(" · ")
 	parts := []string{st.statusKey.Render("● " + m.d.Addr.HostPort())}
+	l := m.current()
+	progress := fmt.Sprintf("%s (%d/%d) %s %d/%d", l.ID, m.lesson+1, len(m.d.Course.Lessons), m.t("status.step"), m.step+1, len(l.Steps))
+	if m.stepDone() {
+		parts = append(parts, st.done.Render(progress+" ✓"))
+	} else {
+		parts = append(parts, st.status.Render(progress))
+	}
+	if m.paused {
+		extra := m.events.total - m.pausedAt
+		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("⏸ %s (+%d %s)", m.t("status.paused"), extra, m.t("status.new"))))
+	}
 	if m.d.Server != nil {
 		parts = append(parts, st.status.Render(m.d.Server.Behavior().Name()))
 	}
@@ -152,26 +176,8 @@ func (m *Model) statusLine() string {
 	if t.Refused > 0 {
 		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("%d %s", t.Refused, m.t("status.refused"))))
 	}
-	l := m.current()
-	progress := fmt.Sprintf("%s %d/%d %s · %s %d/%d", m.t("status.lesson"), m.lesson+1, len(m.d.Course.Lessons), l.ID, m.t("status.step"), m.step+1, len(l.Steps))
-	if m.stepDone() {
-		parts = append(parts, st.done.Render(progress+" ✓"))
-	} else {
-		parts = append(parts, st.status.Render(progress))
-	}
 	if m.folded > 0 {
 		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("%s %s", commas(m.folded), m.t("status.folded"))))
-	}
-	if m.paused {
-		extra := (m.events.total - m.pausedAt)
-		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("⏸ %s (+%d %s)", m.t("status.paused"), extra, m.t("status.new"))))
-	}
-	if m.status != "" {
-		s := st.status
-		if m.statusIsErr {
-			s = st.errorText
-		}
-		parts = append(parts, s.Render(m.status))
 	}
 	return strings.Join(parts, sep)
 }

@@ -1,0 +1,226 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+func TestStepKeysMoveAndSwapBehavior(t *testing.T) {
+	r := newRig(t, "tcp-accept")
+	r.size(120, 40)
+	if cmd := r.press(keyRune('n')); cmd == nil {
+		t.Fatal("n should save progress")
+	}
+	if r.m.step != 1 || r.server.Behavior().Name() != "accept-only" {
+		t.Fatalf("after n: step %d, behavior %s", r.m.step, r.server.Behavior().Name())
+	}
+	r.press(keyRune('n'))
+	r.press(keyRune('n')) // past the last step: on to the next lesson
+	if r.m.current().ID != "ping-pong" || r.m.step != 0 || r.server.Behavior().Name() != "ping-pong" {
+		t.Fatalf("want ping-pong step 0, got %s step %d (%s)", r.m.current().ID, r.m.step, r.server.Behavior().Name())
+	}
+	r.press(keyRune('p')) // and back
+	if r.m.current().ID != "tcp-accept" || r.m.step != 2 {
+		t.Fatalf("p should go back to tcp-accept step 3, got %s %d", r.m.current().ID, r.m.step)
+	}
+	r.press(tea.KeyPressMsg{Code: tea.KeyLeft})
+	if r.m.step != 1 {
+		t.Fatalf("left arrow should go back, step %d", r.m.step)
+	}
+	if r.m.d.Progress.Lesson != "tcp-accept" || r.m.d.Progress.Step != 1 {
+		t.Fatalf("progress not following: %+v", r.m.d.Progress)
+	}
+}
+
+func TestFocusHexHintPauseClearKeys(t *testing.T) {
+	r := newRig(t, "ping-pong")
+	r.size(120, 40)
+	r.press(keyTab)
+	if r.m.focus != focusEvents {
+		t.Fatalf("tab: focus %d", r.m.focus)
+	}
+	r.press(keyShiftTab)
+	r.press(keyShiftTab)
+	if r.m.focus != focusBytes {
+		t.Fatalf("shift+tab twice from events: focus %d", r.m.focus)
+	}
+	r.press(keyRune('x'))
+	if !r.m.bytesView.hex || !strings.Contains(r.m.screen(), "Bytes · hex") {
+		t.Fatal("x should switch the bytes pane to hex")
+	}
+	r.press(keyRune('h'))
+	if r.m.hints != 1 || !strings.Contains(ansi.Strip(r.m.screen()), "Hint 1/") {
+		t.Fatalf("h should show the first hint, hints=%d", r.m.hints)
+	}
+	r.press(keyRune('h'))
+	r.press(keyRune('h')) // wraps around after the last hint
+	if r.m.hints != 1 {
+		t.Fatalf("hints should cycle, got %d", r.m.hints)
+	}
+
+	// Real traffic, then pause: new events are kept but not shown.
+	r.act(t)
+	r.flushUntil(t, func() bool { return r.m.chunks.total >= 2 })
+	r.press(keySpace)
+	shown := r.m.chunks.visible(r.m.pausedCh)
+	r.act(t)
+	r.flushUntil(t, func() bool { return r.m.chunks.total >= 4 })
+	if got := r.m.chunks.visible(r.m.pausedCh); got != shown {
+		t.Fatalf("paused view moved: %d blocks, was %d", got, shown)
+	}
+	if !strings.Contains(ansi.Strip(r.m.screen()), "paused") {
+		t.Fatal("status line should say paused")
+	}
+	r.press(keySpace)
+	r.press(keyRune('c'))
+	if r.m.events.size != 0 || r.m.chunks.size != 0 {
+		t.Fatal("c should clear the panes")
+	}
+	if r.m.totals.Accepted < 2 {
+		t.Fatalf("clearing must not touch the totals: %+v", r.m.totals)
+	}
+}
+
+func TestEnterRunsTheStepAndCompletesIt(t *testing.T) {
+	r := newRig(t, "ping-pong")
+	r.size(120, 40)
+	cmd := r.press(keyEnter)
+	if cmd == nil || !r.m.busy {
+		t.Fatal("enter should start the action")
+	}
+	if r.press(keyEnter) != nil {
+		t.Fatal("a second enter while busy must not start another action")
+	}
+	r.m.Update(cmd())
+	r.flushUntil(t, r.m.stepDone)
+	screen := ansi.Strip(r.m.screen())
+	for _, want := range []string{"✓ Step done", "Hello client! 🎉", "Hello server! 🎈", "step 1/2 ✓"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("screen lacks %q", want)
+		}
+	}
+}
+
+func TestEnterWithoutActionSaysSo(t *testing.T) {
+	r := newRig(t, "tcp-accept")
+	r.size(120, 40)
+	r.press(keyRune('n')) // step 2 is done from outside the app
+	if cmd := r.press(keyEnter); cmd != nil {
+		t.Fatal("enter must do nothing on a step without an action")
+	}
+	if !strings.Contains(ansi.Strip(r.m.screen()), "outside the app") {
+		t.Fatal("the status line should explain why enter did nothing")
+	}
+}
+
+func TestOverlaysAndLessonList(t *testing.T) {
+	r := newRig(t, "tcp-accept")
+	r.size(120, 40)
+	r.press(keyRune('?'))
+	if r.m.overlay != helpOverlay || !strings.Contains(ansi.Strip(r.m.screen()), "Keys") {
+		t.Fatal("? should open the keys screen")
+	}
+	if cmd := r.press(keyRune('q')); cmd != nil {
+		t.Fatal("q in an overlay closes it, it does not quit")
+	}
+	if r.m.overlay != noOverlay {
+		t.Fatal("q should close the overlay")
+	}
+	r.press(keyRune('l'))
+	screen := ansi.Strip(r.m.screen())
+	for _, id := range []string{"tcp-accept", "ping-pong", "http-response"} {
+		if !strings.Contains(screen, id) {
+			t.Fatalf("lesson list lacks %s", id)
+		}
+	}
+	r.press(keyRune('j'))
+	r.press(keyRune('j'))
+	r.press(keyUp)
+	r.press(keyEnter)
+	if r.m.overlay != noOverlay || r.m.current().ID != "ping-pong" {
+		t.Fatalf("list enter should open ping-pong, got %s", r.m.current().ID)
+	}
+	r.press(keyRune('l'))
+	r.press(keyEsc)
+	if r.m.overlay != noOverlay {
+		t.Fatal("esc should close the list")
+	}
+}
+
+func TestQuitKeys(t *testing.T) {
+	r := newRig(t, "tcp-accept")
+	for _, k := range []tea.KeyPressMsg{keyRune('q'), keyCtrlC} {
+		cmd := r.press(k)
+		if cmd == nil {
+			t.Fatalf("%s should quit", k)
+		}
+		if _, ok := cmd().(tea.QuitMsg); !ok {
+			t.Fatalf("%s should return tea.Quit", k)
+		}
+	}
+}
+
+func TestScrollingTheFocusedPane(t *testing.T) {
+	r := newRig(t, "tcp-accept")
+	r.size(120, 24)
+	r.press(keyRune('j'))
+	r.press(keyRune('j'))
+	if r.m.lessonView.offset != 2 {
+		t.Fatalf("j should scroll the lesson, offset %d", r.m.lessonView.offset)
+	}
+	r.press(tea.KeyPressMsg{Code: tea.KeyPgDown})
+	r.m.screen() // the view clamps the offset to the text
+	if r.m.lessonView.offset < 2 {
+		t.Fatal("pgdn should scroll further")
+	}
+	top := ansi.Strip(r.m.screen())
+	r.press(tea.KeyPressMsg{Code: tea.KeyPgUp})
+	r.press(tea.KeyPressMsg{Code: tea.KeyPgUp})
+	if ansi.Strip(r.m.screen()) == top || r.m.lessonView.offset != 0 {
+		t.Fatal("pgup should scroll back to the top")
+	}
+}
+
+func TestLayoutsBySize(t *testing.T) {
+	r := newRig(t, "tcp-accept")
+	r.size(59, 30)
+	if !strings.Contains(r.m.screen(), "larger") {
+		t.Fatal("a too-small window should ask to be made larger")
+	}
+	r.size(80, 24)
+	narrow := ansi.Strip(r.m.screen())
+	if !strings.Contains(narrow, "1 Lesson") || !strings.Contains(narrow, "3 Bytes") {
+		t.Fatal("narrow layout should show tabs")
+	}
+	r.press(keyRune('2'))
+	if !strings.Contains(ansi.Strip(r.m.screen()), "No events yet") {
+		t.Fatal("2 should show the events pane")
+	}
+	r.size(120, 40)
+	wide := ansi.Strip(r.m.screen())
+	for _, want := range []string{"Lesson", "Events", "Bytes", "localhost:", "accept-only"} {
+		if !strings.Contains(wide, want) {
+			t.Fatalf("wide layout lacks %q", want)
+		}
+	}
+	for i, line := range strings.Split(wide, "\n") {
+		if w := ansi.StringWidth(line); w > 120 {
+			t.Fatalf("line %d is %d cells wide", i, w)
+		}
+	}
+}
+
+func TestIdleStopsTicking(t *testing.T) {
+	r := newRig(t, "tcp-accept")
+	r.m.Update(wakeMsg{})
+	if !r.m.ticking {
+		t.Fatal("a wake should start the flush tick")
+	}
+	_, cmd := r.m.Update(batchMsg{})
+	if r.m.ticking || cmd == nil {
+		t.Fatal("an empty batch should stop ticking and wait for the inbox")
+	}
+}
