@@ -42,7 +42,7 @@ var bindings = []struct {
 	steps []Binding
 }{
 	{"tcp-accept", []Binding{
-		{netcore.AcceptOnly{Idle: 30 * time.Second}, ConnectOnly, ServerAccepts()},
+		{netcore.AcceptOnly{Idle: 10 * time.Second}, ConnectOnly, ServerAccepts()},
 		{netcore.AcceptOnly{Idle: 2 * time.Minute}, NoAction, ExternalSends()},
 		{netcore.AcceptOnly{Idle: 3 * time.Second}, NoAction, HTTPRequestThenClose()},
 	}},

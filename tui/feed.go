@@ -59,6 +59,9 @@ func (m *Model) applyBatch(b batchMsg) (finished bool) {
 			ev.Data = append([]byte(nil), ev.Data[:previewKeep]...)
 		}
 		m.events.add(ev)
+		if m.eventsView.offset > 0 {
+			m.eventsView.offset++ // a scrolled-up view stays on the rows it shows
+		}
 		if e.Source == netcore.FromServer && (e.Kind == netcore.Recv || e.Kind == netcore.Sent) {
 			if len(e.Data) > chunkKeep {
 				e.Data = append([]byte(nil), e.Data[:chunkKeep]...)
