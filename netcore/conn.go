@@ -69,8 +69,13 @@ func (c *Conn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Write writes p and reports what was sent.
+// Write writes p and reports what was sent. A peer that stops reading
+// fills the socket buffers; the idle timeout bounds that wait too, so a
+// stalled client cannot hold a connection slot forever.
 func (c *Conn) Write(p []byte) (int, error) {
+	if d := c.Idle(); d > 0 {
+		_ = c.raw.SetWriteDeadline(time.Now().Add(d))
+	}
 	n, err := c.raw.Write(p)
 	if n > 0 {
 		off := c.out.Add(int64(n)) - int64(n)
