@@ -31,6 +31,7 @@ type options struct {
 	step    int
 	listen  string
 	port    int
+	portSet bool // --port was given; 0 is a real value (any free port)
 	lang    string
 	plain   bool
 	json    bool
@@ -51,10 +52,13 @@ func run(args []string) int {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		RunE:          func(*cobra.Command, []string) error { return runCourse(o) },
+		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
+			o.portSet = cmd.Flags().Changed("port")
+		},
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&o.listen, "listen", netcore.DefaultAddr, "address to listen on (localhost means 127.0.0.1 and ::1)")
-	pf.IntVar(&o.port, "port", -1, "port to listen on, overriding --listen's (0 picks any free port)")
+	pf.IntVar(&o.port, "port", 3000, "port to listen on, overriding --listen's (0 picks any free port)")
 	pf.StringVar(&o.lang, "lang", "", "language of the lessons: en (default: from LANG)")
 	pf.BoolVar(&o.plain, "plain", false, "print a line transcript instead of the screen")
 	pf.BoolVar(&o.json, "json", false, "print events as JSON lines instead of the screen")
@@ -123,11 +127,11 @@ func (o options) listenAddr() (string, error) {
 		}
 		host, port = strings.Trim(addr, "[]"), "3000"
 	}
-	if o.port >= 0 {
+	if o.portSet {
 		port = strconv.Itoa(o.port)
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		if o.port >= 0 {
+		if o.portSet {
 			return "", usageError{fmt.Errorf("bad --port %d: want 0 to 65535", o.port)}
 		}
 		return "", usageError{fmt.Errorf("bad port %q in --listen: want 0 to 65535", port)}

@@ -92,13 +92,29 @@ func OpenStore(dir string) (s *Store, p Progress, warning string, err error) {
 		return nil, Progress{}, "", fmt.Errorf("cannot read progress: %w", err)
 	}
 	if jerr := json.Unmarshal(raw, &p); jerr != nil {
-		aside := s.path + ".damaged-" + time.Now().Format("20060102-150405")
-		if rerr := os.Rename(s.path, aside); rerr != nil {
+		aside, rerr := setAside(s.path)
+		if rerr != nil {
 			return nil, Progress{}, "", fmt.Errorf("progress file %s is damaged and cannot be moved aside: %w", s.path, rerr)
 		}
 		return s, Progress{}, aside, nil
 	}
 	return s, p, "", nil
+}
+
+// setAside renames a damaged file to a name no earlier damaged file has.
+func setAside(path string) (string, error) {
+	stamp := time.Now().Format("20060102-150405")
+	for n := 0; ; n++ {
+		aside := path + ".damaged-" + stamp
+		if n > 0 {
+			aside += fmt.Sprintf("-%d", n)
+		}
+		if _, err := os.Lstat(aside); errors.Is(err, fs.ErrNotExist) {
+			return aside, os.Rename(path, aside)
+		} else if n > 1000 {
+			return "", fmt.Errorf("too many damaged progress files beside %s", path)
+		}
+	}
 }
 
 // Path is the progress file's location.
@@ -119,7 +135,7 @@ func (s *Store) Save(p Progress, version uint64) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
 		return err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(s.path), "progress-*.tmp")

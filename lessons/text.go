@@ -54,7 +54,6 @@ func parseLessonText(src string) (LessonText, error) {
 	var lt LessonText
 	var cur *StepText
 	var body strings.Builder
-	inCode := false
 	finish := func() {
 		text := strings.TrimSpace(body.String())
 		body.Reset()
@@ -65,18 +64,30 @@ func parseLessonText(src string) (LessonText, error) {
 		cur.Body = text
 		lt.Steps = append(lt.Steps, *cur)
 	}
-	for i, line := range strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n") {
-		if strings.HasPrefix(line, "```") {
-			inCode = !inCode
+	src = strings.TrimPrefix(strings.ReplaceAll(src, "\r\n", "\n"), "\ufeff")
+	fence := ""
+	for i, line := range strings.Split(src, "\n") {
+		if i == 0 {
+			if !strings.HasPrefix(line, titlePrefix) || strings.TrimSpace(line[len(titlePrefix):]) == "" {
+				return lt, fmt.Errorf("line 1 must be the lesson title (%q and a title)", titlePrefix)
+			}
+			lt.Title = strings.TrimSpace(line[len(titlePrefix):])
+			continue
+		}
+		// A fence opens with ``` or ~~~ indented up to three spaces, and is
+		// closed by the same kind; inside it nothing is a step or a hint.
+		if f := fenceOf(line); f != "" && (fence == "" || f == fence) {
+			if fence == "" {
+				fence = f
+			} else {
+				fence = ""
+			}
+			body.WriteString(line + "\n")
+			continue
 		}
 		switch {
-		case inCode || strings.HasPrefix(line, "```"):
+		case fence != "":
 			body.WriteString(line + "\n")
-		case i == 0 || (lt.Title == "" && strings.HasPrefix(line, titlePrefix)):
-			if !strings.HasPrefix(line, titlePrefix) {
-				return lt, fmt.Errorf("line 1 must be the lesson title (%q)", titlePrefix)
-			}
-			lt.Title = strings.TrimSpace(strings.TrimPrefix(line, titlePrefix))
 		case strings.HasPrefix(line, stepPrefix):
 			finish()
 			cur = &StepText{Title: strings.TrimSpace(strings.TrimPrefix(line, stepPrefix))}
@@ -94,6 +105,19 @@ func parseLessonText(src string) (LessonText, error) {
 		return lt, fmt.Errorf("no steps (each starts with %q)", stepPrefix)
 	}
 	return lt, nil
+}
+
+func fenceOf(line string) string {
+	t := strings.TrimLeft(line, " ")
+	if len(line)-len(t) > 3 {
+		return ""
+	}
+	for _, f := range []string{"```", "~~~"} {
+		if strings.HasPrefix(t, f) {
+			return f
+		}
+	}
+	return ""
 }
 
 // Fill replaces the address placeholders in lesson text.

@@ -1,0 +1,122 @@
+package lessons_test
+
+import (
+	"bytes"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tubes-course/tubes/lessons"
+)
+
+func loadEN(t *testing.T) *lessons.Course {
+	t.Helper()
+	c, err := lessons.Load("en")
+	if err != nil {
+		t.Fatalf("Load(en): %v", err)
+	}
+	return c
+}
+
+// The course so far is the first lessons of DESIGN.md's path, in its order;
+// ids are what learners type after --lesson, so they must not drift.
+func TestIDs(t *testing.T) {
+	want := []string{"tcp-accept", "ping-pong", "http-response"}
+	if got := lessons.IDs(); !reflect.DeepEqual(got, want) {
+		t.Errorf("IDs() = %v, want %v", got, want)
+	}
+}
+
+func TestFind(t *testing.T) {
+	c := loadEN(t)
+	for i, id := range lessons.IDs() {
+		if got := c.Find(id); got != i {
+			t.Errorf("Find(%q) = %d, want %d", id, got, i)
+		}
+	}
+	if got := c.Find("nope"); got != -1 {
+		t.Errorf("Find(nope) = %d, want -1", got)
+	}
+}
+
+func TestLocate(t *testing.T) {
+	c := loadEN(t)
+	pp := c.Find("ping-pong")
+	n := len(c.Lessons[pp].Steps)
+	ok := []struct {
+		step, wantIndex int
+	}{
+		{0, 0}, // no --step: the first step
+		{1, 0}, // steps are 1-based on the command line
+		{n, n - 1},
+	}
+	for _, o := range ok {
+		li, si, err := c.Locate("ping-pong", o.step)
+		if err != nil || li != pp || si != o.wantIndex {
+			t.Errorf("Locate(ping-pong, %d) = %d, %d, %v; want %d, %d, nil", o.step, li, si, err, pp, o.wantIndex)
+		}
+	}
+	for _, bad := range []int{-1, n + 1, 1000} {
+		if _, _, err := c.Locate("ping-pong", bad); err == nil {
+			t.Errorf("Locate(ping-pong, %d): no error", bad)
+		} else if !strings.Contains(err.Error(), "1 to "+strconv.Itoa(n)) {
+			t.Errorf("Locate(ping-pong, %d) error %q does not give the valid range", bad, err)
+		}
+	}
+	_, _, err := c.Locate("no-such-lesson", 1)
+	if err == nil {
+		t.Fatal("Locate(unknown id): no error")
+	}
+	// The message should help: it lists the ids that do exist.
+	for _, id := range lessons.IDs() {
+		if !strings.Contains(err.Error(), id) {
+			t.Errorf("unknown-id error %q does not list %s", err, id)
+		}
+	}
+}
+
+func TestWriteList(t *testing.T) {
+	c := loadEN(t)
+	var p lessons.Progress
+	ta := c.Lessons[c.Find("tcp-accept")]
+	for i := range ta.Steps {
+		p.MarkDone("tcp-accept", i)
+	}
+	p.MarkDone("ping-pong", 1)
+	p.Lesson = "ping-pong"
+
+	var buf bytes.Buffer
+	c.WriteList(&buf, p)
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if len(lines) != len(c.Lessons) {
+		t.Fatalf("%d lines for %d lessons:\n%s", len(lines), len(c.Lessons), buf.String())
+	}
+	for i, l := range c.Lessons {
+		line := lines[i]
+		if !strings.Contains(line, l.ID) || !strings.Contains(line, l.Title) {
+			t.Errorf("line %d %q lacks id %q or title %q", i+1, line, l.ID, l.Title)
+		}
+		if !strings.Contains(line, strconv.Itoa(i+1)+". ") {
+			t.Errorf("line %d %q is not numbered", i+1, line)
+		}
+		done := 0
+		for s := range l.Steps {
+			if p.IsDone(l.ID, s) {
+				done++
+			}
+		}
+		count := strconv.Itoa(done) + "/" + strconv.Itoa(len(l.Steps))
+		if !strings.Contains(line, count) {
+			t.Errorf("line %q lacks done count %s", line, count)
+		}
+		complete := done == len(l.Steps)
+		if got := strings.Contains(line, "✓"); got != complete {
+			t.Errorf("line %q: check mark shown = %v, want %v", line, got, complete)
+		}
+		// The lesson the learner is in is marked, so they see where resume goes.
+		if here := strings.HasPrefix(line, "▸"); here != (l.ID == p.Lesson) {
+			t.Errorf("line %q: current-lesson marker = %v, want %v", line, here, l.ID == p.Lesson)
+		}
+	}
+}
