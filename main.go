@@ -45,13 +45,14 @@ func main() {
 func run(args []string) int {
 	var o options
 	root := &cobra.Command{
-		Use:           "tubes",
-		Short:         "A hands-on course on how servers work, with a real server inside",
-		Version:       version(),
-		Args:          cobra.NoArgs,
-		SilenceErrors: true,
-		SilenceUsage:  true,
-		RunE:          func(*cobra.Command, []string) error { return runCourse(o) },
+		Use:               "tubes",
+		Short:             "A hands-on course on how servers work, with a real server inside",
+		Version:           version(),
+		Args:              cobra.NoArgs,
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		RunE:              func(*cobra.Command, []string) error { return runCourse(o) },
 		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
 			o.portSet = cmd.Flags().Changed("port")
 		},

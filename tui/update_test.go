@@ -6,6 +6,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/tubes-course/tubes/lessons"
+	"github.com/tubes-course/tubes/netcore"
 )
 
 func TestStepKeysMoveAndSwapBehavior(t *testing.T) {
@@ -222,5 +224,48 @@ func TestIdleStopsTicking(t *testing.T) {
 	_, cmd := r.m.Update(batchMsg{})
 	if r.m.ticking || cmd == nil {
 		t.Fatal("an empty batch should stop ticking and wait for the inbox")
+	}
+}
+
+func TestFoldedEventsAreShown(t *testing.T) {
+	r := newRig(t, "tcp-accept")
+	r.size(120, 40)
+	// A tiny inbox, flooded: what does not fit is folded, and the count shows.
+	small := netcore.NewInbox(5)
+	for i := 0; i < 1234; i++ {
+		small.Push(netcore.Event{Kind: netcore.Note, Text: "flood"})
+	}
+	r.m.Update(batchMsg{events: small.Drain(), folded: small.Folded()})
+	if !strings.Contains(ansi.Strip(r.m.screen()), "1,229 events folded") {
+		t.Fatalf("status line should count folded events:\n%s", ansi.Strip(r.m.screen()))
+	}
+}
+
+func TestResumesWhereTheLearnerLeft(t *testing.T) {
+	r := newRig(t, "tcp-accept")
+	d := r.m.d
+	d.Progress = lessons.Progress{Lesson: "http-response", Step: 2}
+	m := New(d)
+	if m.current().ID != "http-response" || m.step != 2 || r.server.Behavior().Name() != "http-hello" {
+		t.Fatalf("resumed at %s step %d with %s", m.current().ID, m.step, r.server.Behavior().Name())
+	}
+	d.Progress = lessons.Progress{Lesson: "ping-pong", Step: 99} // from an older course
+	if m := New(d); m.current().ID != "ping-pong" || m.step != 1 {
+		t.Fatalf("an out-of-range step should clamp, got step %d", m.step)
+	}
+}
+
+func TestLessonMarkdownIsRenderedOncePerWidth(t *testing.T) {
+	r := newRig(t, "ping-pong")
+	r.size(120, 40)
+	r.m.screen()
+	r.m.screen()
+	if n := len(r.m.lessonView.cache); n != 1 {
+		t.Fatalf("two frames at one width: %d renders cached, want 1", n)
+	}
+	r.size(130, 40)
+	r.m.screen()
+	if n := len(r.m.lessonView.cache); n != 2 {
+		t.Fatalf("a new width renders once more: %d, want 2", n)
 	}
 }
