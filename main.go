@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -87,7 +88,21 @@ func run(args []string) int {
 		Args:  cobra.NoArgs,
 		RunE:  func(*cobra.Command, []string) error { return runList(o) },
 	}
-	root.AddCommand(serve, list)
+	var yes bool
+	reset := &cobra.Command{
+		Use:   "reset [ID]",
+		Short: "Forget your progress, in one lesson or in all (asks first)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			id := ""
+			if len(args) == 1 {
+				id = args[0]
+			}
+			return runReset(o, id, yes)
+		},
+	}
+	reset.Flags().BoolVar(&yes, "yes", false, "do not ask")
+	root.AddCommand(serve, list, reset)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.SetArgs(args)
 
@@ -106,7 +121,8 @@ func run(args []string) int {
 // isCobraUsage spots cobra's own usage errors (unknown command, stray args).
 func isCobraUsage(err error) bool {
 	s := err.Error()
-	return strings.HasPrefix(s, "unknown command") || strings.Contains(s, "accepts 0 arg") || strings.HasPrefix(s, "unknown flag")
+	return strings.HasPrefix(s, "unknown command") || strings.Contains(s, "accepts 0 arg") ||
+		strings.Contains(s, "accepts at most") || strings.HasPrefix(s, "unknown flag")
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -303,5 +319,42 @@ func runList(o options) error {
 		return err
 	}
 	w.course.WriteList(os.Stdout, w.progress)
+	return nil
+}
+
+// runReset forgets progress after asking, unless --yes. Without a terminal
+// to ask on, it refuses rather than guess.
+func runReset(o options, id string, yes bool) error {
+	w, err := open(o, false)
+	if err != nil {
+		return err
+	}
+	if w.store == nil {
+		return errors.New("no state directory: there is no progress to forget")
+	}
+	what := "all your progress"
+	if id != "" {
+		if w.course.Find(id) < 0 {
+			return usageError{fmt.Errorf("no lesson %q (see tubes lessons)", id)}
+		}
+		what = "your progress in " + id
+	}
+	if !yes {
+		fmt.Fprintf(os.Stderr, "Forget %s? [y/N] ", what)
+		answer, err := bufio.NewReader(os.Stdin).ReadString('\n')
+		if err != nil && answer == "" {
+			fmt.Fprintln(os.Stderr)
+			return usageError{errors.New("no answer; run tubes reset --yes to skip the question")}
+		}
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			fmt.Fprintln(os.Stderr, "Nothing forgotten.")
+			return nil
+		}
+	}
+	w.progress.Forget(id)
+	if err := w.store.Save(w.progress, 1); err != nil {
+		return fmt.Errorf("cannot save progress: %v", err)
+	}
+	fmt.Fprintf(os.Stderr, "Forgot %s.\n", what)
 	return nil
 }

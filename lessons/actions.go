@@ -1,62 +1,298 @@
 package lessons
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net/http"
 	"os"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/tubes-course/tubes/netcore"
 )
 
-// ActionKind names what enter does in a step; the interface shows it.
-type ActionKind string
+// Action is what enter does in a step. Label names it in the help line
+// (the interface string key.enter.<Label>). Run blocks on the network, so
+// callers run it off the UI goroutine; every byte it moves is reported as
+// events. It may return a short note for the learner, such as a timing.
+type Action struct {
+	Label string
+	Run   func(ctx context.Context, env Env) (note string, err error)
+	// TakesMessage: the learner may type the message to send (key m).
+	TakesMessage bool
+}
 
-const (
-	NoAction    ActionKind = ""
-	ConnectOnly ActionKind = "connect"
-	SendMessage ActionKind = "send"
-	SendRequest ActionKind = "request"
-)
+// None is a step without an action: it is done from outside the app.
+func (a Action) None() bool { return a.Run == nil }
+
+// Env is what an action may use: the app's client, where to dial, and a
+// message the learner typed (empty: the step's default).
+type Env struct {
+	Client  *netcore.Client
+	Addr    Address
+	Message []byte
+}
 
 // HelloMessage is what the app's client sends in ping-pong.
 var HelloMessage = []byte("Hello server! 🎈")
 
 // RequestFor is the GET request the app's client sends to addr.
-func RequestFor(addr string) []byte {
-	return []byte("GET / HTTP/1.1\r\nHost: " + addr + "\r\nConnection: close\r\n\r\n")
+func RequestFor(addr string) []byte { return requestBytes("GET", "/", addr, "", nil, true) }
+
+func requestBytes(method, target, addr, contentType string, body []byte, closing bool) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", method, target, addr)
+	if body != nil {
+		fmt.Fprintf(&b, "Content-Type: %s\r\nContent-Length: %d\r\n", contentType, len(body))
+	}
+	if closing {
+		b.WriteString("Connection: close\r\n")
+	}
+	b.WriteString("\r\n")
+	b.Write(body)
+	return []byte(b.String())
 }
 
-// Env is what an action may use: the app's client and where to dial.
-type Env struct {
-	Client *netcore.Client
-	Addr   Address
+// Connect opens a connection and keeps it until the server closes it.
+var Connect = Action{Label: "connect", Run: func(ctx context.Context, env Env) (string, error) {
+	c, err := env.Client.Dial(ctx, env.Addr.HostPort())
+	if err != nil {
+		return "", err
+	}
+	go readUntilClosed(env.Client, c, 0)
+	return "", nil
+}}
+
+// SendHello sends HelloMessage, or the learner's own message, and reads
+// the reply.
+var SendHello = Action{Label: "send", TakesMessage: true, Run: func(ctx context.Context, env Env) (string, error) {
+	msg := HelloMessage
+	if len(env.Message) > 0 {
+		msg = env.Message
+	}
+	return "", exchange(ctx, env, len(netcore.PongReply), msg)
+}}
+
+// Get sends a GET for target and reads the response to the end.
+func Get(target string) Action { return Request("GET", target, "", nil) }
+
+// Request sends any request and reads the response to the end.
+func Request(method, target, contentType string, body []byte) Action {
+	return Action{Label: "request", Run: func(ctx context.Context, env Env) (string, error) {
+		return "", exchange(ctx, env, -1, requestBytes(method, target, env.Addr.HostPort(), contentType, body, true))
+	}}
 }
 
-// Run performs the action. It blocks on the network, so callers run it
-// off the UI goroutine. Every byte it moves is reported as events.
-func (k ActionKind) Run(ctx context.Context, env Env) error {
-	switch k {
-	case ConnectOnly:
+// HangUpSoon connects and closes from the client's side after a moment.
+var HangUpSoon = Action{Label: "hangup", Run: func(ctx context.Context, env Env) (string, error) {
+	c, err := env.Client.Dial(ctx, env.Addr.HostPort())
+	if err != nil {
+		return "", err
+	}
+	time.Sleep(500 * time.Millisecond)
+	env.Client.Release(c)
+	return "", nil
+}}
+
+// ResetSoon connects, sends a few bytes and resets instead of closing.
+var ResetSoon = Action{Label: "reset", Run: func(ctx context.Context, env Env) (string, error) {
+	c, err := env.Client.Dial(ctx, env.Addr.HostPort())
+	if err != nil {
+		return "", err
+	}
+	defer env.Client.Release(c)
+	if _, err := c.Write([]byte("bye?\n")); err != nil {
+		return "", err
+	}
+	time.Sleep(200 * time.Millisecond) // let the bytes arrive before the RST
+	return "", c.Reset()
+}}
+
+// Writes sends parts as separate writes, pausing between them, then reads
+// until the server has answered with want bytes or 2 s pass, and closes.
+func Writes(pause time.Duration, want int, parts ...string) Action {
+	return Action{Label: "send", Run: func(ctx context.Context, env Env) (string, error) {
 		c, err := env.Client.Dial(ctx, env.Addr.HostPort())
 		if err != nil {
-			return err
+			return "", err
 		}
-		// Keep the connection open and notice when the server closes it.
-		go readUntilClosed(env.Client, c, 0)
-		return nil
-	case SendMessage:
-		return exchange(ctx, env, HelloMessage, len(netcore.PongReply))
-	case SendRequest:
-		return exchange(ctx, env, RequestFor(env.Addr.HostPort()), -1)
+		defer env.Client.Release(c)
+		for i, p := range parts {
+			if i > 0 && pause > 0 {
+				time.Sleep(pause)
+			}
+			if _, err := c.Write([]byte(p)); err != nil {
+				return "", err
+			}
+		}
+		if want == 0 {
+			time.Sleep(300 * time.Millisecond) // let the server read before the FIN
+			return "", nil
+		}
+		c.SetIdle(2 * time.Second)
+		buf := make([]byte, 4096)
+		for got := 0; got < want; {
+			n, err := c.Read(buf)
+			got += n
+			if err != nil {
+				break
+			}
+		}
+		return "", nil
+	}}
+}
+
+// FiveAtOnce sends five GET requests at the same moment and says how long
+// the slowest took.
+var FiveAtOnce = Action{Label: "five", Run: func(ctx context.Context, env Env) (string, error) {
+	start := time.Now()
+	var wg sync.WaitGroup
+	errs := make([]error, 5)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = exchange(ctx, env, -1, RequestFor(env.Addr.HostPort()))
+		}()
 	}
-	return nil
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("5 responses in %s", time.Since(start).Round(10*time.Millisecond)), nil
+}}
+
+// TwoOnOneConn sends two requests on one connection, the second asking to
+// close, reading each response by its Content-Length.
+var TwoOnOneConn = Action{Label: "request", Run: func(ctx context.Context, env Env) (string, error) {
+	c, err := env.Client.Dial(ctx, env.Addr.HostPort())
+	if err != nil {
+		return "", err
+	}
+	defer env.Client.Release(c)
+	c.SetIdle(5 * time.Second)
+	r := bufio.NewReader(c)
+	for i, closing := range []bool{false, true} {
+		if _, err := c.Write(requestBytes("GET", "/", env.Addr.HostPort(), "", nil, closing)); err != nil {
+			return "", err
+		}
+		resp, err := http.ReadResponse(r, nil)
+		if err != nil {
+			return "", fmt.Errorf("response %d: %w", i+1, err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	return "", nil
+}}
+
+// Trickle sends a request line, then one header byte every interval until
+// the server closes or limit passes: the client never goes idle.
+func Trickle(every, limit time.Duration) Action {
+	return Action{Label: "trickle", Run: func(ctx context.Context, env Env) (string, error) {
+		start := time.Now()
+		closed, err := trickle(ctx, env, every, limit)
+		if err != nil {
+			return "", err
+		}
+		if closed {
+			return fmt.Sprintf("the server closed after %s", time.Since(start).Round(100*time.Millisecond)), nil
+		}
+		return "", nil
+	}}
+}
+
+// trickle runs one slow client; it reports whether the server closed it.
+func trickle(ctx context.Context, env Env, every, limit time.Duration) (bool, error) {
+	c, err := env.Client.Dial(ctx, env.Addr.HostPort())
+	if err != nil {
+		return false, err
+	}
+	defer env.Client.Release(c)
+	gone := make(chan struct{})
+	go func() {
+		buf := make([]byte, 512)
+		for {
+			if _, err := c.Read(buf); err != nil {
+				close(gone)
+				return
+			}
+		}
+	}()
+	if _, err := c.Write([]byte("GET / HTTP/1.1\r\nX-Slow: ")); err != nil {
+		return true, nil
+	}
+	deadline := time.After(limit)
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-gone:
+			return true, nil
+		case <-deadline:
+			return false, nil
+		case <-ctx.Done():
+			return false, nil
+		case <-tick.C:
+			if _, err := c.Write([]byte("z")); err != nil {
+				return true, nil
+			}
+		}
+	}
+}
+
+// OpenMany opens n connections, holds them for hold, and closes them.
+func OpenMany(n int, hold time.Duration) Action {
+	return Action{Label: "connect", Run: func(ctx context.Context, env Env) (string, error) {
+		var conns []*netcore.Conn
+		for i := 0; i < n; i++ {
+			c, err := env.Client.Dial(ctx, env.Addr.HostPort())
+			if err != nil {
+				continue
+			}
+			conns = append(conns, c)
+			go readUntilClosed(env.Client, c, 0)
+			time.Sleep(20 * time.Millisecond) // in order, so the refusals are the last ones
+		}
+		time.Sleep(hold)
+		for _, c := range conns {
+			env.Client.Release(c)
+		}
+		return "", nil
+	}}
+}
+
+// Slowloris runs conns slow clients at once, each for at most limit: a
+// bounded demonstration against the app's own server.
+func Slowloris(conns int, every, limit time.Duration) Action {
+	return Action{Label: "attack", Run: func(ctx context.Context, env Env) (string, error) {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		cut := 0
+		for i := 0; i < conns; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if closed, _ := trickle(ctx, env, every, limit); closed {
+					mu.Lock()
+					cut++
+					mu.Unlock()
+				}
+			}()
+			time.Sleep(10 * time.Millisecond)
+		}
+		wg.Wait()
+		return fmt.Sprintf("%d of %d slow connections were cut or refused", cut, conns), nil
+	}}
 }
 
 // exchange connects, writes msg and reads the reply: want bytes, or until
 // the server closes when want < 0. Then it closes.
-func exchange(ctx context.Context, env Env, msg []byte, want int) error {
+func exchange(ctx context.Context, env Env, want int, msg []byte) error {
 	c, err := env.Client.Dial(ctx, env.Addr.HostPort())
 	if err != nil {
 		return err
@@ -68,7 +304,7 @@ func exchange(ctx context.Context, env Env, msg []byte, want int) error {
 	got, err := readUntilClosed(env.Client, c, want)
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		if got == 0 {
-			return errors.New("no reply within 5s")
+			return errors.New("no reply within 10s")
 		}
 		return nil
 	}
@@ -76,10 +312,10 @@ func exchange(ctx context.Context, env Env, msg []byte, want int) error {
 }
 
 // readUntilClosed reads until want bytes arrived (want > 0), the peer closes,
-// or 5 s pass when want != 0. It releases the connection when the peer closes.
+// or 10 s pass when want != 0. It releases the connection when the peer closes.
 func readUntilClosed(cl *netcore.Client, c *netcore.Conn, want int) (int, error) {
 	if want != 0 {
-		c.SetIdle(5 * time.Second)
+		c.SetIdle(10 * time.Second)
 	}
 	buf := make([]byte, 4096)
 	got := 0

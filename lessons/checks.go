@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"bytes"
+	"time"
 
 	"github.com/tubes-course/tubes/netcore"
 )
@@ -51,8 +52,19 @@ func (o *OwnClients) External(e netcore.Event) bool {
 	return !own
 }
 
-func isServer(e netcore.Event, k netcore.Kind) bool {
-	return e.Source == netcore.FromServer && e.Kind == k
+// serverSide: the built-in server's events, or the tap's in front of a
+// learner's server, which see the same traffic from the same side.
+func serverSide(e netcore.Event) bool {
+	return e.Source == netcore.FromServer || e.Source == netcore.FromProxy
+}
+
+func isServer(e netcore.Event, k netcore.Kind) bool { return serverSide(e) && e.Kind == k }
+
+// ClientConnects: the app's client connects.
+func ClientConnects() Check {
+	return stateless(func(e netcore.Event, _ *OwnClients) bool {
+		return e.Source == netcore.FromClient && e.Kind == netcore.Connected
+	})
 }
 
 // ServerAccepts: any connection is accepted.
@@ -74,36 +86,172 @@ func ExternalGetsReply() Check {
 	})
 }
 
+// ServerRefuses: the server turns a connection away at its limit.
+func ServerRefuses() Check {
+	return stateless(func(e netcore.Event, _ *OwnClients) bool { return isServer(e, netcore.Refused) })
+}
+
+// Closes: at least n server-side connections end for one of reasons.
+func Closes(n int, reasons ...netcore.CloseReason) Check {
+	return Check{NewTracker: func() Tracker {
+		seen := 0
+		return trackerFunc(func(e netcore.Event, _ *OwnClients) bool {
+			if isServer(e, netcore.Closed) {
+				for _, r := range reasons {
+					if e.Reason == r {
+						seen++
+						break
+					}
+				}
+			}
+			return seen >= n
+		})
+	}}
+}
+
+// ServerCloses: the server side ends a connection (on purpose or idle).
+func ServerCloses() Check { return Closes(1, netcore.BySelf, netcore.ByIdle) }
+
 // ClientReceives: the app's client reads bytes that contain want.
 func ClientReceives(want []byte) Check {
-	return Check{NewTracker: func() Tracker {
-		return &streams{match: func(s *stream) bool { return bytes.Contains(s.in, want) }, side: netcore.FromClient}
-	}}
+	return onStreams(netcore.FromClient, func(s *stream) bool { return bytes.Contains(s.in, want) })
 }
 
 // ClientReceivesPrefix: the app's client reads a reply that starts with want.
 func ClientReceivesPrefix(want []byte) Check {
-	return Check{NewTracker: func() Tracker {
-		return &streams{match: func(s *stream) bool { return bytes.HasPrefix(s.in, want) }, side: netcore.FromClient}
-	}}
+	return onStreams(netcore.FromClient, func(s *stream) bool { return bytes.HasPrefix(s.in, want) })
+}
+
+// ClientSendsOwnMessage: the app's client sends something other than the
+// default message and gets the pong back.
+func ClientSendsOwnMessage() Check {
+	return onStreams(netcore.FromClient, func(s *stream) bool {
+		return len(s.out) > 0 && !bytes.Equal(s.out, HelloMessage) && bytes.Contains(s.in, netcore.PongReply)
+	})
+}
+
+// ServerReadHolds: one server read holds all of want.
+func ServerReadHolds(want []byte) Check {
+	return stateless(func(e netcore.Event, _ *OwnClients) bool {
+		return isServer(e, netcore.Recv) && bytes.Contains(e.Data, want)
+	})
+}
+
+// ManyReads: one connection's bytes took at least n server reads.
+func ManyReads(n int) Check {
+	return onStreams(netcore.FromServer, func(s *stream) bool { return s.reads >= n })
+}
+
+// ServerSends: the server writes bytes that contain want.
+func ServerSends(want []byte) Check {
+	return onStreams(netcore.FromServer, func(s *stream) bool { return bytes.Contains(s.out, want) })
 }
 
 // HTTPRequestThenClose: a connection sends an HTTP request line and the
-// server then closes that connection.
+// connection then ends.
 func HTTPRequestThenClose() Check {
-	return Check{NewTracker: func() Tracker {
-		return &streams{side: netcore.FromServer, needClose: true, match: func(s *stream) bool { return looksLikeRequest(s.in) }}
-	}}
+	return onStreams(netcore.FromServer, func(s *stream) bool { return s.closed && looksLikeRequest(s.in) })
 }
+
+// Answered: the server answers a request that matches req with a response
+// that starts with status (e.g. "HTTP/1.1 200").
+func Answered(req func(r *netcore.Request, raw []byte) bool, status string) Check {
+	return onStreams(netcore.FromServer, func(s *stream) bool {
+		if !bytes.HasPrefix(s.out, []byte(status)) {
+			return false
+		}
+		r, _, err := netcore.ParseRequest(s.in, netcore.Limits{})
+		return err == nil && req(r, s.in)
+	})
+}
+
+// Request predicates for Answered.
+func AnyRequest(*netcore.Request, []byte) bool { return true }
+
+func Route(method, path string) func(*netcore.Request, []byte) bool {
+	return func(r *netcore.Request, _ []byte) bool {
+		p, _, _ := bytes.Cut([]byte(r.Target), []byte("?"))
+		return r.Method == method && string(p) == path
+	}
+}
+
+func UserAgent(prefix string) func(*netcore.Request, []byte) bool {
+	return func(r *netcore.Request, _ []byte) bool {
+		ua, _ := r.Get("User-Agent")
+		return len(ua) >= len(prefix) && ua[:len(prefix)] == prefix
+	}
+}
+
+func WithBody(r *netcore.Request, _ []byte) bool { return len(r.Body) > 0 }
+
+func AsksToClose(r *netcore.Request, _ []byte) bool { return r.Close }
 
 // UserAgentGetsReply: a request whose User-Agent starts with agent gets bytes
 // back from the server.
-func UserAgentGetsReply(agent string) Check {
-	needle := []byte("\nuser-agent: " + agent)
+func UserAgentGetsReply(agent string) Check { return Answered(UserAgent(agent), "HTTP/") }
+
+// AnsweredThenClosed: like Answered, and the connection then ends for one
+// of reasons.
+func AnsweredThenClosed(req func(*netcore.Request, []byte) bool, reasons ...netcore.CloseReason) Check {
+	return onStreams(netcore.FromServer, func(s *stream) bool {
+		if !s.closed || len(s.out) == 0 {
+			return false
+		}
+		r, _, err := netcore.ParseRequest(s.in, netcore.Limits{})
+		if err != nil || !req(r, s.in) {
+			return false
+		}
+		for _, want := range reasons {
+			if s.reason == want {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// NoLengthThenClosed: the server sends a response without Content-Length
+// and the connection ends later.
+func NoLengthThenClosed() Check {
+	return onStreams(netcore.FromServer, func(s *stream) bool {
+		head, _, ok := bytes.Cut(s.out, []byte("\r\n\r\n"))
+		return ok && s.closed && bytes.HasPrefix(head, []byte("HTTP/1.1 ")) &&
+			!bytes.Contains(bytes.ToLower(head), []byte("\ncontent-length:"))
+	})
+}
+
+// RequestsOnOneConn: one connection, whose first request matches req,
+// carries at least n answered requests.
+func RequestsOnOneConn(n int, req func(*netcore.Request, []byte) bool) Check {
+	return onStreams(netcore.FromServer, func(s *stream) bool {
+		if s.responses < n {
+			return false
+		}
+		r, _, err := netcore.ParseRequest(s.in, netcore.Limits{})
+		return err == nil && req(r, s.in)
+	})
+}
+
+// FiveAnswered: five connections get a 200 response; with within > 0 the
+// five responses must all go out within that span of each other.
+func FiveAnswered(within time.Duration) Check {
 	return Check{NewTracker: func() Tracker {
-		return &streams{side: netcore.FromServer, match: func(s *stream) bool {
-			return s.out > 0 && bytes.Contains(bytes.ToLower(s.in), bytes.ToLower(needle))
-		}}
+		var times []time.Time
+		seen := map[uint64]bool{}
+		return trackerFunc(func(e netcore.Event, _ *OwnClients) bool {
+			if !isServer(e, netcore.Sent) || seen[e.Conn] || !bytes.HasPrefix(e.Data, []byte("HTTP/1.1 200")) {
+				return false
+			}
+			seen[e.Conn] = true
+			if len(seen) > maxStreams {
+				clear(seen)
+			}
+			times = append(times, e.Time)
+			if len(times) > 5 {
+				times = times[len(times)-5:]
+			}
+			return len(times) == 5 && (within <= 0 || times[4].Sub(times[0]) <= within)
+		})
 	}}
 }
 
@@ -114,22 +262,29 @@ const (
 	maxStreams = 1024
 )
 
+// stream is what a check remembers of one connection.
 type stream struct {
-	in     []byte
-	out    int
-	closed bool
+	in, out   []byte
+	reads     int
+	responses int // writes that start with "HTTP/"
+	closed    bool
+	reason    netcore.CloseReason
 }
 
 // streams follows the connections on one side and reports when one matches.
 type streams struct {
-	side      netcore.Source
-	needClose bool
-	match     func(*stream) bool
-	conns     map[uint64]*stream
+	side  netcore.Source
+	match func(*stream) bool
+	conns map[uint64]*stream
+}
+
+func onStreams(side netcore.Source, match func(*stream) bool) Check {
+	return Check{NewTracker: func() Tracker { return &streams{side: side, match: match} }}
 }
 
 func (t *streams) Feed(e netcore.Event, _ *OwnClients) bool {
-	if e.Source != t.side || e.Conn == 0 {
+	mine := e.Source == t.side || (t.side == netcore.FromServer && serverSide(e))
+	if !mine || e.Conn == 0 {
 		return false
 	}
 	if t.conns == nil || len(t.conns) > maxStreams {
@@ -142,19 +297,28 @@ func (t *streams) Feed(e netcore.Event, _ *OwnClients) bool {
 	}
 	switch e.Kind {
 	case netcore.Recv:
-		if room := streamKeep - len(s.in); room > 0 {
-			s.in = append(s.in, e.Data[:min(len(e.Data), room)]...)
-		}
+		s.reads++
+		s.in = keep(s.in, e.Data)
 	case netcore.Sent:
-		s.out += e.Count
+		if bytes.HasPrefix(e.Data, []byte("HTTP/")) {
+			s.responses++
+		}
+		s.out = keep(s.out, e.Data)
 	case netcore.Closed:
-		s.closed = true
+		s.closed, s.reason = true, e.Reason
 	}
-	done := t.match(s) && (!t.needClose || s.closed)
+	done := t.match(s)
 	if e.Kind == netcore.Closed {
 		delete(t.conns, e.Conn)
 	}
 	return done
+}
+
+func keep(have, more []byte) []byte {
+	if room := streamKeep - len(have); room > 0 {
+		return append(have, more[:min(len(more), room)]...)
+	}
+	return have
 }
 
 // looksLikeRequest: "METHOD SP target SP HTTP/" at the start.

@@ -11,7 +11,7 @@ import (
 // and when it is done. The words live in assets/lessons.
 type Binding struct {
 	Behavior netcore.Behavior
-	Action   ActionKind
+	Action   Action
 	Check    Check
 }
 
@@ -35,6 +35,19 @@ type Course struct {
 	Lessons []Lesson
 }
 
+// Durations the lessons' texts name; a test checks the texts agree.
+const (
+	second = time.Second
+	minute = time.Minute
+)
+
+var (
+	hello    = netcore.HelloBody
+	annyeong = "안녕, 세상!" // 7 characters, 15 bytes
+	fox      = "The quick brown fox jumps over the lazy dog, then naps a while.\n"
+	none     = Action{}
+)
+
 // bindings are the course's steps in order. A lesson's text must have
 // exactly as many steps as it has bindings here.
 var bindings = []struct {
@@ -42,18 +55,63 @@ var bindings = []struct {
 	steps []Binding
 }{
 	{"tcp-accept", []Binding{
-		{netcore.AcceptOnly{Idle: 10 * time.Second}, ConnectOnly, ServerAccepts()},
-		{netcore.AcceptOnly{Idle: 2 * time.Minute}, NoAction, ExternalSends()},
-		{netcore.AcceptOnly{Idle: 3 * time.Second}, NoAction, HTTPRequestThenClose()},
+		{netcore.AcceptOnly{Idle: 10 * second}, Connect, ServerAccepts()},
+		{netcore.AcceptOnly{Idle: 2 * minute}, none, ExternalSends()},
+		{netcore.AcceptOnly{Idle: 3 * second}, none, HTTPRequestThenClose()},
+	}},
+	{"client", []Binding{
+		{netcore.AcceptOnly{Idle: 60 * second}, Connect, ClientConnects()},
+		{netcore.AcceptOnly{Idle: 60 * second}, HangUpSoon, Closes(1, netcore.ByPeer)},
+		{netcore.HangUp{After: 2 * second}, Connect, ServerCloses()},
+		{netcore.AcceptOnly{Idle: 60 * second}, ResetSoon, Closes(1, netcore.ByReset)},
 	}},
 	{"ping-pong", []Binding{
-		{netcore.PingPong{Idle: 60 * time.Second}, SendMessage, ClientReceives(netcore.PongReply)},
-		{netcore.PingPong{Idle: 60 * time.Second}, NoAction, ExternalGetsReply()},
+		{netcore.PingPong{Idle: 60 * second}, SendHello, ClientReceives(netcore.PongReply)},
+		{netcore.PingPong{Idle: 60 * second}, none, ExternalGetsReply()},
+		{netcore.PingPong{Idle: 60 * second}, SendHello, ClientSendsOwnMessage()},
+	}},
+	{"byte-stream", []Binding{
+		{netcore.ReadLater{Delay: 300 * time.Millisecond, Idle: 60 * second}, Writes(0, len("read 15 bytes\n"), "Hello, ", "stream!\n"), ServerReadHolds([]byte("Hello, stream!\n"))},
+		{netcore.SmallReads{Buf: 8, Idle: 60 * second}, Writes(0, 0, fox), ManyReads(4)},
+		{netcore.LineEcho{Idle: 60 * second}, Writes(300*time.Millisecond, 3, "first li", "ne\nsecond line\nthi", "rd line\n"), ServerSends([]byte("line 3: "))},
 	}},
 	{"http-response", []Binding{
-		{netcore.HTTPHello{Idle: 10 * time.Second}, SendRequest, ClientReceivesPrefix([]byte("HTTP/1.1 200 OK\r\n"))},
-		{netcore.HTTPHello{Idle: 10 * time.Second}, NoAction, UserAgentGetsReply("curl/")},
-		{netcore.HTTPHello{Idle: 10 * time.Second}, NoAction, UserAgentGetsReply("Mozilla/")},
+		{netcore.HTTPHello{Idle: 10 * second}, Get("/"), ClientReceivesPrefix([]byte("HTTP/1.1 200 OK\r\n"))},
+		{netcore.HTTPHello{Idle: 10 * second}, none, UserAgentGetsReply("curl/")},
+		{netcore.HTTPHello{Idle: 10 * second}, none, UserAgentGetsReply("Mozilla/")},
+	}},
+	{"content-length", []Binding{
+		{netcore.HTTPText{Body: annyeong, Length: -1, Idle: 10 * second}, Get("/"), Answered(AnyRequest, "HTTP/1.1 200")},
+		{netcore.HTTPText{Body: hello, Length: 13, Idle: 10 * second}, none, UserAgentGetsReply("curl/")},
+		{netcore.HTTPText{Body: hello, Length: 30, KeepOpen: true, Idle: 5 * second}, none, AnsweredThenClosed(UserAgent("curl/"), netcore.ByIdle, netcore.BySelf, netcore.ByPeer)},
+	}},
+	{"http-request", []Binding{
+		{netcore.HTTPEcho{Idle: 10 * second}, Get("/"), Answered(func(r *netcore.Request, _ []byte) bool { return r.Method == "GET" }, "HTTP/1.1 200")},
+		{netcore.HTTPEcho{Idle: 10 * second}, none, Answered(UserAgent("Mozilla/"), "HTTP/1.1 200")},
+		{netcore.HTTPEcho{Idle: 10 * second}, Request("POST", "/form", "application/x-www-form-urlencoded", []byte("name=tubes&lesson=7")), Answered(WithBody, "HTTP/1.1 200")},
+	}},
+	{"routing", []Binding{
+		{netcore.Router{Idle: 10 * second}, Get("/"), Answered(Route("GET", "/"), "HTTP/1.1 200")},
+		{netcore.Router{Idle: 10 * second}, Get("/time"), Answered(Route("GET", "/time"), "HTTP/1.1 200")},
+		{netcore.Router{Idle: 10 * second}, Request("POST", "/echo", "text/plain", []byte("ping")), Answered(Route("POST", "/echo"), "HTTP/1.1 200")},
+		{netcore.Router{Idle: 10 * second}, Get("/nope"), Answered(AnyRequest, "HTTP/1.1 404")},
+		{netcore.Router{Idle: 10 * second}, Request("DELETE", "/time", "", nil), Answered(AnyRequest, "HTTP/1.1 405")},
+	}},
+	{"concurrency", []Binding{
+		{netcore.SlowHello{Delay: second, OneByOne: true, Idle: 10 * second}, FiveAtOnce, FiveAnswered(0)},
+		{netcore.SlowHello{Delay: second, Idle: 10 * second}, FiveAtOnce, FiveAnswered(1500 * time.Millisecond)},
+	}},
+	{"keep-alive", []Binding{
+		{netcore.KeepAlive{Idle: 10 * second}, TwoOnOneConn, RequestsOnOneConn(2, AnyRequest)},
+		{netcore.KeepAlive{Idle: 10 * second}, none, RequestsOnOneConn(2, UserAgent("Mozilla/"))},
+		{netcore.KeepAlive{Idle: 10 * second}, Get("/"), AnsweredThenClosed(AsksToClose, netcore.BySelf, netcore.ByPeer)},
+		{netcore.KeepAlive{Idle: 5 * second, NoLength: true}, Get("/"), NoLengthThenClosed()},
+	}},
+	{"timeouts", []Binding{
+		{netcore.Guarded{Idle: 5 * second}, Connect, Closes(1, netcore.ByIdle)},
+		{netcore.Guarded{Idle: 10 * second, HeaderTimeout: 3 * second}, Trickle(700*time.Millisecond, 10*second), Closes(1, netcore.ByHeaderTimeout)},
+		{netcore.Guarded{Idle: 10 * second, HeaderTimeout: 10 * second, Limit: 3}, OpenMany(5, 3*second), ServerRefuses()},
+		{netcore.Guarded{Idle: 10 * second, HeaderTimeout: 3 * second, Limit: 20}, Slowloris(30, 500*time.Millisecond, 8*second), Closes(5, netcore.ByHeaderTimeout)},
 	}},
 }
 

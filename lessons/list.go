@@ -24,6 +24,10 @@ func (c *Course) Locate(id string, step int) (lesson, index int, err error) {
 
 // WriteList prints the lessons with their progress, one per line.
 func (c *Course) WriteList(w io.Writer, p Progress) {
+	titleW := 0
+	for _, l := range c.Lessons {
+		titleW = max(titleW, ansi.StringWidth(l.Title))
+	}
 	for i, l := range c.Lessons {
 		done := 0
 		for s := range l.Steps {
@@ -39,7 +43,7 @@ func (c *Course) WriteList(w io.Writer, p Progress) {
 		if l.ID == p.Lesson {
 			here = "▸ "
 		}
-		title := l.Title + strings.Repeat(" ", max(0, 36-ansi.StringWidth(l.Title)))
+		title := l.Title + strings.Repeat(" ", titleW-ansi.StringWidth(l.Title))
 		fmt.Fprintf(w, "%s%2d. %-15s %s %s/%s %s\n", here, i+1, l.ID, title, strconv.Itoa(done), strconv.Itoa(len(l.Steps)), mark)
 	}
 }

@@ -41,6 +41,16 @@ func (p *Progress) MarkDone(id string, i int) {
 	p.Done[id] = append(p.Done[id], i)
 }
 
+// Forget drops what was done in lesson id, or in every lesson when id is
+// empty. Where the learner is stays as it was.
+func (p *Progress) Forget(id string) {
+	if id == "" {
+		p.Done = nil
+		return
+	}
+	delete(p.Done, id)
+}
+
 // Clone copies p so a snapshot can be saved while p changes.
 func (p Progress) Clone() Progress {
 	q := Progress{Lesson: p.Lesson, Step: p.Step, Done: map[string][]int{}}

@@ -21,6 +21,8 @@ type Conn struct {
 	start  time.Time
 
 	idle     atomic.Int64 // time.Duration; 0 means no idle timeout
+	headerBy atomic.Int64 // unix nanos by which a request header must be in; 0: none
+	headerD  atomic.Int64 // the header timeout, for the close event
 	capLeft  atomic.Int64 // bytes still to be captured for display
 	in, out  atomic.Int64
 	reason   atomic.Uint32 // first CloseReason seen
@@ -28,10 +30,11 @@ type Conn struct {
 	shutdown atomic.Bool
 	once     sync.Once
 	counters *Counters
+	aborted  chan struct{} // closed when the server shuts the connection down
 }
 
 func newConn(id uint64, raw net.Conn, src Source, sink Sink, capture int, counters *Counters) *Conn {
-	c := &Conn{id: id, raw: raw, sink: sink, source: src, start: time.Now(), counters: counters}
+	c := &Conn{id: id, raw: raw, sink: sink, source: src, start: time.Now(), counters: counters, aborted: make(chan struct{})}
 	c.capLeft.Store(int64(capture))
 	return c
 }
@@ -50,10 +53,28 @@ func (c *Conn) SetIdle(d time.Duration) { c.idle.Store(int64(d)) }
 // Idle is the current idle timeout.
 func (c *Conn) Idle() time.Duration { return time.Duration(c.idle.Load()) }
 
+// SetHeaderTimeout starts a clock: the whole request header must arrive
+// within d, however slowly its bytes trickle in. Unlike the idle timeout it
+// is not reset by each byte, which is what stops a slowloris client.
+func (c *Conn) SetHeaderTimeout(d time.Duration) {
+	c.headerD.Store(int64(d))
+	c.headerBy.Store(time.Now().Add(d).UnixNano())
+}
+
+// HeaderDone stops the header clock once a header has arrived.
+func (c *Conn) HeaderDone() { c.headerBy.Store(0) }
+
 // Read reads from the connection and reports what arrived.
 func (c *Conn) Read(p []byte) (int, error) {
+	var deadline time.Time
 	if d := c.Idle(); d > 0 {
-		_ = c.raw.SetReadDeadline(time.Now().Add(d))
+		deadline = time.Now().Add(d)
+	}
+	if by := c.headerBy.Load(); by != 0 && (deadline.IsZero() || by < deadline.UnixNano()) {
+		deadline = time.Unix(0, by)
+	}
+	if !deadline.IsZero() {
+		_ = c.raw.SetReadDeadline(deadline)
 	}
 	n, err := c.raw.Read(p)
 	if n > 0 {
@@ -127,21 +148,40 @@ func (c *Conn) Close() error {
 		e.Reason = CloseReason(c.reason.Load())
 		e.Duration = time.Since(c.start)
 		e.In, e.Out = c.in.Load(), c.out.Load()
-		if e.Reason == ByIdle {
+		switch e.Reason {
+		case ByIdle:
 			e.Idle = c.Idle()
+		case ByHeaderTimeout:
+			e.Idle = time.Duration(c.headerD.Load())
 		}
 		c.sink.Push(e)
 	})
 	return err
 }
 
+// Reset ends the connection with a reset (RST) instead of an orderly FIN:
+// with SO_LINGER set to zero, close discards unsent data and resets.
+func (c *Conn) Reset() error {
+	c.setReason(ByAbort)
+	if tc, ok := c.raw.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	return c.Close()
+}
+
 // abort closes the socket under a running behavior so that its blocked read
 // returns; the behavior's goroutine then reports the close.
 func (c *Conn) abort(reason CloseReason) {
 	c.setReason(reason)
-	c.shutdown.Store(true)
+	if !c.shutdown.Swap(true) {
+		close(c.aborted)
+	}
 	_ = c.raw.Close()
 }
+
+// Aborted is closed when the server shuts the connection down, so a
+// behavior blocked on something other than this connection can stop too.
+func (c *Conn) Aborted() <-chan struct{} { return c.aborted }
 
 func (c *Conn) setReason(r CloseReason) {
 	c.reason.CompareAndSwap(uint32(NotClosed), uint32(r))
@@ -156,7 +196,11 @@ func (c *Conn) noteErr(err error) {
 	case errors.Is(err, io.EOF):
 		c.setReason(ByPeer)
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		c.setReason(ByIdle)
+		if by := c.headerBy.Load(); by != 0 && time.Now().UnixNano() >= by {
+			c.setReason(ByHeaderTimeout)
+		} else {
+			c.setReason(ByIdle)
+		}
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
 		c.setReason(ByReset)
 	case errors.Is(err, net.ErrClosed) && c.closing.Load():

@@ -52,17 +52,19 @@ func (k Kind) String() string {
 type CloseReason uint8
 
 const (
-	NotClosed  CloseReason = iota
-	ByPeer                 // the other side sent FIN (read returned EOF)
-	BySelf                 // this side's program finished and closed
-	ByIdle                 // no bytes arrived within the idle timeout
-	ByReset                // the other side reset the connection
-	ByShutdown             // the app is stopping
-	ByLimit                // a limit (connection count) turned it away
-	ByError                // any other error
+	NotClosed       CloseReason = iota
+	ByPeer                      // the other side sent FIN (read returned EOF)
+	BySelf                      // this side's program finished and closed
+	ByIdle                      // no bytes arrived within the idle timeout
+	ByReset                     // the other side reset the connection
+	ByShutdown                  // the app is stopping
+	ByLimit                     // a limit (connection count) turned it away
+	ByError                     // any other error
+	ByHeaderTimeout             // an HTTP request's header took too long to arrive
+	ByAbort                     // this side reset the connection (RST) on purpose
 )
 
-var reasonNames = [...]string{"", "peer", "self", "idle", "reset", "shutdown", "limit", "error"}
+var reasonNames = [...]string{"", "peer", "self", "idle", "reset", "shutdown", "limit", "error", "header-timeout", "abort"}
 
 func (r CloseReason) String() string {
 	if int(r) < len(reasonNames) {
@@ -88,7 +90,8 @@ type Event struct {
 	// For Closed: how long the connection lived and its totals.
 	Duration time.Duration
 	In, Out  int64
-	// Idle is the idle timeout that closed the connection, for ByIdle.
+	// Idle is the timeout that closed the connection, for ByIdle and
+	// ByHeaderTimeout.
 	Idle time.Duration
 	// Err or Text carry a message for Error, Refused and Note events.
 	Text string

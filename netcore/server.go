@@ -31,6 +31,8 @@ type Config struct {
 	// CaptureCap is how many bytes of each connection are kept for display;
 	// beyond it events carry only counts.
 	CaptureCap int
+	// Source labels the events: FromServer, or FromProxy for the tap.
+	Source Source
 }
 
 const (
@@ -76,6 +78,7 @@ type Server struct {
 	counters  Counters
 	ids       atomic.Uint64
 
+	seqMu  sync.Mutex // held while a Sequential behavior serves
 	mu     sync.Mutex
 	conns  map[*Conn]struct{}
 	closed bool
@@ -113,7 +116,7 @@ func Listen(cfg Config, b Behavior, sink Sink) (*Server, error) {
 		return nil, err
 	}
 	for _, l := range s.listeners {
-		sink.Push(Event{Time: time.Now(), Source: FromServer, Kind: Listening, Local: l.Addr(), Text: b.Name()})
+		sink.Push(Event{Time: time.Now(), Source: cfg.Source, Kind: Listening, Local: l.Addr(), Text: b.Name()})
 		s.wg.Add(1)
 		go s.acceptLoop(l)
 	}
@@ -175,7 +178,7 @@ func (s *Server) Behavior() Behavior { return s.behavior.Load().b }
 func (s *Server) SetBehavior(b Behavior) {
 	old := s.behavior.Swap(&behaviorBox{b})
 	if old.b.Name() != b.Name() {
-		s.sink.Push(Event{Time: time.Now(), Source: FromServer, Kind: Note, Text: "behavior " + b.Name()})
+		s.sink.Push(Event{Time: time.Now(), Source: s.cfg.Source, Kind: Note, Text: "behavior " + b.Name()})
 	}
 }
 
@@ -193,43 +196,79 @@ func (s *Server) acceptLoop(l net.Listener) {
 			}
 			// Out of file descriptors and the like: wait a little, keep going.
 			backoff = min(max(backoff*2, 5*time.Millisecond), time.Second)
-			s.sink.Push(Event{Time: time.Now(), Source: FromServer, Kind: Error, Local: l.Addr(), Text: err.Error()})
+			s.sink.Push(Event{Time: time.Now(), Source: s.cfg.Source, Kind: Error, Local: l.Addr(), Text: err.Error()})
 			time.Sleep(backoff)
 			continue
 		}
 		backoff = 0
-		s.handle(raw)
+		if oneAtATime(s.Behavior()) {
+			// A sequential server: serve this connection to the end before
+			// taking the next. Others wait, handshake done, in the backlog.
+			s.seqMu.Lock()
+			s.handle(raw, true)
+			s.seqMu.Unlock()
+			continue
+		}
+		s.handle(raw, false)
 	}
 }
 
-func (s *Server) handle(raw net.Conn) {
+// Behaviors may carry their own limits through these optional methods.
+type (
+	// Sequential behaviors are served one connection at a time.
+	Sequential interface{ OneAtATime() bool }
+	// ConnLimiter behaviors lower the server's connection limit.
+	ConnLimiter interface{ ConnLimit() int }
+)
+
+func oneAtATime(b Behavior) bool {
+	sq, ok := b.(Sequential)
+	return ok && sq.OneAtATime()
+}
+
+// limitFor is the connection limit while b is the behavior.
+func (s *Server) limitFor(b Behavior) int {
+	if cl, ok := b.(ConnLimiter); ok && cl.ConnLimit() > 0 {
+		return min(cl.ConnLimit(), s.cfg.MaxConns)
+	}
+	return s.cfg.MaxConns
+}
+
+// handle admits or refuses a new connection and runs its behavior, in a
+// goroutine of its own unless inline.
+func (s *Server) handle(raw net.Conn, inline bool) {
 	id := s.ids.Add(1)
+	// Pick the behavior before reporting the accept: a swap that follows
+	// the Accepted event must not change this connection's program.
+	b := s.Behavior()
+	limit := s.limitFor(b)
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		_ = raw.Close()
 		return
 	}
-	if len(s.conns) >= s.cfg.MaxConns {
+	if len(s.conns) >= limit {
 		s.mu.Unlock()
 		s.counters.Refused.Add(1)
-		s.sink.Push(Event{Time: time.Now(), Conn: id, Source: FromServer, Kind: Refused, Local: raw.LocalAddr(), Remote: raw.RemoteAddr(),
-			Reason: ByLimit, Text: fmt.Sprintf("connection limit (%d open)", s.cfg.MaxConns)})
+		s.sink.Push(Event{Time: time.Now(), Conn: id, Source: s.cfg.Source, Kind: Refused, Local: raw.LocalAddr(), Remote: raw.RemoteAddr(),
+			Reason: ByLimit, Text: fmt.Sprintf("connection limit (%d open)", limit)})
 		_ = raw.Close()
 		return
 	}
-	c := newConn(id, raw, FromServer, s.sink, s.cfg.CaptureCap, &s.counters)
+	c := newConn(id, raw, s.cfg.Source, s.sink, s.cfg.CaptureCap, &s.counters)
 	s.conns[c] = struct{}{}
 	s.wg.Add(1)
 	s.mu.Unlock()
 
-	// Pick the behavior before reporting the accept: a swap that follows
-	// the Accepted event must not change this connection's program.
-	b := s.Behavior()
 	s.counters.Accepted.Add(1)
 	s.counters.Open.Add(1)
 	c.SetIdle(s.cfg.IdleTimeout)
 	s.sink.Push(c.base(Accepted))
+	if inline {
+		s.run(c, b)
+		return
+	}
 	go s.run(c, b)
 }
 

@@ -67,8 +67,12 @@ func CloseWording(e Event) string {
 		return "by " + peer
 	case ByIdle:
 		return fmt.Sprintf("by %s (idle %s)", self, ShortDuration(e.Idle))
+	case ByHeaderTimeout:
+		return fmt.Sprintf("by %s (header timeout %s)", self, ShortDuration(e.Idle))
 	case ByReset:
 		return "by " + peer + " (reset)"
+	case ByAbort:
+		return "by " + self + " (reset)"
 	case ByShutdown:
 		return "by " + self + " (shutting down)"
 	case ByError:

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -14,9 +15,19 @@ import (
 type chunk struct {
 	ev    netcore.Event
 	width int
-	hex   bool
+	mode  bytesMode
 	lines []string
 }
+
+// bytesMode is how the bytes pane draws a block; x cycles through them.
+type bytesMode int
+
+const (
+	textMode bytesMode = iota
+	hexMode
+	parsedMode // HTTP requests split into their parts, with offsets
+	bytesModes
+)
 
 // chunkKeep bounds the bytes each block keeps for display.
 const chunkKeep = 4 << 10
@@ -25,7 +36,7 @@ const chunkKeep = 4 << 10
 // newest line.
 type bytesPane struct {
 	offset int
-	hex    bool
+	mode   bytesMode
 }
 
 func (p *bytesPane) scroll(by int) { p.offset = max(0, p.offset+by) }
@@ -39,15 +50,15 @@ func (p *bytesPane) view(st styles, t func(string) string, log *ring[*chunk], up
 	want := h + p.offset
 	var rows []string
 	for i := n - 1; i >= 0 && len(rows) < want; i-- {
-		rows = append(log.at(i).render(st, t, w, p.hex), rows...)
+		rows = append(log.at(i).render(st, t, w, p.mode), rows...)
 	}
 	out, off := tail(rows, h, p.offset)
 	p.offset = off
 	return out
 }
 
-func (c *chunk) render(st styles, t func(string) string, w int, hex bool) []string {
-	if c.lines != nil && c.width == w && c.hex == hex {
+func (c *chunk) render(st styles, t func(string) string, w int, mode bytesMode) []string {
+	if c.lines != nil && c.width == w && c.mode == mode {
 		return c.lines
 	}
 	e := c.ev
@@ -58,15 +69,18 @@ func (c *chunk) render(st styles, t func(string) string, w int, hex bool) []stri
 	}
 	head := fmt.Sprintf("%s %s %s %d B @%d", e.Time.Format("15:04:05.000"), fmt.Sprintf("#%d", e.Conn), as.Render(arrow+" "+dir), e.Count, e.Offset)
 	lines := []string{fit(head, w)}
-	if hex {
+	switch {
+	case mode == hexMode:
 		lines = append(lines, hexLines(st, e.Data, e.Offset, w)...)
-	} else {
+	case mode == parsedMode && e.Offset == 0 && arrow == "→":
+		lines = append(lines, parsedLines(st, t, e.Data, w)...)
+	default:
 		lines = append(lines, textLines(st, e.Data, w)...)
 	}
 	if e.Truncated() {
 		lines = append(lines, st.dim.Render(fmt.Sprintf("… %d %s", e.Count-len(e.Data), t("bytes.notcaptured"))))
 	}
-	c.lines, c.width, c.hex = lines, w, hex
+	c.lines, c.width, c.mode = lines, w, mode
 	return lines
 }
 
@@ -218,6 +232,34 @@ func hexLines(st styles, data []byte, offset int64, w int) []string {
 	}
 	if used > 0 {
 		emit()
+	}
+	return lines
+}
+
+// parsedLines shows a request split by the parser: each part headed with
+// its byte offsets, then its bytes. What does not parse is said plainly,
+// with the bytes as text.
+func parsedLines(st styles, t func(string) string, data []byte, w int) []string {
+	req, n, err := netcore.ParseRequest(data, netcore.Limits{})
+	if err != nil {
+		why := t("parsed.incomplete")
+		var pe *netcore.ParseError
+		if errors.As(err, &pe) {
+			why = fmt.Sprintf("%s %d: %s", t("parsed.rejected"), pe.Status, pe.Reason)
+		}
+		return append([]string{st.errorText.Render(why)}, textLines(st, data, w)...)
+	}
+	var lines []string
+	for _, part := range req.Parts {
+		label := fmt.Sprintf("@%d–%d %s (%d B)", part.Start, part.End, t("parsed."+strings.ReplaceAll(part.Kind.String(), " ", "")), part.End-part.Start)
+		lines = append(lines, st.hexGroup.Render(label))
+		for _, l := range textLines(st, data[part.Start:part.End], w-2) {
+			lines = append(lines, "  "+l)
+		}
+	}
+	if n < len(data) {
+		lines = append(lines, st.dim.Render(fmt.Sprintf("@%d– %s", n, t("parsed.more"))))
+		lines = append(lines, textLines(st, data[n:], w)...)
 	}
 	return lines
 }

@@ -21,7 +21,10 @@ type batchMsg struct {
 	totals netcore.Totals
 }
 
-type actionDoneMsg struct{ err error }
+type actionDoneMsg struct {
+	note string
+	err  error
+}
 
 type savedMsg struct{ err error }
 
@@ -72,14 +75,16 @@ func (m *Model) applyBatch(b batchMsg) (finished bool) {
 	return finished
 }
 
-// runAction performs the step's enter action off the UI goroutine.
-func (m *Model) runAction() tea.Cmd {
-	kind := m.currentStep().Action
-	env := lessons.Env{Client: m.d.Client, Addr: m.d.Addr}
+// runAction performs the step's enter action off the UI goroutine, with
+// the learner's message when they typed one.
+func (m *Model) runAction(message string) tea.Cmd {
+	act := m.currentStep().Action
+	env := lessons.Env{Client: m.d.Client, Addr: m.d.Addr, Message: []byte(message)}
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		return actionDoneMsg{err: kind.Run(ctx, env)}
+		note, err := act.Run(ctx, env)
+		return actionDoneMsg{note: note, err: err}
 	}
 }
 

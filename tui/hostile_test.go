@@ -28,7 +28,9 @@ func TestHostileBytesReachTheScreenEscaped(t *testing.T) {
 	for _, hex := range []bool{false, true} {
 		r := newRig(t, "tcp-accept")
 		r.size(160, 120) // tall enough that every block stays on screen
-		r.m.bytesView.hex = hex
+		if hex {
+			r.m.bytesView.mode = hexMode
+		}
 		r.press(keyRune('n')) // the nc step: accept-only, long idle
 		conn, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(r.server.Port())))
 		if err != nil {

@@ -7,7 +7,7 @@ import "charm.land/bubbles/v2/key"
 type keyMap struct {
 	Enter, Next, Prev, Focus, FocusBack, Up, Down, PageUp, PageDown key.Binding
 	Hex, Hint, List, Pause, Clear, Help, Quit, Tab1, Tab2, Tab3     key.Binding
-	Close, Choose                                                   key.Binding
+	Close, Choose, Message                                          key.Binding
 }
 
 func newKeyMap(t func(string) string) keyMap {
@@ -36,12 +36,13 @@ func newKeyMap(t func(string) string) keyMap {
 		Tab3:      b([]string{"3"}, "3", "key.tabs"),
 		Close:     b([]string{"esc"}, "esc", "key.close"),
 		Choose:    b([]string{"enter"}, "enter", "key.choose"),
+		Message:   b([]string{"m"}, "m", "key.message"),
 	}
 }
 
 // shortHelp is the help line: the keys a learner needs most.
 func (k keyMap) shortHelp(narrow bool) []key.Binding {
-	out := []key.Binding{k.Enter, k.Next, k.Prev, k.Hint, k.Hex, k.Focus}
+	out := []key.Binding{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.Hex, k.Focus}
 	if narrow {
 		out = append(out, k.Tab1)
 	}
@@ -51,7 +52,7 @@ func (k keyMap) shortHelp(narrow bool) []key.Binding {
 // fullHelp is the ? screen, in columns.
 func (k keyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Enter, k.Next, k.Prev, k.Hint, k.List},
+		{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.List},
 		{k.Focus, k.FocusBack, k.Tab1, k.Up, k.PageUp},
 		{k.Hex, k.Pause, k.Clear, k.Help, k.Quit},
 	}

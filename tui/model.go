@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
@@ -43,6 +44,7 @@ const (
 	noOverlay overlay = iota
 	helpOverlay
 	listOverlay
+	messageOverlay // the learner types a message for the step's action
 )
 
 // Ring sizes: the panes' memory is bounded by these.
@@ -85,6 +87,7 @@ type Model struct {
 	eventsView eventsPane
 	bytesView  bytesPane
 
+	input        textinput.Model
 	status       string
 	statusIsErr  bool
 	busy         bool
@@ -103,6 +106,9 @@ func New(d Deps) *Model {
 		style = "notty"
 	}
 	m.lessonView = newLessonPane(style)
+	m.input = textinput.New()
+	m.input.CharLimit = 512
+	m.input.Placeholder = m.t("message.placeholder")
 	m.status = d.Notice
 	if i := d.Course.Find(d.Progress.Lesson); i >= 0 {
 		m.lesson = i
@@ -143,6 +149,7 @@ func (m *Model) enterStep() {
 	m.lessonView.offset = 0
 	m.d.Progress.Lesson = m.current().ID
 	m.d.Progress.Step = m.step
-	m.keys.Enter.SetHelp("enter", m.t("key.enter."+string(s.Action)))
-	m.keys.Enter.SetEnabled(s.Action != lessons.NoAction)
+	m.keys.Enter.SetHelp("enter", m.t("key.enter."+s.Action.Label))
+	m.keys.Enter.SetEnabled(!s.Action.None())
+	m.keys.Message.SetEnabled(s.Action.TakesMessage)
 }

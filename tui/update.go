@@ -41,7 +41,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.setStatus(m.t("action.failed")+": "+msg.err.Error(), true)
 		} else {
-			m.setStatus("", false)
+			m.setStatus(msg.note, false)
 		}
 		return m, nil
 	case savedMsg:
@@ -52,6 +52,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m, m.onKey(msg)
 	}
+	if m.overlay == messageOverlay {
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg) // the cursor's blink
+		return m, cmd
+	}
 	return m, nil
 }
 
@@ -59,6 +64,7 @@ func (m *Model) setStatus(s string, isErr bool) { m.status, m.statusIsErr = s, i
 
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
+	// In the message box every key but ctrl+c is typing, q included.
 	if key.Matches(msg, k.Quit) && (msg.String() == "ctrl+c" || m.overlay == noOverlay) {
 		return tea.Quit
 	}
@@ -70,17 +76,18 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case listOverlay:
 		return m.onListKey(msg)
+	case messageOverlay:
+		return m.onMessageKey(msg)
 	}
 	switch {
 	case key.Matches(msg, k.Choose) && !k.Enter.Enabled():
 		m.setStatus(m.t("lesson.noaction"), false)
 	case key.Matches(msg, k.Enter):
-		if m.busy {
-			return nil
-		}
-		m.busy = true
-		m.setStatus(m.t("action.running"), false)
-		return m.runAction()
+		return m.startAction("")
+	case key.Matches(msg, k.Message):
+		m.overlay = messageOverlay
+		m.input.SetWidth(min(60, m.width-10))
+		return m.input.Focus()
 	case key.Matches(msg, k.Next):
 		return m.goTo(m.lesson, m.step+1)
 	case key.Matches(msg, k.Prev):
@@ -104,7 +111,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.PageDown):
 		m.scroll(m.pageSize())
 	case key.Matches(msg, k.Hex):
-		m.bytesView.hex = !m.bytesView.hex
+		m.bytesView.mode = (m.bytesView.mode + 1) % bytesModes
 	case key.Matches(msg, k.Hint):
 		if n := len(m.currentStep().Hints); n > 0 {
 			m.hints = m.hints%n + 1
@@ -123,6 +130,37 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.cursor = m.lesson
 	}
 	return nil
+}
+
+func (m *Model) startAction(message string) tea.Cmd {
+	if m.busy {
+		return nil
+	}
+	m.busy = true
+	m.setStatus(m.t("action.running"), false)
+	return m.runAction(message)
+}
+
+// onMessageKey edits the message; enter sends it with the step's action.
+func (m *Model) onMessageKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Close):
+		m.overlay = noOverlay
+		m.input.Blur()
+		return nil
+	case key.Matches(msg, m.keys.Choose):
+		m.overlay = noOverlay
+		m.input.Blur()
+		text := m.input.Value()
+		m.input.Reset()
+		if text == "" {
+			return nil
+		}
+		return m.startAction(text)
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	return cmd
 }
 
 func (m *Model) onListKey(msg tea.KeyPressMsg) tea.Cmd {

@@ -50,7 +50,7 @@ func TestFocusHexHintPauseClearKeys(t *testing.T) {
 		t.Fatalf("shift+tab twice from events: focus %d", r.m.focus)
 	}
 	r.press(keyRune('x'))
-	if !r.m.bytesView.hex || !strings.Contains(r.m.screen(), "Bytes · hex") {
+	if r.m.bytesView.mode != hexMode || !strings.Contains(r.m.screen(), "Bytes · hex") {
 		t.Fatal("x should switch the bytes pane to hex")
 	}
 	r.press(keyRune('h'))

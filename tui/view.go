@@ -39,6 +39,9 @@ func (m *Model) screen() string {
 	bodyH := m.high - 2
 	var body string
 	switch {
+	case m.overlay == messageOverlay:
+		box := m.st.overlay.Render(m.st.bold.Render(m.t("message.title")) + "\n\n" + m.input.View() + "\n\n" + m.st.dim.Render(m.t("message.help")))
+		body = lipgloss.Place(m.width, bodyH, lipgloss.Center, lipgloss.Center, box)
 	case m.overlay != noOverlay:
 		body = lipgloss.Place(m.width, bodyH, lipgloss.Center, lipgloss.Center, m.overlayBox())
 	case wide:
@@ -77,11 +80,8 @@ func (m *Model) paneTitle(f focus) string {
 	case focusEvents:
 		return m.t("pane.events")
 	case focusBytes:
-		mode := m.t("status.text")
-		if m.bytesView.hex {
-			mode = m.t("status.hex")
-		}
-		return m.t("pane.bytes") + " · " + mode
+		mode := [...]string{"status.text", "status.hex", "status.parsed"}[m.bytesView.mode]
+		return m.t("pane.bytes") + " · " + m.t(mode)
 	}
 	return m.t("pane.lesson")
 }

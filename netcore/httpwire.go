@@ -1,0 +1,578 @@
+package netcore
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/netip"
+	"strings"
+)
+
+// This file is a small, strict HTTP/1.1 request parser. It is what the
+// request lessons show: a request is a request line, header lines, an empty
+// line, and then exactly Content-Length bytes of body. Every line ends in
+// CRLF. Anything a real server must refuse is refused here too, with the
+// status to answer and a reason written for a learner.
+
+// PartKind labels a span of a request for the parsed view.
+type PartKind uint8
+
+const (
+	PartRequestLine PartKind = iota
+	PartHeader
+	PartBlank // the empty line that ends the header
+	PartBody
+)
+
+func (k PartKind) String() string {
+	switch k {
+	case PartRequestLine:
+		return "request line"
+	case PartHeader:
+		return "header"
+	case PartBlank:
+		return "blank line"
+	case PartBody:
+		return "body"
+	}
+	return fmt.Sprintf("PartKind(%d)", uint8(k))
+}
+
+// Part is where one piece of the request sits: bytes [Start, End) of the
+// input, End including its CRLF for lines.
+type Part struct {
+	Kind       PartKind
+	Start, End int
+}
+
+// Header is one header line. Name is as sent; Value has the spaces and tabs
+// around it trimmed.
+type Header struct{ Name, Value string }
+
+// Request is one parsed request. It keeps no reference to the parsed bytes.
+type Request struct {
+	Method, Target, Version string
+	Headers                 []Header
+	Body                    []byte
+	Parts                   []Part
+	// Close: the client asked to close after this response: HTTP/1.0
+	// without "Connection: keep-alive", or any "Connection: close" token.
+	Close bool
+}
+
+// Get returns the first header with that name, ignoring case.
+func (r *Request) Get(name string) (string, bool) {
+	for _, h := range r.Headers {
+		if equalFoldASCII(h.Name, name) {
+			return h.Value, true
+		}
+	}
+	return "", false
+}
+
+// ErrIncomplete: the bytes so far are a valid prefix; read more.
+var ErrIncomplete = errors.New("incomplete request")
+
+// ParseError is a request the server must refuse, with the status to answer
+// (400, 413, 431, 501, 505) and a plain-language reason for learners. Any
+// request bytes quoted in Reason are escaped, so it is one safe line.
+type ParseError struct {
+	Status int
+	Reason string
+}
+
+func (e *ParseError) Error() string {
+	return fmt.Sprintf("%d %s: %s", e.Status, statusText(e.Status), e.Reason)
+}
+
+func statusText(status int) string {
+	switch status {
+	case 400:
+		return "Bad Request"
+	case 413:
+		return "Content Too Large"
+	case 431:
+		return "Request Header Fields Too Large"
+	case 501:
+		return "Not Implemented"
+	case 505:
+		return "HTTP Version Not Supported"
+	}
+	return "Error"
+}
+
+func refusef(status int, format string, args ...any) *ParseError {
+	return &ParseError{Status: status, Reason: fmt.Sprintf(format, args...)}
+}
+
+// Limits bound what one request may take. Zero (or negative) fields mean the
+// defaults: 8 KiB of header (request line, headers and the blank line) and
+// 1 MiB of body.
+type Limits struct {
+	MaxHeaderBytes int
+	MaxBodyBytes   int
+}
+
+const (
+	defaultMaxHeaderBytes = 8 << 10
+	defaultMaxBodyBytes   = 1 << 20
+)
+
+func (l Limits) orDefaults() Limits {
+	if l.MaxHeaderBytes <= 0 {
+		l.MaxHeaderBytes = defaultMaxHeaderBytes
+	}
+	if l.MaxBodyBytes <= 0 {
+		l.MaxBodyBytes = defaultMaxBodyBytes
+	}
+	return l
+}
+
+// ParseRequest parses one request at the start of b. It returns the request
+// and how many bytes it used (header + body), ErrIncomplete when more bytes
+// are needed, or a *ParseError. A header that is already longer than
+// MaxHeaderBytes without its blank line is a 431 at once, and so is a
+// Content-Length above MaxBodyBytes a 413, before any body arrives.
+// Bytes after the request are left alone: they belong to the next one.
+func ParseRequest(b []byte, lim Limits) (*Request, int, error) {
+	req, n, _, err := parseRequest(b, lim.orDefaults())
+	if err != nil {
+		return nil, 0, err
+	}
+	return req, n, nil
+}
+
+// parseRequest is ParseRequest that also says, when the request is
+// incomplete, how many bytes it needs in all (0 if not known yet), so a
+// reader does not parse the header again for every byte of a slow body.
+func parseRequest(b []byte, lim Limits) (req *Request, n, need int, err error) {
+	// The header must fit in MaxHeaderBytes, so look no further for it.
+	head := b
+	if len(head) > lim.MaxHeaderBytes {
+		head = head[:lim.MaxHeaderBytes]
+	}
+	req = &Request{}
+	pos := 0
+	for lineNo := 1; ; lineNo++ {
+		line, next, perr := cutLine(head, pos, lineNo)
+		if perr == ErrIncomplete {
+			if len(b) >= lim.MaxHeaderBytes {
+				// The blank line did not come within the limit, so the
+				// header can only end past it.
+				return nil, 0, 0, refusef(431, "the request line and headers are longer than %d bytes, the most this server reads before the blank line", lim.MaxHeaderBytes)
+			}
+			return nil, 0, 0, ErrIncomplete
+		}
+		if perr != nil {
+			return nil, 0, 0, perr
+		}
+		switch {
+		case lineNo == 1:
+			if pe := parseRequestLine(line, req); pe != nil {
+				return nil, 0, 0, pe
+			}
+			req.Parts = append(req.Parts, Part{PartRequestLine, pos, next})
+		case len(line) == 0:
+			req.Parts = append(req.Parts, Part{PartBlank, pos, next})
+			return finishRequest(b, next, req, lim)
+		default:
+			h, pe := parseHeaderLine(line, lineNo)
+			if pe != nil {
+				return nil, 0, 0, pe
+			}
+			req.Headers = append(req.Headers, h)
+			req.Parts = append(req.Parts, Part{PartHeader, pos, next})
+		}
+		pos = next
+	}
+}
+
+// cutLine returns the line that starts at pos, without its CRLF, and where
+// the next line starts. HTTP lines end in CR LF, both bytes, always.
+func cutLine(b []byte, pos, lineNo int) (line []byte, next int, err error) {
+	i := bytes.IndexByte(b[pos:], '\n')
+	if i < 0 {
+		return nil, 0, ErrIncomplete
+	}
+	end := pos + i // the LF
+	if i == 0 || b[end-1] != '\r' {
+		return nil, 0, refusef(400, "line %d ends in a bare LF (\\n) without the CR before it; every HTTP line ends in CRLF (\\r\\n)", lineNo)
+	}
+	line = b[pos : end-1]
+	if bytes.IndexByte(line, '\r') >= 0 {
+		return nil, 0, refusef(400, "line %d has a CR (\\r) in the middle; a CR may only come right before the LF that ends a line", lineNo)
+	}
+	return line, end + 1, nil
+}
+
+// parseRequestLine reads "METHOD SP request-target SP HTTP-version".
+func parseRequestLine(line []byte, req *Request) *ParseError {
+	if len(line) == 0 {
+		return refusef(400, "the request starts with an empty line; the request line (like GET / HTTP/1.1) must come first")
+	}
+	fields := strings.Split(string(line), " ")
+	if len(fields) != 3 || fields[0] == "" || fields[1] == "" || fields[2] == "" {
+		return refusef(400, "the request line %s is not METHOD, target and version separated by single spaces, like GET / HTTP/1.1", excerpt(line))
+	}
+	method, target, version := fields[0], fields[1], fields[2]
+
+	// The version comes first: it says which rules the rest follows.
+	if version != "HTTP/1.1" && version != "HTTP/1.0" {
+		if looksLikeVersion(version) {
+			return refusef(505, "this server speaks HTTP/1.1 and HTTP/1.0, not %s", version)
+		}
+		return refusef(400, "%s is not an HTTP version; the request line ends with HTTP/1.1 (or HTTP/1.0)", excerpt(version))
+	}
+	if !isToken(method) {
+		return refusef(400, "the method %s has a character that cannot be in a method name (letters, digits and !#$%%&'*+-.^_`|~ can)", excerpt(method))
+	}
+	if pe := checkTarget(method, target); pe != nil {
+		return pe
+	}
+	req.Method, req.Target, req.Version = method, target, version
+	return nil
+}
+
+// looksLikeVersion reports whether v has the shape of an HTTP version we do
+// not speak, like HTTP/2.0 or HTTP/3: that is a 505, not a typo.
+func looksLikeVersion(v string) bool {
+	d, ok := strings.CutPrefix(v, "HTTP/")
+	if !ok || len(d) == 0 || !isDigitByte(d[0]) {
+		return false
+	}
+	return len(d) == 1 || len(d) == 3 && d[1] == '.' && isDigitByte(d[2])
+}
+
+// checkTarget accepts the target forms an origin server needs: a path
+// (origin-form, "/index.html?x=1"), a full http:// or https:// URL
+// (absolute-form, sent to proxies), and "*" for OPTIONS (asterisk-form).
+func checkTarget(method, t string) *ParseError {
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c < 0x20 || c == 0x7f:
+			return refusef(400, "the target has a control byte (%s) in it", Escape([]byte{c}))
+		case c >= 0x80:
+			return refusef(400, "the target %s has bytes that are not ASCII; clients send them percent-encoded (é is %%C3%%A9)", excerpt(t))
+		case c == '#':
+			return refusef(400, "the target %s has a #; the #fragment part of a URL stays in the browser and is never sent", excerpt(t))
+		case c == '%' && (i+2 >= len(t) || !isHexByte(t[i+1]) || !isHexByte(t[i+2])):
+			return refusef(400, "the target %s has a %% that does not start an escape like %%20 (two hex digits)", excerpt(t))
+		}
+	}
+	switch {
+	case t == "*":
+		if method != "OPTIONS" {
+			return refusef(400, "the target * only goes with the OPTIONS method, not %s", method)
+		}
+		return nil
+	case t[0] == '/':
+		return nil
+	}
+	rest, ok := cutPrefixFold(t, "http://")
+	if !ok {
+		rest, ok = cutPrefixFold(t, "https://")
+	}
+	if !ok {
+		return refusef(400, "the target %s must start with / (like /index.html) or be a whole http:// URL", excerpt(t))
+	}
+	authority := rest
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		authority = rest[:i]
+	}
+	if why := checkAuthority(authority); why != "" {
+		return refusef(400, "the URL in the target has %s", why)
+	}
+	return nil
+}
+
+// checkAuthority checks host[:port] as in a URL or a Host header: a name
+// (or IPv4 address), or an IPv6 address in brackets, and digits for the
+// port. It returns what is wrong, or "".
+func checkAuthority(a string) string {
+	host, port, hasPort := a, "", false
+	if strings.HasPrefix(a, "[") {
+		end := strings.IndexByte(a, ']')
+		if end < 0 {
+			return "an IPv6 address without its closing ]"
+		}
+		host = a[:end+1]
+		if !validIPv6(a[1:end]) {
+			return fmt.Sprintf("%s, which is not an IPv6 address", excerpt(host))
+		}
+		if after := a[end+1:]; after != "" {
+			if after[0] != ':' {
+				return fmt.Sprintf("%s after the host, where only :port may come", excerpt(after))
+			}
+			port, hasPort = after[1:], true
+		}
+	} else {
+		host, port, hasPort = strings.Cut(a, ":")
+		if host == "" {
+			return "no host name"
+		}
+		for i := 0; i < len(host); i++ {
+			if !isRegName(host[i]) {
+				return fmt.Sprintf("a host %s with %s in it, which cannot be in a host name", excerpt(host), excerpt(host[i:i+1]))
+			}
+		}
+	}
+	for i := 0; hasPort && i < len(port); i++ {
+		if !isDigitByte(port[i]) {
+			return fmt.Sprintf("a port %s that is not only digits", excerpt(port))
+		}
+	}
+	return ""
+}
+
+func validIPv6(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isHexByte(c) && c != ':' && c != '.' {
+			return false
+		}
+	}
+	addr, err := netip.ParseAddr(s)
+	return err == nil && addr.Is6()
+}
+
+// parseHeaderLine reads "field-name: value".
+func parseHeaderLine(line []byte, lineNo int) (Header, *ParseError) {
+	if line[0] == ' ' || line[0] == '\t' {
+		// Old HTTP let a header go on over several lines (obs-fold). Two
+		// programs can disagree about such lines, so RFC 9112 forbids them.
+		return Header{}, refusef(400, "line %d starts with a space or tab; a header may not go on over several lines (obs-fold), put it on one line", lineNo)
+	}
+	colon := bytes.IndexByte(line, ':')
+	if colon < 0 {
+		return Header{}, refusef(400, "line %d, %s, has no colon; a header looks like Name: value", lineNo, excerpt(line))
+	}
+	name := line[:colon]
+	if colon == 0 {
+		return Header{}, refusef(400, "line %d has no header name before its colon", lineNo)
+	}
+	if c := name[len(name)-1]; c == ' ' || c == '\t' {
+		// A server that drops the space and a proxy that keeps it would
+		// disagree on the request (request smuggling), so it is refused.
+		return Header{}, refusef(400, "line %d has a space between the header name %s and its colon; the colon must follow the name directly", lineNo, excerpt(bytes.TrimRight(name, " \t")))
+	}
+	if !isToken(string(name)) {
+		return Header{}, refusef(400, "the header name %s on line %d has a character that cannot be in a header name", excerpt(name), lineNo)
+	}
+	value := line[colon+1:]
+	for _, c := range value {
+		if c < 0x20 && c != '\t' || c == 0x7f {
+			return Header{}, refusef(400, "the value of header %s has a control byte (%s) in it", string(name), Escape([]byte{c}))
+		}
+	}
+	return Header{Name: string(name), Value: string(bytes.Trim(value, " \t"))}, nil
+}
+
+// finishRequest checks what the headers say together, then takes the body.
+// headerEnd is where the body starts.
+func finishRequest(b []byte, headerEnd int, req *Request, lim Limits) (*Request, int, int, error) {
+	var hosts, lengths, encodings []string
+	for _, h := range req.Headers {
+		switch {
+		case equalFoldASCII(h.Name, "Host"):
+			hosts = append(hosts, h.Value)
+		case equalFoldASCII(h.Name, "Content-Length"):
+			lengths = append(lengths, h.Value)
+		case equalFoldASCII(h.Name, "Transfer-Encoding"):
+			encodings = append(encodings, h.Value)
+		}
+	}
+
+	// Host says which site the client wants; HTTP/1.1 made it required.
+	switch {
+	case len(hosts) == 0 && req.Version == "HTTP/1.1":
+		return nil, 0, 0, refusef(400, "an HTTP/1.1 request needs a Host header (like Host: localhost:3000)")
+	case len(hosts) > 1:
+		return nil, 0, 0, refusef(400, "the request has %d Host headers; it must have exactly one", len(hosts))
+	case len(hosts) == 1 && hosts[0] != "":
+		if why := checkAuthority(hosts[0]); why != "" {
+			return nil, 0, 0, refusef(400, "the Host header has %s; it should be a host and maybe a port, like localhost:3000", why)
+		}
+	}
+
+	// Where the body ends must be beyond doubt: two lengths, or a length
+	// and an encoding, are how requests get smuggled past a proxy.
+	if len(lengths) > 1 {
+		return nil, 0, 0, refusef(400, "the request has %d Content-Length headers; it must have at most one, even if they agree", len(lengths))
+	}
+	if len(encodings) > 0 {
+		if len(lengths) > 0 {
+			return nil, 0, 0, refusef(400, "the request has both Content-Length and Transfer-Encoding; only one may say where the body ends")
+		}
+		return nil, 0, 0, refusef(501, "chunked request bodies are not supported here")
+	}
+	size := 0 // no Content-Length: no body
+	if len(lengths) == 1 {
+		var ok bool
+		if size, ok = parseLength(lengths[0]); !ok {
+			return nil, 0, 0, refusef(400, "Content-Length must be a number of bytes, only digits, not %s", excerpt(lengths[0]))
+		}
+		if size > lim.MaxBodyBytes {
+			return nil, 0, 0, refusef(413, "the body would be longer than %d bytes, the most this server takes", lim.MaxBodyBytes)
+		}
+	}
+	req.Close = wantsClose(req)
+
+	end := headerEnd + size
+	if len(b) < end {
+		return nil, 0, end, ErrIncomplete
+	}
+	if size > 0 {
+		req.Body = bytes.Clone(b[headerEnd:end])
+		req.Parts = append(req.Parts, Part{PartBody, headerEnd, end})
+	}
+	return req, end, 0, nil
+}
+
+// parseLength reads a Content-Length: digits only. Numbers too big for an
+// int become math.MaxInt, which is above any limit.
+func parseLength(s string) (int, bool) {
+	if s == "" {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if !isDigitByte(s[i]) {
+			return 0, false
+		}
+		d := int(s[i] - '0')
+		if n > (math.MaxInt-d)/10 {
+			n = math.MaxInt
+		} else {
+			n = n*10 + d
+		}
+	}
+	return n, true
+}
+
+// wantsClose: HTTP/1.1 connections stay open unless the client says
+// "close"; HTTP/1.0 ones close unless it says "keep-alive".
+func wantsClose(req *Request) bool {
+	closing, keepAlive := false, false
+	for _, h := range req.Headers {
+		if !equalFoldASCII(h.Name, "Connection") {
+			continue
+		}
+		for _, tok := range strings.Split(h.Value, ",") {
+			tok = strings.Trim(tok, " \t")
+			closing = closing || equalFoldASCII(tok, "close")
+			keepAlive = keepAlive || equalFoldASCII(tok, "keep-alive")
+		}
+	}
+	return closing || req.Version == "HTTP/1.0" && !keepAlive
+}
+
+// ReadRequest reads from r into *buf until one request parses. Bytes after
+// that request stay in *buf for the next call (keep-alive), so use the same
+// buf for every request on a connection. It returns io.EOF if r ends
+// cleanly before any byte of a request, io.ErrUnexpectedEOF if it ends in
+// the middle of one, a *ParseError for a request to refuse, or r's error.
+func ReadRequest(r io.Reader, buf *[]byte, lim Limits) (*Request, error) {
+	lim = lim.orDefaults()
+	need := 0     // bytes the request needs in all, once the header said
+	fresh := true // bytes arrived since the last parse
+	var readErr error
+	for empty := 0; ; {
+		if fresh && len(*buf) > 0 && len(*buf) >= need {
+			req, n, more, err := parseRequest(*buf, lim)
+			if err == nil {
+				// Move what follows this request to the front for next time.
+				*buf = (*buf)[:copy(*buf, (*buf)[n:])]
+				return req, nil
+			}
+			if err != ErrIncomplete {
+				return nil, err
+			}
+			need = more
+		}
+		if readErr != nil {
+			if readErr == io.EOF && len(*buf) > 0 {
+				return nil, io.ErrUnexpectedEOF
+			}
+			return nil, readErr
+		}
+		if cap(*buf)-len(*buf) < 1024 {
+			grown := make([]byte, len(*buf), 2*cap(*buf)+4096)
+			copy(grown, *buf)
+			*buf = grown
+		}
+		var k int
+		k, readErr = r.Read((*buf)[len(*buf):cap(*buf)])
+		*buf = (*buf)[:len(*buf)+k]
+		fresh = k > 0
+		if k == 0 && readErr == nil {
+			// A reader that keeps returning nothing would spin forever.
+			if empty++; empty >= 100 {
+				return nil, io.ErrNoProgress
+			}
+		}
+	}
+}
+
+// excerpt quotes up to 40 bytes of the request for a reason, escaped: they
+// came from the network and end up on a screen.
+func excerpt[T []byte | string](b T) string {
+	const most = 40
+	if len(b) > most {
+		return `"` + Escape([]byte(b[:most])) + `…"`
+	}
+	return `"` + Escape([]byte(b)) + `"`
+}
+
+// isToken reports whether s is an RFC 9110 token, what methods and header
+// names are made of: letters, digits and !#$%&'*+-.^_`|~.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isLetterByte(c) && !isDigitByte(c) && strings.IndexByte("!#$%&'*+-.^_`|~", c) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// isRegName reports whether c may be in a host name (RFC 3986 reg-name,
+// without percent escapes): letters, digits, -._~ and !$&'()*+,;=.
+func isRegName(c byte) bool {
+	return isLetterByte(c) || isDigitByte(c) || strings.IndexByte("-._~!$&'()*+,;=", c) >= 0
+}
+
+func isLetterByte(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+func isDigitByte(c byte) bool  { return '0' <= c && c <= '9' }
+func isHexByte(c byte) bool    { return isDigitByte(c) || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+
+func asciiLower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// equalFoldASCII compares ignoring ASCII case only: header names are ASCII.
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if asciiLower(a[i]) != asciiLower(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) < len(prefix) || !equalFoldASCII(s[:len(prefix)], prefix) {
+		return s, false
+	}
+	return s[len(prefix):], true
+}
