@@ -88,8 +88,18 @@ func (b HTTPText) Serve(c *Conn) {
 		finish(c)
 		return
 	}
-	c.DrainFor(b.Idle)
-	c.setReason(ByIdle)
+	readUntilIdle(c)
+}
+
+// readUntilIdle keeps the connection open, reading whatever comes, until
+// the client closes it or the idle timeout does.
+func readUntilIdle(c *Conn) {
+	buf := make([]byte, 4096)
+	for {
+		if _, err := c.Read(buf); err != nil {
+			return
+		}
+	}
 }
 
 // HTTPEcho parses each request strictly and answers with a page that
@@ -251,8 +261,7 @@ func (b KeepAlive) Serve(c *Conn) {
 		}
 		if b.NoLength {
 			// Nothing after this response could be told apart from it.
-			c.DrainFor(b.Idle)
-			c.setReason(ByIdle)
+			readUntilIdle(c)
 			return
 		}
 	}

@@ -13,30 +13,40 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/tubes-course/tubes/lessons"
 )
 
 // TestGoldenFirstSteps runs the real Bubble Tea program on each lesson's
-// first step at 80×24 and 120×40 and compares the screen with
-// testdata/TestGoldenFirstSteps/*.golden (go test ./tui -update rewrites
-// them). The port the OS picked is replaced by PPPPP.
+// first step, in every language, at 80×24 and 120×40, and compares the
+// screen with testdata/TestGoldenFirstSteps/*.golden (go test ./tui
+// -update rewrites them). The port the OS picked is replaced by PPPPP.
+// Wide characters must keep every border in its column.
 func TestGoldenFirstSteps(t *testing.T) {
-	for _, id := range []string{"tcp-accept", "ping-pong", "http-response"} {
-		for _, size := range [][2]int{{80, 24}, {120, 40}} {
-			t.Run(fmt.Sprintf("%s_%dx%d", id, size[0], size[1]), func(t *testing.T) {
-				r := newRig(t, id)
-				tm := teatest.NewTestModel(t, r.m,
-					teatest.WithInitialTermSize(size[0], size[1]),
-					teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ANSI256)))
-				title := r.m.currentStep().Title
-				teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(title)) },
-					teatest.WithDuration(5*time.Second))
-				if err := tm.Quit(); err != nil {
-					t.Fatal(err)
-				}
-				final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
-				screen := strings.ReplaceAll(ansi.Strip(final.screen()), strconv.Itoa(r.server.Port()), "PPPPP")
-				golden.RequireEqual(t, []byte(screen))
-			})
+	for _, lang := range lessons.Languages() {
+		for _, id := range lessons.IDs() {
+			for _, size := range [][2]int{{80, 24}, {120, 40}} {
+				t.Run(fmt.Sprintf("%s_%s_%dx%d", lang, id, size[0], size[1]), func(t *testing.T) {
+					t.Parallel()
+					r := newRigLang(t, lang, id)
+					tm := teatest.NewTestModel(t, r.m,
+						teatest.WithInitialTermSize(size[0], size[1]),
+						teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ANSI256)))
+					title := r.m.currentStep().Title
+					teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(title)) },
+						teatest.WithDuration(5*time.Second))
+					if err := tm.Quit(); err != nil {
+						t.Fatal(err)
+					}
+					final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+					screen := strings.ReplaceAll(ansi.Strip(final.screen()), strconv.Itoa(r.server.Port()), "PPPPP")
+					for i, line := range strings.Split(screen, "\n") {
+						if w := ansi.StringWidth(line); w > size[0] {
+							t.Errorf("line %d is %d cells, wider than %d: %q", i, w, size[0], line)
+						}
+					}
+					golden.RequireEqual(t, []byte(screen))
+				})
+			}
 		}
 	}
 }

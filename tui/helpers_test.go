@@ -21,9 +21,11 @@ type rig struct {
 // newRig starts the course at lesson id (step 0) with a server on a port
 // the OS picks; golden screens replace that port (always 5 digits) with a
 // fixed placeholder.
-func newRig(t *testing.T, id string) *rig {
+func newRig(t *testing.T, id string) *rig { t.Helper(); return newRigLang(t, "en", id) }
+
+func newRigLang(t *testing.T, lang, id string) *rig {
 	t.Helper()
-	course, err := lessons.Load("en")
+	course, err := lessons.Load(lang)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +50,7 @@ func newRig(t *testing.T, id string) *rig {
 	m := New(Deps{
 		Server: srv, Client: client, Inbox: inbox, Course: course, Store: store,
 		Progress: lessons.Progress{Lesson: id}, Addr: lessons.Address{Host: "localhost", Port: srv.Port()},
-		UI: lessons.UIStrings("en"),
+		UI: lessons.UIStrings(lang),
 	})
 	return &rig{m: m, server: srv, inbox: inbox, store: store}
 }
@@ -77,7 +79,12 @@ var (
 // holds or the deadline passes.
 func (r *rig) flushUntil(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	r.flushWithin(t, 5*time.Second, cond)
+}
+
+func (r *rig) flushWithin(t *testing.T, d time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
 		r.m.Update(batchMsg{events: r.inbox.Drain(), folded: r.inbox.Folded(), totals: r.server.Totals()})
 		if cond() {
@@ -85,7 +92,7 @@ func (r *rig) flushUntil(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatal("condition not met within 5s")
+	t.Fatalf("condition not met within %s", d)
 }
 
 // act presses enter, runs the step's action for real and hands its result

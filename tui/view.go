@@ -189,6 +189,11 @@ func (m *Model) overlayBox() string {
 	case listOverlay:
 		var b strings.Builder
 		b.WriteString(m.st.bold.Render(m.t("list.title")) + "\n\n")
+		idW, titleW := 0, 0
+		for _, l := range m.d.Course.Lessons {
+			idW, titleW = max(idW, len(l.ID)), max(titleW, ansi.StringWidth(l.Title))
+		}
+		titleW = min(titleW, max(10, m.width-idW-24))
 		for i, l := range m.d.Course.Lessons {
 			done := 0
 			for s := range l.Steps {
@@ -196,8 +201,7 @@ func (m *Model) overlayBox() string {
 					done++
 				}
 			}
-			mark := "  "
-			style := m.st.listPlain
+			mark, style := "  ", m.st.listPlain
 			if i == m.cursor {
 				mark, style = "▸ ", m.st.listCursor
 			}
@@ -205,7 +209,8 @@ func (m *Model) overlayBox() string {
 			if done == len(l.Steps) {
 				check = "✓"
 			}
-			fmt.Fprintf(&b, "%s\n", style.Render(fmt.Sprintf("%s%2d. %-15s %-34s %d/%d %s", mark, i+1, l.ID, l.Title, done, len(l.Steps), check)))
+			title := fit(ansi.Truncate(l.Title, titleW, "…"), titleW)
+			fmt.Fprintf(&b, "%s\n", style.Render(fmt.Sprintf("%s%2d. %-*s %s %d/%d %s", mark, i+1, idW, l.ID, title, done, len(l.Steps), check)))
 		}
 		b.WriteString("\n" + m.st.dim.Render(m.t("list.help")))
 		return m.st.overlay.Render(b.String())

@@ -1,0 +1,86 @@
+// client is the server of the client lesson. It shows the two ends of
+// each connection, never writes, and reports who ended it: the client
+// (a FIN or a reset) or the server itself, after 2 s of silence.
+//
+//	go run ./assets/examples/client
+//	nc localhost 3000        (in another terminal; then Ctrl+C, or wait)
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"syscall"
+	"time"
+)
+
+// patience is how long the server waits in silence before it hangs up.
+const patience = 2 * time.Second
+
+func main() {
+	addr := flag.String("addr", "localhost:3000", "host:port to listen on")
+	flag.Parse()
+	log.SetOutput(os.Stdout)
+	log.SetFlags(log.Ltime)
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("listening on", ln.Addr())
+
+	for id := 1; ; id++ {
+		conn, err := ln.Accept()
+		if err != nil {
+			log.Print("accept: ", err)
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
+		go handle(id, conn)
+	}
+}
+
+func handle(id int, conn net.Conn) {
+	defer conn.Close()
+	start := time.Now()
+
+	// Each end is an address and a port. Ours is the port we listen on;
+	// the client's port is an ephemeral one its OS picked just for this
+	// connection.
+	log.Printf("#%d accepted: server end %s, client end %s", id, conn.LocalAddr(), conn.RemoteAddr())
+
+	buf := make([]byte, 4096)
+	for {
+		conn.SetReadDeadline(time.Now().Add(patience))
+		n, err := conn.Read(buf)
+		if n > 0 {
+			// Untrusted bytes: %q escapes control bytes before they reach
+			// our terminal.
+			log.Printf("#%d read %d bytes: %q", id, n, buf[:n])
+		}
+		if err == nil {
+			continue
+		}
+		took := time.Since(start).Round(time.Millisecond)
+		switch {
+		case err == io.EOF:
+			// The client sent a FIN: an orderly "no more bytes from me".
+			// Our read returns end-of-file, and we close our side too.
+			log.Printf("#%d closed by client after %s", id, took)
+		case errors.Is(err, syscall.ECONNRESET):
+			// The client sent a RST: the connection was torn down at once.
+			log.Printf("#%d closed by client (reset) after %s", id, took)
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			// Nobody said anything for a while, so we leave first: the
+			// deferred Close sends our FIN, and the client reads EOF.
+			log.Printf("#%d closed by server after %s of silence", id, patience)
+		default:
+			log.Printf("#%d read failed after %s: %v", id, took, err)
+		}
+		return
+	}
+}
