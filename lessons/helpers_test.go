@@ -1,11 +1,18 @@
 package lessons_test
 
 import (
+	"bufio"
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,13 +20,33 @@ import (
 	"github.com/tubes-course/tubes/netcore"
 )
 
+// TestMain lets the step tests overlap. They spend their time waiting for
+// timers on loopback (idle and header timeouts of 3 to 5 s, a one-at-a-time
+// server, a slowloris demo), not on the CPU, but go test runs only
+// GOMAXPROCS parallel tests by default: on a 2-core CI box the suite would
+// take minutes. An explicit -test.parallel is respected.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		_ = flag.Set("test.parallel", "64")
+	}
+	os.Exit(m.Run())
+}
+
 // waitLimit bounds every wait on the network, so a broken check fails the
-// test instead of hanging it. Idle timeouts in the steps are shorter than
-// this or are not waited for.
+// test instead of hanging it. The slowest thing a test waits for is the
+// one-at-a-time server answering its fifth client, about 5 s.
 const waitLimit = 8 * time.Second
 
 // rig is one step's server on loopback plus what the tui keeps for it: the
 // inbox, the OwnClients set and the step's tracker.
+//
+// A tapped rig (newTapRig) puts a second server with the Forward behavior in
+// front of the step's server, as `tubes` does for a learner's own server.
+// Clients then talk to the tap, and only the tap's events (FromProxy) reach
+// the tracker: the server behind it is not instrumented in real use.
 type rig struct {
 	t       *testing.T
 	inbox   *netcore.Inbox
@@ -30,6 +57,13 @@ type rig struct {
 	events  []netcore.Event
 	done    bool
 	doneBy  int // index in events of the event that completed the step
+
+	// side is the Source of the server-side events the tracker is fed:
+	// FromServer, or FromProxy for a tapped rig.
+	side netcore.Source
+	// behind is the inbox of the step's own server behind the tap; its
+	// events are only shown when a test fails.
+	behind *netcore.Inbox
 }
 
 // newRig listens on localhost:0 with the step's behavior and makes a fresh
@@ -42,7 +76,32 @@ func newRig(t *testing.T, step lessons.Step) *rig {
 func newServerRig(t *testing.T, b netcore.Behavior, check lessons.Check) *rig {
 	t.Helper()
 	inbox := netcore.NewInbox(4096)
-	srv, err := netcore.Listen(netcore.Config{Addr: "localhost:0"}, b, inbox)
+	srv := listen(t, netcore.Config{Addr: "localhost:0"}, b, inbox)
+	r := &rig{t: t, inbox: inbox, srv: srv, addr: lessons.Address{Host: "localhost", Port: srv.Port()}, doneBy: -1, side: netcore.FromServer}
+	if check.NewTracker != nil {
+		r.tracker = check.NewTracker()
+	}
+	return r
+}
+
+// newTapRig runs the step's behavior on one server and a tap on another in
+// front of it; clients are pointed at the tap.
+func newTapRig(t *testing.T, step lessons.Step) *rig {
+	t.Helper()
+	behind := netcore.NewInbox(4096)
+	up := listen(t, netcore.Config{Addr: "127.0.0.1:0"}, step.Behavior, behind)
+	inbox := netcore.NewInbox(4096)
+	target := net.JoinHostPort("127.0.0.1", strconv.Itoa(up.Port()))
+	tap := listen(t, netcore.Config{Addr: "127.0.0.1:0", Source: netcore.FromProxy}, netcore.Forward{Target: target}, inbox)
+	return &rig{t: t, inbox: inbox, srv: tap, addr: lessons.Address{Host: "127.0.0.1", Port: tap.Port()},
+		tracker: step.Check.NewTracker(), doneBy: -1, side: netcore.FromProxy, behind: behind}
+}
+
+// listen starts a server that is shut down when the test ends. Cleanups run
+// last-in first-out, so a tap is shut down before the server behind it.
+func listen(t *testing.T, cfg netcore.Config, b netcore.Behavior, sink netcore.Sink) *netcore.Server {
+	t.Helper()
+	srv, err := netcore.Listen(cfg, b, sink)
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}
@@ -53,21 +112,24 @@ func newServerRig(t *testing.T, b netcore.Behavior, check lessons.Check) *rig {
 			t.Errorf("shutdown: %v", err)
 		}
 	})
-	r := &rig{t: t, inbox: inbox, srv: srv, addr: lessons.Address{Host: "localhost", Port: srv.Port()}, doneBy: -1}
-	if check.NewTracker != nil {
-		r.tracker = check.NewTracker()
-	}
-	return r
+	return srv
 }
 
-// hostPort is what curl and nc are given: "localhost:PORT".
+// hostPort is what curl and nc are given: "localhost:PORT" (the tap's
+// "127.0.0.1:PORT" for a tapped rig).
 func (r *rig) hostPort() string { return r.addr.HostPort() }
 
+func (r *rig) tapped() bool { return r.side == netcore.FromProxy }
+
 // pump drains the inbox and feeds every event in order, exactly as the tui
-// does: note own clients first, then feed the tracker until it is done.
+// does: note own clients first, then feed the tracker until it is done. A
+// tapped rig feeds the tap's events only.
 func (r *rig) pump() {
 	for _, e := range r.inbox.Drain() {
 		r.events = append(r.events, e)
+		if r.tapped() && e.Source != netcore.FromProxy {
+			continue
+		}
 		r.own.Note(e)
 		if r.tracker != nil && !r.done && r.tracker.Feed(e, &r.own) {
 			r.done = true
@@ -79,21 +141,28 @@ func (r *rig) pump() {
 // waitFor pumps until cond holds, or fails the test after waitLimit.
 func (r *rig) waitFor(what string, cond func() bool) {
 	r.t.Helper()
+	if err := r.await(cond); err != nil {
+		r.t.Fatalf("timed out after %v waiting for %s; events:\n%s", waitLimit, what, r.dump())
+	}
+}
+
+// await pumps until cond holds or waitLimit passes.
+func (r *rig) await(cond func() bool) error {
 	deadline := time.NewTimer(waitLimit)
 	defer deadline.Stop()
 	for {
 		r.pump()
 		if cond() {
-			return
+			return nil
 		}
 		select {
 		case <-r.inbox.Wake():
 		case <-deadline.C:
 			r.pump()
 			if cond() {
-				return
+				return nil
 			}
-			r.t.Fatalf("timed out after %v waiting for %s; events:\n%s", waitLimit, what, r.dump())
+			return errors.New("timed out")
 		}
 	}
 }
@@ -120,6 +189,21 @@ func (r *rig) matching(match func(netcore.Event) bool) []netcore.Event {
 	return out
 }
 
+// on matches the rig's server-side events of kind k: the server's, or the
+// tap's for a tapped rig.
+func (r *rig) on(k netcore.Kind) func(netcore.Event) bool { return is(r.side, k) }
+
+// settle waits until the server side has seen at least n connections
+// (accepted or refused) and every accepted one has closed: the traffic has
+// played out.
+func (r *rig) settle(n int) {
+	r.t.Helper()
+	r.waitFor(fmt.Sprintf("%d connections to come and go", n), func() bool {
+		acc, ref, closed := len(r.matching(r.on(netcore.Accepted))), len(r.matching(r.on(netcore.Refused))), len(r.matching(r.on(netcore.Closed)))
+		return acc+ref >= n && closed >= acc
+	})
+}
+
 // assertNotDone fails if the step completed: the negative cases.
 func (r *rig) assertNotDone(why string) {
 	r.t.Helper()
@@ -127,6 +211,15 @@ func (r *rig) assertNotDone(why string) {
 	if r.done {
 		r.t.Errorf("step completed but should not (%s); completed by event %d of:\n%s", why, r.doneBy, r.dump())
 	}
+}
+
+// doneEvent is the event that completed the step.
+func (r *rig) doneEvent() netcore.Event {
+	r.t.Helper()
+	if !r.done {
+		r.t.Fatalf("step not done; events:\n%s", r.dump())
+	}
+	return r.events[r.doneBy]
 }
 
 func (r *rig) dump() string {
@@ -138,6 +231,12 @@ func (r *rig) dump() string {
 		}
 		b.WriteString(mark + netcore.TranscriptLine(e) + "\n")
 	}
+	if r.behind != nil {
+		b.WriteString("  -- the server behind the tap (not fed to the check):\n")
+		for _, e := range r.behind.Drain() {
+			b.WriteString("     " + netcore.TranscriptLine(e) + "\n")
+		}
+	}
 	return b.String()
 }
 
@@ -147,10 +246,29 @@ func (r *rig) env() lessons.Env {
 }
 
 // runAction runs a step's action as pressing enter does, bounded in time.
-func (r *rig) runAction(k lessons.ActionKind) error {
+func (r *rig) runAction(a lessons.Action) (string, error) {
+	return r.runMessage(a, "")
+}
+
+// runMessage runs an action with a message the learner typed (key m).
+func (r *rig) runMessage(a lessons.Action, msg string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
-	return k.Run(ctx, r.env())
+	env := r.env()
+	if msg != "" {
+		env.Message = []byte(msg)
+	}
+	return a.Run(ctx, env)
+}
+
+// mustRun runs a and fails the test on error.
+func (r *rig) mustRun(a lessons.Action) string {
+	r.t.Helper()
+	note, err := r.runAction(a)
+	if err != nil {
+		r.t.Fatalf("action %s: %v", a.Label, err)
+	}
+	return note
 }
 
 func is(src netcore.Source, k netcore.Kind) func(netcore.Event) bool {
@@ -162,6 +280,8 @@ var (
 	serverRecv     = is(netcore.FromServer, netcore.Recv)
 	serverSent     = is(netcore.FromServer, netcore.Sent)
 	serverClosed   = is(netcore.FromServer, netcore.Closed)
+	serverRefused  = is(netcore.FromServer, netcore.Refused)
+	clientRecv     = is(netcore.FromClient, netcore.Recv)
 	clientClosed   = is(netcore.FromClient, netcore.Closed)
 )
 
@@ -180,14 +300,51 @@ func dialOutside(t *testing.T, hostPort string) net.Conn {
 	return c
 }
 
-// curlRequest is what `curl -v http://HOST:PORT/` sends.
-func curlRequest(hostPort string) string {
-	return "GET / HTTP/1.1\r\nHost: " + hostPort + "\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n\r\n"
+// dial opens an outside connection to the rig (or its tap).
+func (r *rig) dial() net.Conn {
+	r.t.Helper()
+	return dialOutside(r.t, r.hostPort())
 }
 
+// exchange sends req on a new outside connection, reads until the server
+// closes, closes too, and returns what came back: curl with a response
+// that says Connection: close, or nc until the server hangs up.
+func (r *rig) exchange(req string) string {
+	r.t.Helper()
+	c := r.dial()
+	send(r.t, c, req)
+	resp := readAll(r.t, c)
+	_ = c.Close()
+	return resp
+}
+
+// curlReq is what curl 8.x sends: `curl -v [-X method] [-H h]... [-d body]
+// http://HOST/target`. A body comes, as with -d, with a form Content-Type
+// unless a header sets one.
+func curlReq(hostPort, method, target, body string, headers ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n", method, target, hostPort)
+	for _, h := range headers {
+		b.WriteString(h + "\r\n")
+	}
+	if body != "" {
+		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(body))
+		if !strings.Contains(strings.ToLower(strings.Join(headers, "\n")), "content-type:") {
+			b.WriteString("Content-Type: application/x-www-form-urlencoded\r\n")
+		}
+	}
+	b.WriteString("\r\n" + body)
+	return b.String()
+}
+
+// curlRequest is what `curl -v http://HOST:PORT/` sends.
+func curlRequest(hostPort string) string { return curlReq(hostPort, "GET", "/", "") }
+
 // browserRequest is what a current Firefox sends for a typed-in URL.
-func browserRequest(hostPort string) string {
-	return "GET / HTTP/1.1\r\n" +
+func browserRequest(hostPort string) string { return firefoxGet(hostPort, "/") }
+
+func firefoxGet(hostPort, target string, extra ...string) string {
+	return "GET " + target + " HTTP/1.1\r\n" +
 		"Host: " + hostPort + "\r\n" +
 		"User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0\r\n" +
 		"Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n" +
@@ -199,6 +356,47 @@ func browserRequest(hostPort string) string {
 		"Sec-Fetch-Mode: navigate\r\n" +
 		"Sec-Fetch-Site: none\r\n" +
 		"Sec-Fetch-User: ?1\r\n" +
+		strings.Join(append(extra, ""), "\r\n") +
+		"\r\n"
+}
+
+// firefoxReload is the same page reloaded: Firefox adds a cache check.
+func firefoxReload(hostPort string) string { return firefoxGet(hostPort, "/", "Cache-Control: max-age=0") }
+
+// faviconRequest is the tab icon request a browser makes on its own.
+func faviconRequest(hostPort string) string {
+	return "GET /favicon.ico HTTP/1.1\r\n" +
+		"Host: " + hostPort + "\r\n" +
+		"User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0\r\n" +
+		"Accept: image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5\r\n" +
+		"Accept-Language: en-US,en;q=0.5\r\n" +
+		"Accept-Encoding: gzip, deflate, br, zstd\r\n" +
+		"Connection: keep-alive\r\n" +
+		"Referer: http://" + hostPort + "/nope\r\n" +
+		"Sec-Fetch-Dest: image\r\n" +
+		"Sec-Fetch-Mode: no-cors\r\n" +
+		"Sec-Fetch-Site: same-origin\r\n" +
+		"\r\n"
+}
+
+// chromeRequest is what a current Chromium sends for a typed-in URL; its
+// client hints carry quotes and its header names are partly lower case.
+func chromeRequest(hostPort string) string {
+	return "GET / HTTP/1.1\r\n" +
+		"Host: " + hostPort + "\r\n" +
+		"Connection: keep-alive\r\n" +
+		"sec-ch-ua: \"Chromium\";v=\"131\", \"Not_A Brand\";v=\"24\"\r\n" +
+		"sec-ch-ua-mobile: ?0\r\n" +
+		"sec-ch-ua-platform: \"Linux\"\r\n" +
+		"Upgrade-Insecure-Requests: 1\r\n" +
+		"User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36\r\n" +
+		"Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7\r\n" +
+		"Sec-Fetch-Site: none\r\n" +
+		"Sec-Fetch-Mode: navigate\r\n" +
+		"Sec-Fetch-User: ?1\r\n" +
+		"Sec-Fetch-Dest: document\r\n" +
+		"Accept-Encoding: gzip, deflate, br, zstd\r\n" +
+		"Accept-Language: en-US,en;q=0.9\r\n" +
 		"\r\n"
 }
 
@@ -226,9 +424,70 @@ func readN(t *testing.T, c net.Conn, n int) string {
 	t.Helper()
 	b := make([]byte, n)
 	if _, err := io.ReadFull(c, b); err != nil {
-		t.Fatalf("read %d bytes: %v", n, err)
+		t.Fatalf("read %d bytes: %v (got %q)", n, err, b)
 	}
 	return string(b)
+}
+
+// response is one response as an HTTP client reads it: by its
+// Content-Length, so the connection may carry the next one.
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func readResponse(t *testing.T, br *bufio.Reader, method string) response {
+	t.Helper()
+	resp, err := http.ReadResponse(br, &http.Request{Method: method})
+	if err != nil {
+		t.Fatalf("read response: %v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("read body: %v", err)
+	}
+	return response{resp.StatusCode, resp.Header, string(body)}
+}
+
+// parseResponse parses a whole response read until close.
+func parseResponse(t *testing.T, raw, method string) response {
+	t.Helper()
+	return readResponse(t, bufio.NewReader(strings.NewReader(raw)), method)
+}
+
+// crowd runs n outside clients at once, each sending req and reading until
+// the server closes: `for i in 1 2 3 4 5; do curl -s URL & done; wait`.
+func (r *rig) crowd(n int, req func(i int) string) []string {
+	r.t.Helper()
+	out := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := net.DialTimeout("tcp", r.hostPort(), waitLimit)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer c.Close()
+			_ = c.SetDeadline(time.Now().Add(waitLimit))
+			if _, err := io.WriteString(c, req(i)); err != nil {
+				errs[i] = err
+				return
+			}
+			b, err := io.ReadAll(c)
+			out[i], errs[i] = string(b), err
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		r.t.Fatalf("crowd of %d: %v", n, err)
+	}
+	return out
 }
 
 // deadPort is a loopback port with nothing listening on it.
@@ -241,4 +500,15 @@ func deadPort(t *testing.T) int {
 	p := l.Addr().(*net.TCPAddr).Port
 	_ = l.Close()
 	return p
+}
+
+// step returns the English step id/n (1-based).
+func step(t *testing.T, id string, n int) lessons.Step {
+	t.Helper()
+	c := loadEN(t)
+	i := c.Find(id)
+	if i < 0 || n < 1 || n > len(c.Lessons[i].Steps) {
+		t.Fatalf("no step %s/%d", id, n)
+	}
+	return c.Lessons[i].Steps[n-1]
 }

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -31,9 +30,9 @@ func TestGoldenFirstSteps(t *testing.T) {
 					tm := teatest.NewTestModel(t, r.m,
 						teatest.WithInitialTermSize(size[0], size[1]),
 						teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ANSI256)))
-					title := r.m.currentStep().Title
-					teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(title)) },
-						teatest.WithDuration(5*time.Second))
+					// The first frame means the window size has been applied.
+					teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return len(b) > 0 },
+						teatest.WithDuration(10*time.Second))
 					if err := tm.Quit(); err != nil {
 						t.Fatal(err)
 					}

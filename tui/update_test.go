@@ -21,8 +21,8 @@ func TestStepKeysMoveAndSwapBehavior(t *testing.T) {
 	}
 	r.press(keyRune('n'))
 	r.press(keyRune('n')) // past the last step: on to the next lesson
-	if r.m.current().ID != "ping-pong" || r.m.step != 0 || r.server.Behavior().Name() != "ping-pong" {
-		t.Fatalf("want ping-pong step 0, got %s step %d (%s)", r.m.current().ID, r.m.step, r.server.Behavior().Name())
+	if r.m.current().ID != "client" || r.m.step != 0 || r.server.Behavior().Name() != "accept-only" {
+		t.Fatalf("want client step 0, got %s step %d (%s)", r.m.current().ID, r.m.step, r.server.Behavior().Name())
 	}
 	r.press(keyRune('p')) // and back
 	if r.m.current().ID != "tcp-accept" || r.m.step != 2 {
@@ -99,7 +99,7 @@ func TestEnterRunsTheStepAndCompletesIt(t *testing.T) {
 	r.m.Update(cmd())
 	r.flushUntil(t, r.m.stepDone)
 	screen := ansi.Strip(r.m.screen())
-	for _, want := range []string{"✓ Step done", "Hello client! 🎉", "Hello server! 🎈", "step 1/2 ✓"} {
+	for _, want := range []string{"✓ Step done", "Hello client! 🎉", "Hello server! 🎈", "step 1/3 ✓"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("screen lacks %q", want)
 		}
@@ -142,8 +142,8 @@ func TestOverlaysAndLessonList(t *testing.T) {
 	r.press(keyRune('j'))
 	r.press(keyUp)
 	r.press(keyEnter)
-	if r.m.overlay != noOverlay || r.m.current().ID != "ping-pong" {
-		t.Fatalf("list enter should open ping-pong, got %s", r.m.current().ID)
+	if r.m.overlay != noOverlay || r.m.current().ID != "client" {
+		t.Fatalf("list enter should open the second lesson, got %s", r.m.current().ID)
 	}
 	r.press(keyRune('l'))
 	r.press(keyEsc)
@@ -250,7 +250,7 @@ func TestResumesWhereTheLearnerLeft(t *testing.T) {
 		t.Fatalf("resumed at %s step %d with %s", m.current().ID, m.step, r.server.Behavior().Name())
 	}
 	d.Progress = lessons.Progress{Lesson: "ping-pong", Step: 99} // from an older course
-	if m := New(d); m.current().ID != "ping-pong" || m.step != 1 {
+	if m := New(d); m.current().ID != "ping-pong" || m.step != 2 {
 		t.Fatalf("an out-of-range step should clamp, got step %d", m.step)
 	}
 }
