@@ -545,3 +545,17 @@ func (s *tuiSession) quit() {
 		s.t.Errorf("tubes exited with %s after q, want 0\nstderr:\n%s", c, errText)
 	}
 }
+
+// chromiumDump loads url in headless Chromium with a private profile and
+// home, no proxy and nothing phoning home, and returns the DOM it printed.
+func chromiumDump(t *testing.T, chromium, url string) result {
+	t.Helper()
+	home := t.TempDir()
+	env := append(inherited(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_CACHE_HOME="+filepath.Join(home, ".cache"))
+	return runTool(t, 60*time.Second, nil, env, chromium,
+		"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--no-first-run", "--no-proxy-server", "--disable-breakpad",
+		"--user-data-dir="+t.TempDir(),
+		"--dump-dom", url)
+}

@@ -143,15 +143,7 @@ func TestServeHTTPResponseChromium(t *testing.T) {
 	chromium := need(t, "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 	a := startServe(t, "--lesson", "http-response")
 
-	// A private profile and home, no proxy, nothing phoning home.
-	home := t.TempDir()
-	env := append(inherited(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_CACHE_HOME="+filepath.Join(home, ".cache"))
-	r := runTool(t, 60*time.Second, nil, env, chromium,
-		"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--no-first-run", "--no-proxy-server", "--disable-breakpad",
-		"--user-data-dir="+t.TempDir(),
-		"--dump-dom", "http://localhost:"+strconv.Itoa(a.port)+"/")
+	r := chromiumDump(t, chromium, "http://localhost:"+strconv.Itoa(a.port)+"/")
 	if r.code != 0 {
 		t.Errorf("chromium exit code %d\nstderr:\n%s", r.code, r.stderr)
 	}
