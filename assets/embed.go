@@ -1,5 +1,5 @@
 // Package assets holds the course content that is compiled into the binary:
-// lesson text per language, and the interface strings.
+// lesson text per language, the interface strings, and the example programs.
 package assets
 
 import "embed"
@@ -8,3 +8,10 @@ import "embed"
 //
 //go:embed lessons
 var Lessons embed.FS
+
+// Examples holds examples/<id>/main.go: for each lesson, a standalone
+// program that does what the lesson's server does. The lesson pane shows
+// them; `go run ./assets/examples/<id>` runs them.
+//
+//go:embed examples/*/main.go
+var Examples embed.FS

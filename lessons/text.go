@@ -125,6 +125,16 @@ func Fill(text string, a Address) string {
 	return strings.NewReplacer("{{addr}}", a.HostPort(), "{{port}}", a.PortString(), "{{url}}", a.URL()).Replace(text)
 }
 
+// Example is the source of the lesson's example program, or "" if it has
+// none.
+func Example(id string) string {
+	raw, err := fs.ReadFile(assets.Examples, "examples/"+id+"/main.go")
+	if err != nil {
+		return ""
+	}
+	return string(raw)
+}
+
 // UIStrings loads the interface strings for lang ("key = value" lines),
 // falling back to English for keys the language lacks.
 func UIStrings(lang string) map[string]string {

@@ -37,8 +37,12 @@ func frame(st styles, title string, focused bool, lines []string, w, h int) stri
 	return b.String()
 }
 
-// fit cuts or pads a styled line to exactly w cells.
+// fit cuts or pads a styled line to exactly w cells. A tab would move the
+// cursor by a width the terminal decides, so it becomes spaces first.
 func fit(line string, w int) string {
+	if strings.Contains(line, "\t") {
+		line = strings.ReplaceAll(line, "\t", "    ")
+	}
 	lw := ansi.StringWidth(line)
 	if lw > w {
 		line = ansi.Truncate(line, w, "…")

@@ -7,7 +7,7 @@ import "charm.land/bubbles/v2/key"
 type keyMap struct {
 	Enter, Next, Prev, Focus, FocusBack, Up, Down, PageUp, PageDown key.Binding
 	Hex, Hint, List, Pause, Clear, Help, Quit, Tab1, Tab2, Tab3     key.Binding
-	Close, Choose, Message                                          key.Binding
+	Close, Choose, Message, Example                                 key.Binding
 }
 
 func newKeyMap(t func(string) string) keyMap {
@@ -37,6 +37,7 @@ func newKeyMap(t func(string) string) keyMap {
 		Close:     b([]string{"esc"}, "esc", "key.close"),
 		Choose:    b([]string{"enter"}, "enter", "key.choose"),
 		Message:   b([]string{"m"}, "m", "key.message"),
+		Example:   b([]string{"e"}, "e", "key.example"),
 	}
 }
 
@@ -52,7 +53,7 @@ func (k keyMap) shortHelp(narrow bool) []key.Binding {
 // fullHelp is the ? screen, in columns.
 func (k keyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.List},
+		{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.Example, k.List},
 		{k.Focus, k.FocusBack, k.Tab1, k.Up, k.PageUp},
 		{k.Hex, k.Pause, k.Clear, k.Help, k.Quit},
 	}

@@ -123,6 +123,10 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.events.clear()
 		m.chunks.clear()
 		m.eventsView.offset, m.bytesView.offset = 0, 0
+	case key.Matches(msg, k.Example):
+		m.lessonView.example = !m.lessonView.example
+		m.lessonView.offset = 0
+		m.focus = focusLesson
 	case key.Matches(msg, k.Help):
 		m.overlay = helpOverlay
 	case key.Matches(msg, k.List):

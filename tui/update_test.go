@@ -269,3 +269,19 @@ func TestLessonMarkdownIsRenderedOncePerWidth(t *testing.T) {
 		t.Fatalf("a new width renders once more: %d, want 2", n)
 	}
 }
+
+func TestExampleKeyShowsTheLessonsProgram(t *testing.T) {
+	for _, id := range lessons.IDs() {
+		r := newRig(t, id)
+		r.size(120, 40)
+		r.press(keyRune('e'))
+		screen := ansi.Strip(r.m.screen())
+		if !strings.Contains(screen, "go run ./assets/examples/"+id) || !strings.Contains(screen, "package main") {
+			t.Fatalf("%s: e should show the example program:\n%s", id, screen)
+		}
+		r.press(keyRune('e'))
+		if strings.Contains(ansi.Strip(r.m.screen()), "package main") {
+			t.Fatalf("%s: a second e should go back to the lesson", id)
+		}
+	}
+}

@@ -142,8 +142,13 @@ func (m *Model) lessonLines(w, h int) []string {
 		wrapped = append(wrapped, strings.Split(ansi.Wordwrap(h, w, ""), "\n")...)
 	}
 	head = append(wrapped, "")
-	key := lessonKey{lesson: m.lesson, step: m.step, width: w, style: m.lessonView.style}
-	body := m.lessonView.body(key, stepMarkdown(l, m.step, m.d.Addr))
+	key := lessonKey{lesson: m.lesson, step: m.step, width: w, style: m.lessonView.style, example: m.lessonView.example}
+	var body []string
+	if m.lessonView.example {
+		body = m.lessonView.exampleLines(m.st, key, l.ID, m.t("example.title"))
+	} else {
+		body = m.lessonView.body(key, stepMarkdown(l, m.step, m.d.Addr))
+	}
 	room := max(1, h-len(head))
 	m.lessonView.offset = min(m.lessonView.offset, max(0, len(body)-room))
 	end := min(len(body), m.lessonView.offset+room)
