@@ -285,3 +285,20 @@ func TestExampleKeyShowsTheLessonsProgram(t *testing.T) {
 		}
 	}
 }
+
+func TestParsedViewMarksEachPartOfARequest(t *testing.T) {
+	r := newRig(t, "http-request")
+	r.size(120, 60)
+	r.press(keyRune('n'))
+	r.press(keyRune('n')) // step 3: enter sends a POST with a body
+	r.act(t)
+	r.flushUntil(t, r.m.stepDone)
+	r.press(keyRune('x'))
+	r.press(keyRune('x'))
+	screen := ansi.Strip(r.m.screen())
+	for _, want := range []string{"Bytes · parsed", "@0–21 request line (21 B)", "header", "blank line (2 B)", "body (19 B)", "name=tubes&lesson=7"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("parsed view lacks %q:\n%s", want, screen)
+		}
+	}
+}
