@@ -37,6 +37,7 @@ type options struct {
 	plain   bool
 	json    bool
 	noColor bool
+	target  string // tap: the learner's server
 }
 
 func main() {
@@ -102,7 +103,21 @@ func run(args []string) int {
 		},
 	}
 	reset.Flags().BoolVar(&yes, "yes", false, "do not ask")
-	root.AddCommand(serve, list, reset)
+
+	var target string
+	tap := &cobra.Command{
+		Use:   "tap --target HOST:PORT",
+		Short: "Sit in front of your own server and show its bytes live",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if err := checkTarget(target, o); err != nil {
+				return err
+			}
+			return runTap(o, target)
+		},
+	}
+	tap.Flags().StringVar(&target, "target", "", "your server's address, e.g. localhost:8080")
+	root.AddCommand(serve, list, reset, tap)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.SetArgs(args)
 
@@ -240,7 +255,10 @@ func open(o options, needServer bool) (*world, error) {
 		return nil, err
 	}
 	w.inbox = netcore.NewInbox(20000)
-	behavior := w.course.Lessons[w.lesson].Steps[w.step].Behavior
+	var behavior netcore.Behavior = w.course.Lessons[w.lesson].Steps[w.step].Behavior
+	if o.target != "" {
+		behavior = netcore.Forward{Target: o.target}
+	}
 	w.server, err = netcore.Listen(netcore.Config{Addr: addr}, behavior, w.inbox)
 	var inUse *netcore.PortInUseError
 	if errors.As(err, &inUse) {
@@ -282,6 +300,7 @@ func runCourse(o options) error {
 	m := tui.New(tui.Deps{
 		Server: w.server, Client: client, Inbox: w.inbox, Course: w.course, Store: w.store,
 		Progress: w.progress, Addr: w.addr, UI: lessons.UIStrings(w.course.Lang), Notice: w.notice, NoColor: noColor,
+		Target: o.target,
 	})
 	var opts []tea.ProgramOption
 	if noColor {
@@ -302,6 +321,12 @@ func runServe(o options) error {
 	l := w.course.Lessons[w.lesson]
 	fmt.Fprintf(os.Stderr, "tubes: serving %s step %d/%d (%s) on %s; press Ctrl+C to stop\n",
 		l.ID, w.step+1, len(l.Steps), l.Steps[w.step].Behavior.Name(), w.addr.URL())
+	return printUntilInterrupt(w, o.json)
+}
+
+// printUntilInterrupt prints the transcript until Ctrl+C or SIGTERM, then
+// shuts the server down and prints what is left.
+func printUntilInterrupt(w *world, asJSON bool) error {
 	stop := make(chan struct{})
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
@@ -310,7 +335,7 @@ func runServe(o options) error {
 		w.shutdown()
 		close(stop)
 	}()
-	return netcore.PrintTranscript(os.Stdout, w.inbox, o.json, stop)
+	return netcore.PrintTranscript(os.Stdout, w.inbox, asJSON, stop)
 }
 
 func runList(o options) error {
@@ -357,4 +382,48 @@ func runReset(o options, id string, yes bool) error {
 	}
 	fmt.Fprintf(os.Stderr, "Forgot %s.\n", what)
 	return nil
+}
+
+// checkTarget validates --target: present, host:port, and not the tap's
+// own address (which would relay to itself forever).
+func checkTarget(target string, o options) error {
+	if target == "" {
+		return usageError{errors.New("tap needs --target HOST:PORT, the address of your server")}
+	}
+	host, port, err := net.SplitHostPort(target)
+	if err != nil || host == "" {
+		return usageError{fmt.Errorf("bad --target %q: want HOST:PORT, e.g. localhost:8080", target)}
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return usageError{fmt.Errorf("bad port in --target %q: want 1 to 65535", target)}
+	}
+	if listen, err := o.listenAddr(); err == nil {
+		if _, lp, _ := net.SplitHostPort(listen); lp == port && isLoopback(host) {
+			return usageError{fmt.Errorf("--target %s is the tap's own address; run your server on another port, or move the tap with --port", target)}
+		}
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// runTap is the course with the server replaced by a tap in front of the
+// learner's server; --plain or --json print the transcript instead.
+func runTap(o options, target string) error {
+	o.target = target
+	if o.plain || o.json {
+		w, err := open(o, true)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "tubes: tap on %s → your server at %s; press Ctrl+C to stop\n", w.addr.URL(), target)
+		return printUntilInterrupt(w, o.json)
+	}
+	return runCourse(o)
 }

@@ -8,14 +8,18 @@ import (
 )
 
 // Forward is the tap: it relays each connection to Target and back, so
-// the events show a learner's own server at work. Run it on a Server with
-// Config.Source set to FromProxy. Bytes stream through a fixed buffer in
+// the events show a learner's own server at work. Its events have Source
+// FromProxy, on any Server. Bytes stream through a fixed buffer in
 // each direction; nothing is held beyond the capture cap.
 type Forward struct {
 	Target string
 }
 
 func (f Forward) Name() string { return "tap → " + f.Target }
+
+// EventSource marks the tap's events, so views and checks can tell them
+// from the built-in server's.
+func (Forward) EventSource() Source { return FromProxy }
 
 // forwardBuf is the relay's buffer per direction.
 const forwardBuf = 32 << 10

@@ -217,6 +217,9 @@ func (s *Server) acceptLoop(l net.Listener) {
 type (
 	// Sequential behaviors are served one connection at a time.
 	Sequential interface{ OneAtATime() bool }
+	// Sourced behaviors label their connections' events themselves: the
+	// tap's are FromProxy, whatever server runs it.
+	Sourced interface{ EventSource() Source }
 	// ConnLimiter behaviors lower the server's connection limit.
 	ConnLimiter interface{ ConnLimit() int }
 )
@@ -256,7 +259,11 @@ func (s *Server) handle(raw net.Conn, inline bool) {
 		_ = raw.Close()
 		return
 	}
-	c := newConn(id, raw, s.cfg.Source, s.sink, s.cfg.CaptureCap, &s.counters)
+	src := s.cfg.Source
+	if sb, ok := b.(Sourced); ok {
+		src = sb.EventSource()
+	}
+	c := newConn(id, raw, src, s.sink, s.cfg.CaptureCap, &s.counters)
 	s.conns[c] = struct{}{}
 	s.wg.Add(1)
 	s.mu.Unlock()

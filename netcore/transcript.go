@@ -76,7 +76,7 @@ func CloseWording(e Event) string {
 	case ByShutdown:
 		return "by " + self + " (shutting down)"
 	case ByError:
-		return "after an error"
+		return "(error)"
 	}
 	return "by " + self
 }

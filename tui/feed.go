@@ -65,7 +65,7 @@ func (m *Model) applyBatch(b batchMsg) (finished bool) {
 		if m.eventsView.offset > 0 {
 			m.eventsView.offset++ // a scrolled-up view stays on the rows it shows
 		}
-		if e.Source == netcore.FromServer && (e.Kind == netcore.Recv || e.Kind == netcore.Sent) {
+		if e.Source != netcore.FromClient && (e.Kind == netcore.Recv || e.Kind == netcore.Sent) {
 			if len(e.Data) > chunkKeep {
 				e.Data = append([]byte(nil), e.Data[:chunkKeep]...)
 			}

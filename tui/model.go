@@ -27,6 +27,9 @@ type Deps struct {
 	Notice string
 	// Plain glamour output, for --no-color and NO_COLOR.
 	NoColor bool
+	// Target, when set, starts in "your server" mode: the server is a tap
+	// in front of this address (tubes tap).
+	Target string
 }
 
 type focus int
@@ -44,7 +47,15 @@ const (
 	noOverlay overlay = iota
 	helpOverlay
 	listOverlay
-	messageOverlay // the learner types a message for the step's action
+	messageOverlay // the learner types into the input box (see inputFor)
+)
+
+// inputPurpose is what the input box is for.
+type inputPurpose int
+
+const (
+	inputMessage inputPurpose = iota // a message for the step's action
+	inputTarget                      // the address of the learner's server
 )
 
 // Ring sizes: the panes' memory is bounded by these.
@@ -88,6 +99,9 @@ type Model struct {
 	bytesView  bytesPane
 
 	input        textinput.Model
+	inputFor     inputPurpose
+	target       string // "your server" mode: the tap forwards here
+	lastTarget   string
 	status       string
 	statusIsErr  bool
 	busy         bool
@@ -110,6 +124,10 @@ func New(d Deps) *Model {
 	m.input.CharLimit = 512
 	m.input.Placeholder = m.t("message.placeholder")
 	m.status = d.Notice
+	m.target, m.lastTarget = d.Target, d.Target
+	if m.lastTarget == "" {
+		m.lastTarget = "localhost:8080"
+	}
 	if i := d.Course.Find(d.Progress.Lesson); i >= 0 {
 		m.lesson = i
 		m.step = min(max(d.Progress.Step, 0), len(d.Course.Lessons[i].Steps)-1)
@@ -142,7 +160,11 @@ func (m *Model) stepDone() bool { return m.d.Progress.IsDone(m.current().ID, m.s
 func (m *Model) enterStep() {
 	s := m.currentStep()
 	if m.d.Server != nil {
-		m.d.Server.SetBehavior(s.Behavior)
+		if m.target != "" {
+			m.d.Server.SetBehavior(netcore.Forward{Target: m.target})
+		} else {
+			m.d.Server.SetBehavior(s.Behavior)
+		}
 	}
 	m.tracker = s.Check.NewTracker()
 	m.hints = 0

@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"net"
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
@@ -85,9 +88,16 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Enter):
 		return m.startAction("")
 	case key.Matches(msg, k.Message):
-		m.overlay = messageOverlay
-		m.input.SetWidth(min(60, m.width-10))
-		return m.input.Focus()
+		return m.openInput(inputMessage, "")
+	case key.Matches(msg, k.Yours):
+		if m.target != "" {
+			// Back to the lesson's own server.
+			m.target = ""
+			m.enterStep()
+			m.setStatus(m.t("yours.off"), false)
+			return nil
+		}
+		return m.openInput(inputTarget, m.lastTarget)
 	case key.Matches(msg, k.Next):
 		return m.goTo(m.lesson, m.step+1)
 	case key.Matches(msg, k.Prev):
@@ -145,7 +155,17 @@ func (m *Model) startAction(message string) tea.Cmd {
 	return m.runAction(message)
 }
 
-// onMessageKey edits the message; enter sends it with the step's action.
+func (m *Model) openInput(purpose inputPurpose, value string) tea.Cmd {
+	m.overlay, m.inputFor = messageOverlay, purpose
+	m.input.Reset()
+	m.input.SetValue(value)
+	m.input.CursorEnd()
+	m.input.Placeholder = m.t([...]string{"message.placeholder", "yours.placeholder"}[purpose])
+	m.input.SetWidth(min(60, m.width-10))
+	return m.input.Focus()
+}
+
+// onMessageKey edits the input box; enter uses what was typed.
 func (m *Model) onMessageKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Close):
@@ -159,6 +179,9 @@ func (m *Model) onMessageKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.input.Reset()
 		if text == "" {
 			return nil
+		}
+		if m.inputFor == inputTarget {
+			return m.watchYours(text)
 		}
 		return m.startAction(text)
 	}
@@ -218,3 +241,17 @@ func (m *Model) scroll(by int) {
 }
 
 func (m *Model) pageSize() int { return max(1, m.high/2) }
+
+// watchYours puts the tap in front of the learner's server at target: the
+// step's checks and the panes now follow that server.
+func (m *Model) watchYours(target string) tea.Cmd {
+	target = strings.TrimSpace(target)
+	if _, _, err := net.SplitHostPort(target); err != nil {
+		m.setStatus(m.t("yours.bad")+" "+target, true)
+		return nil
+	}
+	m.target, m.lastTarget = target, target
+	m.enterStep()
+	m.setStatus(m.t("yours.on")+" "+target, false)
+	return nil
+}

@@ -40,7 +40,11 @@ func (m *Model) screen() string {
 	var body string
 	switch {
 	case m.overlay == messageOverlay:
-		box := m.st.overlay.Render(m.st.bold.Render(m.t("message.title")) + "\n\n" + m.input.View() + "\n\n" + m.st.dim.Render(m.t("message.help")))
+		title, help := "message.title", "message.help"
+		if m.inputFor == inputTarget {
+			title, help = "yours.title", "yours.help"
+		}
+		box := m.st.overlay.Render(m.st.bold.Render(m.t(title)) + "\n\n" + m.input.View() + "\n\n" + m.st.dim.Render(m.t(help)))
 		body = lipgloss.Place(m.width, bodyH, lipgloss.Center, lipgloss.Center, box)
 	case m.overlay != noOverlay:
 		body = lipgloss.Place(m.width, bodyH, lipgloss.Center, lipgloss.Center, m.overlayBox())
@@ -125,6 +129,9 @@ func (m *Model) lessonLines(w, h int) []string {
 		head = append(head, m.st.done.Render(m.t("lesson.done")))
 	default:
 		head = append(head, m.st.todo.Render("○ "+m.t("lesson.todo")))
+	}
+	if m.target != "" {
+		head = append(head, m.st.statusWarn.Render(fmt.Sprintf(m.t("yours.banner"), m.target)))
 	}
 	if m.status != "" {
 		if m.statusIsErr {
