@@ -179,8 +179,15 @@ type app struct {
 // SIGINT when the test ends, and must then exit 0.
 func startServe(t *testing.T, args ...string) *app {
 	t.Helper()
+	return startCmd(t, append([]string{"serve"}, args...)...)
+}
+
+// startCmd runs `tubes ARGS --port 0` for any command that prints a
+// transcript (serve, tap --plain), like startServe.
+func startCmd(t *testing.T, args ...string) *app {
+	t.Helper()
 	a := &app{t: t, exited: make(chan struct{}), raceDir: t.TempDir()}
-	a.cmd = exec.Command(tubesBin, append(append([]string{"serve"}, args...), "--port", "0")...)
+	a.cmd = exec.Command(tubesBin, append(args, "--port", "0")...)
 	a.cmd.Env = baseEnv(t, a.raceDir)
 	a.cmd.Stdout, a.cmd.Stderr = &a.stdout, &a.stderr
 	if err := a.cmd.Start(); err != nil {

@@ -33,6 +33,10 @@ func (f Forward) Serve(c *Conn) {
 		e.Text = "your server at " + f.Target + " did not answer: " + err.Error()
 		c.sink.Push(e)
 		c.setReason(ByError)
+		// Close politely: a close with the client's request unread would
+		// reset the connection, and the client would blame the network.
+		_ = c.CloseWrite()
+		c.DrainFor(time.Second)
 		return
 	}
 	defer up.Close()

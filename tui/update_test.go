@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"context"
+	"net"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -300,5 +303,43 @@ func TestParsedViewMarksEachPartOfARequest(t *testing.T) {
 		if !strings.Contains(screen, want) {
 			t.Errorf("parsed view lacks %q:\n%s", want, screen)
 		}
+	}
+}
+
+// y puts the tap in front of the learner's own server: the step's check
+// then follows that server, and y again switches back.
+func TestYourServerThroughTheTap(t *testing.T) {
+	r := newRig(t, "http-response")
+	r.size(120, 40)
+	theirs, err := netcore.Listen(netcore.Config{Addr: "127.0.0.1:0"}, netcore.HTTPHello{}, netcore.NewInbox(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = theirs.Shutdown(context.Background()) })
+	target := net.JoinHostPort("127.0.0.1", strconv.Itoa(theirs.Port()))
+
+	r.press(keyRune('y'))
+	for range r.m.input.Value() {
+		r.press(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	for _, c := range target {
+		r.press(keyRune(c))
+	}
+	r.press(keyEnter)
+	if got := r.server.Behavior().Name(); got != "tap → "+target {
+		t.Fatalf("behavior %q, want the tap", got)
+	}
+	r.press(keyRune('n')) // curl's step: still through the tap
+	if got := r.server.Behavior().Name(); got != "tap → "+target {
+		t.Fatalf("a new step must keep watching your server, got %q", got)
+	}
+	send(t, net.JoinHostPort("127.0.0.1", strconv.Itoa(r.server.Port())), curlGet, true)
+	r.flushUntil(t, r.m.stepDone)
+	if !strings.Contains(ansi.Strip(r.m.screen()), "tap #1") {
+		t.Errorf("the events pane should mark the tap's events:\n%s", ansi.Strip(r.m.screen()))
+	}
+	r.press(keyRune('y'))
+	if got := r.server.Behavior().Name(); got != "http-hello" {
+		t.Fatalf("y again should restore the lesson's server, got %q", got)
 	}
 }
