@@ -26,7 +26,7 @@ type styles struct {
 	overlay                lipgloss.Style
 	hexGroup               lipgloss.Style
 	listCursor, listPlain  lipgloss.Style
-	hint                   lipgloss.Style
+	hint, code             lipgloss.Style
 }
 
 func newStyles(dark bool) styles {
@@ -71,5 +71,6 @@ func newStyles(dark bool) styles {
 	s.listCursor = lipgloss.NewStyle().Foreground(accent).Bold(true)
 	s.listPlain = lipgloss.NewStyle().Foreground(fg)
 	s.hint = lipgloss.NewStyle().Foreground(yellow).Bold(true)
+	s.code = lipgloss.NewStyle().Foreground(accent)
 	return s
 }

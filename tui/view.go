@@ -141,7 +141,7 @@ func (m *Model) lessonLines(w, h int) []string {
 		}
 	}
 	for i := 0; i < m.hints && i < len(s.Hints); i++ {
-		hint := lessons.Fill(s.Hints[i], m.d.Addr)
+		hint := inlineCode(lessons.Fill(s.Hints[i], m.d.Addr), m.st.code)
 		head = append(head, m.st.hint.Render(fmt.Sprintf("%s %d/%d: ", m.t("lesson.hint"), i+1, len(s.Hints)))+hint)
 	}
 	var wrapped []string
@@ -248,4 +248,17 @@ func commas(n uint64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// inlineCode draws `code` spans of a one-line text in style, without the
+// backticks, as the Markdown of the lesson itself would.
+func inlineCode(s string, style lipgloss.Style) string {
+	parts := strings.Split(s, "`")
+	if len(parts)%2 == 0 { // an unmatched backtick: leave the text alone
+		return s
+	}
+	for i := 1; i < len(parts); i += 2 {
+		parts[i] = style.Render(parts[i])
+	}
+	return strings.Join(parts, "")
 }
