@@ -79,8 +79,11 @@ func handle(id int, conn net.Conn) {
 			log.Printf("#%d sent a line longer than %d bytes, closing", id, maxLine)
 			return
 		case err == io.EOF:
-			// Bytes after the last newline are not a whole line: we drop them.
-			log.Printf("#%d closed by client (%d bytes without a newline left over)", id, len(line))
+			if len(line) > 0 {
+				// Bytes after the last newline are no whole line: dropped.
+				log.Printf("#%d dropped %q: no newline came after it", id, line)
+			}
+			log.Printf("#%d closed by client", id)
 			return
 		case errors.Is(err, os.ErrDeadlineExceeded):
 			log.Printf("#%d silent for %s, closing it", id, idle)

@@ -19,6 +19,8 @@ import (
 )
 
 // patience is how long the server waits in silence before it hangs up.
+// (In the lesson, only "The server hangs up" is this quick; its other steps
+// wait 60 s.)
 const patience = 2 * time.Second
 
 func main() {

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Limits: without them, one client could make us hold any amount of memory.
@@ -73,13 +74,14 @@ func handle(id int, conn net.Conn) {
 
 	req, err := readRequest(bufio.NewReaderSize(conn, maxLine))
 	var no refusal
-	if errors.As(err, &no) {
+	switch {
+	case errors.As(err, &no):
 		log.Printf("#%d refused: %d, %s", id, no.status, no.why)
 		respond(conn, no.status, no.why+"\n")
-	} else if err != nil {
+	case err != nil:
 		log.Printf("#%d gave up reading: %v", id, err)
 		return
-	} else {
+	default:
 		// All of it came from the network, so %q: control bytes in it get
 		// printed escaped, never sent raw to our terminal.
 		log.Printf("#%d %q %q %q, %d headers, %d body bytes",
@@ -169,17 +171,27 @@ func readLine(r *bufio.Reader) (string, error) {
 	return text, nil
 }
 
-// describe is the page we send back. Values are quoted with %q, like in
-// our log: whoever reads the page sees control bytes escaped.
+// describe is the page we send back.
 func describe(req *request) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Method:  %q\nTarget:  %q\nVersion: %q\n\nHeaders (%d):\n",
-		req.method, req.target, req.version, len(req.headers))
+	fmt.Fprintf(&b, "You sent a %s request for %s using %s.\n\nHeaders (%d):\n",
+		readable(req.method), readable(req.target), req.version, len(req.headers))
 	for _, h := range req.headers {
-		fmt.Fprintf(&b, "  %q: %q\n", h[0], h[1])
+		fmt.Fprintf(&b, "  %s: %s\n", readable(h[0]), readable(h[1]))
 	}
 	fmt.Fprintf(&b, "\nBody: %d bytes\n", len(req.body))
 	return b.String()
+}
+
+// readable returns text from the network as it is if all of it is valid,
+// printable UTF-8, or else quoted like %q, with the odd bytes escaped.
+func readable(s string) string {
+	for _, r := range s {
+		if !strconv.IsPrint(r) || r == utf8.RuneError {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }
 
 // respond writes a whole response. Content-Length is len(body): bytes.

@@ -57,8 +57,8 @@ func handle(id int, conn net.Conn) {
 	// already belong to the next one, so they must not be lost.
 	r := bufio.NewReaderSize(conn, maxLine)
 	for n := 1; ; n++ {
-		// Waiting for the next request is being idle. The deadline is set
-		// again for each request, so only silence counts.
+		// Between requests the connection is idle. The next request gets
+		// idle (10 s) to arrive, counted afresh for every request.
 		conn.SetReadDeadline(time.Now().Add(idle))
 		line, closing, err := readRequest(r)
 		switch {
@@ -71,6 +71,7 @@ func handle(id int, conn net.Conn) {
 		case err != nil:
 			log.Printf("#%d bad request: %v", id, err)
 			io.WriteString(conn, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+			closePolitely(conn, r)
 			return
 		}
 		// The request line came from the network: %q escapes control bytes.
@@ -89,56 +90,80 @@ func handle(id int, conn net.Conn) {
 			return
 		}
 		if closing {
-			// FIN first, then drain until the client closes too (2 s at
-			// most): closing with unread bytes would send a reset instead.
-			conn.(*net.TCPConn).CloseWrite()
-			conn.SetReadDeadline(time.Now().Add(2 * time.Second))
-			io.Copy(io.Discard, r)
+			closePolitely(conn, r)
 			log.Printf("#%d closed by server, as the client asked", id)
 			return
 		}
 	}
 }
 
-// readRequest reads one request: the request line, the header lines up to
-// the empty line, and the body, which it skips. It reports whether the
+// closePolitely sends our FIN first, then drops what the client still
+// sends until it closes too (2 s at most). Closing with unread bytes in
+// the socket would make the kernel send a reset instead of a FIN, and a
+// reset can destroy the answer before the client reads it.
+func closePolitely(conn net.Conn, r *bufio.Reader) {
+	conn.(*net.TCPConn).CloseWrite()
+	conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+	io.Copy(io.Discard, r)
+}
+
+// readRequest reads one request: the request line, the header lines up
+// to the empty line, and the body, which it skips. It reports whether the
 // client wants the connection closed after this request.
 func readRequest(r *bufio.Reader) (line string, closing bool, err error) {
+	line, err = readLine(r)
+	if err != nil {
+		return "", false, err // io.EOF here: closed between requests
+	}
+	if len(strings.Split(line, " ")) != 3 {
+		return "", false, errors.New("a request line is METHOD TARGET VERSION")
+	}
+	// HTTP/1.0 closes after each request unless told otherwise; to keep
+	// this short, we always close for it.
+	closing = strings.HasSuffix(line, " HTTP/1.0")
 	bodySize := int64(0)
 	for i := 0; ; i++ {
-		// ReadSlice never grows the buffer past maxLine bytes: a longer
-		// line is an error, not a way to make us hold more memory.
-		raw, err := r.ReadSlice('\n')
-		if err == io.EOF && i == 0 && len(raw) == 0 {
-			return "", false, io.EOF // closed between requests: fine
-		} else if err != nil {
+		text, err := readLine(r)
+		if err != nil {
 			return "", false, err
 		}
-		text, ok := strings.CutSuffix(string(raw), "\r\n")
-		switch {
-		case !ok:
-			return "", false, errors.New(`lines must end in \r\n`)
-		case i == 0:
-			line = text // GET / HTTP/1.1
-			closing = strings.HasSuffix(text, " HTTP/1.0") // 1.0 closes by default
-		case text == "":
-			// The empty line: the head is done. Skip the body, exactly
-			// Content-Length bytes, or we would read it as the next request.
-			_, err := io.CopyN(io.Discard, r, bodySize)
-			return line, closing, err
-		case i > maxHeaders:
+		if text == "" {
+			break // the empty line: the head is done
+		}
+		if i == maxHeaders {
 			return "", false, errors.New("too many header lines")
 		}
 		name, value, _ := strings.Cut(text, ":")
-		value = strings.TrimSpace(value)
-		switch {
-		case strings.EqualFold(name, "Connection"):
-			closing = closing || strings.Contains(strings.ToLower(value), "close")
-		case strings.EqualFold(name, "Content-Length"):
-			bodySize, err = strconv.ParseInt(value, 10, 64)
+		if strings.EqualFold(name, "Connection") {
+			// A list like "keep-alive, close": look for the word close.
+			for _, word := range strings.Split(value, ",") {
+				closing = closing || strings.EqualFold(strings.TrimSpace(word), "close")
+			}
+		}
+		if strings.EqualFold(name, "Content-Length") {
+			bodySize, err = strconv.ParseInt(strings.TrimSpace(value), 10, 64)
 			if err != nil || bodySize < 0 {
 				return "", false, errors.New("Content-Length must be a number")
 			}
 		}
 	}
+	// Skip the body: exactly Content-Length bytes. If we left them in the
+	// reader, we would read them as the start of the next request.
+	_, err = io.CopyN(io.Discard, r, bodySize)
+	return line, closing, err
+}
+
+// readLine reads one line and cuts off its \r\n. ReadSlice never grows the
+// reader's buffer past maxLine bytes: a longer line is an error, not a way
+// to make us hold more memory.
+func readLine(r *bufio.Reader) (string, error) {
+	raw, err := r.ReadSlice('\n')
+	if err != nil {
+		return "", err
+	}
+	text, ok := strings.CutSuffix(string(raw), "\r\n")
+	if !ok {
+		return "", errors.New(`lines must end in \r\n`)
+	}
+	return text, nil
 }
