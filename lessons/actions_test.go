@@ -3,7 +3,6 @@ package lessons_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -14,20 +13,11 @@ import (
 	"github.com/tubes-course/tubes/netcore"
 )
 
-// joined is every byte of one kind from the client side, in order.
-func joined(r *rig, k netcore.Kind) []byte {
-	var b bytes.Buffer
-	for _, e := range r.matching(is(netcore.FromClient, k)) {
-		b.Write(e.Data)
-	}
-	return b.Bytes()
-}
-
-func TestActionSendMessage(t *testing.T) {
+func TestActionSendHello(t *testing.T) {
 	t.Parallel()
 	r := newServerRig(t, netcore.PingPong{Idle: 10 * time.Second}, lessons.Check{})
-	if err := r.runAction(lessons.SendMessage); err != nil {
-		t.Fatalf("SendMessage: %v", err)
+	if _, err := r.runAction(lessons.SendHello); err != nil {
+		t.Fatalf("SendHello: %v", err)
 	}
 	// The action reads the reply and then closes its connection.
 	r.waitCount(1, "client close", clientClosed)
@@ -47,13 +37,32 @@ func TestActionSendMessage(t *testing.T) {
 	if got := received(r); got != string(lessons.HelloMessage) {
 		t.Errorf("server received %q", got)
 	}
+	if !lessons.SendHello.TakesMessage {
+		t.Error("SendHello does not take a typed message")
+	}
 }
 
-func TestActionSendRequest(t *testing.T) {
+// A message the learner typed replaces the default, byte for byte.
+func TestActionSendHelloTypedMessage(t *testing.T) {
+	t.Parallel()
+	r := newServerRig(t, netcore.PingPong{Idle: 10 * time.Second}, lessons.Check{})
+	if _, err := r.runMessage(lessons.SendHello, "안녕 🌍"); err != nil {
+		t.Fatal(err)
+	}
+	r.waitCount(1, "client close", clientClosed)
+	if got := joined(r, netcore.Sent); string(got) != "안녕 🌍" || len(got) != 11 {
+		t.Errorf("client sent %q (%d bytes)", got, len(got))
+	}
+	if got := joined(r, netcore.Recv); !bytes.Equal(got, netcore.PongReply) {
+		t.Errorf("client received %q", got)
+	}
+}
+
+func TestActionGet(t *testing.T) {
 	t.Parallel()
 	r := newServerRig(t, netcore.HTTPHello{Idle: 10 * time.Second}, lessons.Check{})
-	if err := r.runAction(lessons.SendRequest); err != nil {
-		t.Fatalf("SendRequest: %v", err)
+	if _, err := r.runAction(lessons.Get("/")); err != nil {
+		t.Fatalf("Get: %v", err)
 	}
 	r.waitCount(1, "client close", clientClosed)
 
@@ -68,6 +77,10 @@ func TestActionSendRequest(t *testing.T) {
 	}
 	if req.Method != "GET" || req.URL.Path != "/" || req.Host != r.hostPort() || !req.Close {
 		t.Errorf("request %s %s Host=%q close=%v", req.Method, req.URL, req.Host, req.Close)
+	}
+	// The request the http-response text shows, with {{addr}} filled in.
+	if want := "GET / HTTP/1.1\r\nHost: " + r.hostPort() + "\r\nConnection: close\r\n\r\n"; string(sent) != want {
+		t.Errorf("sent %q, the lesson shows %q", sent, want)
 	}
 
 	// What came back is the whole 200 response, body included.
@@ -85,11 +98,33 @@ func TestActionSendRequest(t *testing.T) {
 	}
 }
 
-func TestActionConnectOnly(t *testing.T) {
+// Request sends a body with its length and type, and net/http agrees.
+func TestActionRequestWithBody(t *testing.T) {
+	t.Parallel()
+	r := newServerRig(t, netcore.HTTPEcho{Idle: 10 * time.Second}, lessons.Check{})
+	if _, err := r.runAction(lessons.Request("POST", "/form", "application/x-www-form-urlencoded", []byte("name=tubes&lesson=7"))); err != nil {
+		t.Fatal(err)
+	}
+	r.waitCount(1, "client close", clientClosed)
+	req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(joined(r, netcore.Sent))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(req.Body)
+	if req.Method != "POST" || req.URL.Path != "/form" || req.ContentLength != 19 || string(body) != "name=tubes&lesson=7" ||
+		req.Header.Get("Content-Type") != "application/x-www-form-urlencoded" {
+		t.Errorf("request %s %s length %d type %q body %q", req.Method, req.URL, req.ContentLength, req.Header.Get("Content-Type"), body)
+	}
+	if got := string(joined(r, netcore.Recv)); !strings.Contains(got, "Body: 19 bytes\nname=tubes&lesson=7\n") {
+		t.Errorf("echo page %q", got)
+	}
+}
+
+func TestActionConnect(t *testing.T) {
 	t.Parallel()
 	r := newServerRig(t, netcore.AcceptOnly{Idle: 30 * time.Second}, lessons.Check{})
-	if err := r.runAction(lessons.ConnectOnly); err != nil {
-		t.Fatalf("ConnectOnly: %v", err)
+	if _, err := r.runAction(lessons.Connect); err != nil {
+		t.Fatalf("Connect: %v", err)
 	}
 	r.waitCount(1, "accept", serverAccepted)
 	r.waitCount(1, "client connected", is(netcore.FromClient, netcore.Connected))
@@ -97,7 +132,7 @@ func TestActionConnectOnly(t *testing.T) {
 	// server's idle close. Give a wrongly closing client time to show it.
 	time.Sleep(200 * time.Millisecond)
 	r.pump()
-	if n := len(r.matching(is(netcore.FromServer, netcore.Closed))) + len(r.matching(clientClosed)); n != 0 {
+	if n := len(r.matching(serverClosed)) + len(r.matching(clientClosed)); n != 0 {
 		t.Fatalf("connection closed right after connecting:\n%s", r.dump())
 	}
 	if open := r.srv.Totals().Open; open != 1 {
@@ -105,9 +140,7 @@ func TestActionConnectOnly(t *testing.T) {
 	}
 	// The client keeps reading in the background, so it notices when the
 	// server ends the connection (here: shutdown) and reports the close.
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	defer cancel()
-	if err := r.srv.Shutdown(ctx); err != nil {
+	if err := r.srv.Shutdown(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	r.waitCount(1, "client close after the server went away", clientClosed)
@@ -117,18 +150,18 @@ func TestActionConnectOnly(t *testing.T) {
 func TestActionRefused(t *testing.T) {
 	t.Parallel()
 	port := deadPort(t)
-	for _, k := range []lessons.ActionKind{lessons.ConnectOnly, lessons.SendMessage, lessons.SendRequest} {
-		t.Run(string(k), func(t *testing.T) {
+	for _, a := range []lessons.Action{
+		lessons.Connect, lessons.SendHello, lessons.Get("/"), lessons.HangUpSoon, lessons.ResetSoon,
+		lessons.Writes(0, 1, "x"), lessons.TwoOnOneConn, lessons.FiveAtOnce, lessons.Trickle(time.Second, time.Second),
+	} {
+		t.Run(a.Label, func(t *testing.T) {
 			inbox := netcore.NewInbox(64)
 			env := lessons.Env{Client: netcore.NewClient(inbox), Addr: lessons.Address{Host: "127.0.0.1", Port: port}}
-			ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-			defer cancel()
-			if err := k.Run(ctx, env); err == nil {
+			if _, err := a.Run(t.Context(), env); err == nil {
 				t.Fatal("no error with nothing listening")
 			}
-			events := inbox.Drain()
 			refused := 0
-			for _, e := range events {
+			for _, e := range inbox.Drain() {
 				if e.Source == netcore.FromClient && e.Kind == netcore.Refused {
 					refused++
 					if e.Text == "" {
@@ -136,21 +169,34 @@ func TestActionRefused(t *testing.T) {
 					}
 				}
 			}
-			if refused != 1 {
-				t.Errorf("%d refused events, want 1; events: %v", refused, events)
+			if refused == 0 {
+				t.Error("no refused event")
 			}
 		})
 	}
 }
 
-// NoAction is what enter does on steps done from outside: nothing, no error.
-func TestNoActionDoesNothing(t *testing.T) {
-	inbox := netcore.NewInbox(8)
-	env := lessons.Env{Client: netcore.NewClient(inbox), Addr: lessons.Address{Host: "127.0.0.1", Port: 1}}
-	if err := lessons.NoAction.Run(context.Background(), env); err != nil {
-		t.Errorf("NoAction.Run: %v", err)
+// Steps done from outside have no action: enter is off for them.
+func TestNoAction(t *testing.T) {
+	var none lessons.Action
+	if !none.None() {
+		t.Error("the zero Action is not None")
 	}
-	if n := inbox.Len(); n != 0 {
-		t.Errorf("NoAction produced %d events", n)
+	for _, a := range []lessons.Action{lessons.Connect, lessons.SendHello, lessons.Get("/"), lessons.OpenMany(1, 0)} {
+		if a.None() || a.Label == "" {
+			t.Errorf("action %q: None() = %v", a.Label, a.None())
+		}
+	}
+	c := loadEN(t)
+	for _, l := range c.Lessons {
+		for i, s := range l.Steps {
+			if s.Action.None() != (s.Action.Label == "") {
+				t.Errorf("%s/%d: action label %q but None() = %v", l.ID, i+1, s.Action.Label, s.Action.None())
+			}
+			// A step whose text says "Press `m`" lets the learner type.
+			if strings.Contains(s.Body, "Press `m`") && !s.Action.TakesMessage {
+				t.Errorf("%s/%d: the text says press m, but the action takes no message", l.ID, i+1)
+			}
+		}
 	}
 }

@@ -67,9 +67,13 @@ func ClientConnects() Check {
 	})
 }
 
-// ServerAccepts: any connection is accepted.
+// ServerAccepts: a connection is accepted: by the built-in server, or, on
+// the tap, by the learner's server behind it (the tap's upstream connect).
 func ServerAccepts() Check {
-	return stateless(func(e netcore.Event, _ *OwnClients) bool { return isServer(e, netcore.Accepted) })
+	return stateless(func(e netcore.Event, _ *OwnClients) bool {
+		return (e.Source == netcore.FromServer && e.Kind == netcore.Accepted) ||
+			(e.Source == netcore.FromProxy && e.Kind == netcore.Connected)
+	})
 }
 
 // ExternalSends: bytes arrive from a connection that is not the app's client.
@@ -88,7 +92,9 @@ func ExternalGetsReply() Check {
 
 // ServerRefuses: the server turns a connection away at its limit.
 func ServerRefuses() Check {
-	return stateless(func(e netcore.Event, _ *OwnClients) bool { return isServer(e, netcore.Refused) })
+	return stateless(func(e netcore.Event, _ *OwnClients) bool {
+		return isServer(e, netcore.Refused) && e.Reason == netcore.ByLimit
+	})
 }
 
 // Closes: at least n server-side connections end for one of reasons.
@@ -183,6 +189,10 @@ func UserAgent(prefix string) func(*netcore.Request, []byte) bool {
 }
 
 func WithBody(r *netcore.Request, _ []byte) bool { return len(r.Body) > 0 }
+
+// NotFavicon: any request but the one a browser sends for its tab icon on
+// its own, which must not complete a step the learner did not do.
+func NotFavicon(r *netcore.Request, _ []byte) bool { return r.Target != "/favicon.ico" }
 
 func AsksToClose(r *netcore.Request, _ []byte) bool { return r.Close }
 

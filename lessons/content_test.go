@@ -213,8 +213,8 @@ func TestUIStringsCoverTUI(t *testing.T) {
 	}
 	for _, l := range c.Lessons {
 		for _, s := range l.Steps {
-			if s.Action != lessons.NoAction {
-				need["key.enter."+string(s.Action)] = "action of " + l.ID
+			if !s.Action.None() {
+				need["key.enter."+s.Action.Label] = "action of " + l.ID
 			}
 		}
 	}

@@ -19,10 +19,13 @@ func loadEN(t *testing.T) *lessons.Course {
 	return c
 }
 
-// The course so far is the first lessons of DESIGN.md's path, in its order;
-// ids are what learners type after --lesson, so they must not drift.
+// The whole course, in its order; ids are what learners type after
+// --lesson and what progress files remember, so they must not drift.
 func TestIDs(t *testing.T) {
-	want := []string{"tcp-accept", "ping-pong", "http-response"}
+	want := []string{
+		"tcp-accept", "client", "ping-pong", "byte-stream", "http-response", "content-length",
+		"http-request", "routing", "concurrency", "keep-alive", "timeouts",
+	}
 	if got := lessons.IDs(); !reflect.DeepEqual(got, want) {
 		t.Errorf("IDs() = %v, want %v", got, want)
 	}

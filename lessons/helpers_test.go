@@ -36,9 +36,10 @@ func TestMain(m *testing.M) {
 }
 
 // waitLimit bounds every wait on the network, so a broken check fails the
-// test instead of hanging it. The slowest thing a test waits for is the
-// one-at-a-time server answering its fifth client, about 5 s.
-const waitLimit = 8 * time.Second
+// test instead of hanging it. The slowest things a test waits for take
+// about 5 s (the one-at-a-time server's fifth answer, a 5 s idle timeout);
+// the margin is for a loaded machine running the race detector.
+const waitLimit = 15 * time.Second
 
 // rig is one step's server on loopback plus what the tui keeps for it: the
 // inbox, the OwnClients set and the step's tracker.
@@ -361,7 +362,9 @@ func firefoxGet(hostPort, target string, extra ...string) string {
 }
 
 // firefoxReload is the same page reloaded: Firefox adds a cache check.
-func firefoxReload(hostPort string) string { return firefoxGet(hostPort, "/", "Cache-Control: max-age=0") }
+func firefoxReload(hostPort string) string {
+	return firefoxGet(hostPort, "/", "Cache-Control: max-age=0")
+}
 
 // faviconRequest is the tab icon request a browser makes on its own.
 func faviconRequest(hostPort string) string {
@@ -502,13 +505,14 @@ func deadPort(t *testing.T) int {
 	return p
 }
 
-// step returns the English step id/n (1-based).
-func step(t *testing.T, id string, n int) lessons.Step {
+// stepOf returns step "id/N" (N 1-based) of c.
+func stepOf(t *testing.T, c *lessons.Course, key string) lessons.Step {
 	t.Helper()
-	c := loadEN(t)
-	i := c.Find(id)
-	if i < 0 || n < 1 || n > len(c.Lessons[i].Steps) {
-		t.Fatalf("no step %s/%d", id, n)
+	id, n, _ := strings.Cut(key, "/")
+	i, err := strconv.Atoi(n)
+	li := c.Find(id)
+	if err != nil || li < 0 || i < 1 || i > len(c.Lessons[li].Steps) {
+		t.Fatalf("no step %s", key)
 	}
-	return c.Lessons[i].Steps[n-1]
+	return c.Lessons[li].Steps[i-1]
 }

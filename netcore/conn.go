@@ -134,6 +134,13 @@ func (c *Conn) DrainFor(d time.Duration) {
 	}
 }
 
+// discardFor reads and drops what the peer still sends, without events,
+// until it closes or d passes.
+func (c *Conn) discardFor(d time.Duration) {
+	_ = c.raw.SetReadDeadline(time.Now().Add(d))
+	_, _ = io.Copy(io.Discard, c.raw)
+}
+
 // Close closes the connection once and reports the reason and totals.
 func (c *Conn) Close() error {
 	var err error

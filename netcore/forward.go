@@ -35,11 +35,15 @@ func (f Forward) Serve(c *Conn) {
 		c.setReason(ByError)
 		// Close politely: a close with the client's request unread would
 		// reset the connection, and the client would blame the network.
+		// Those bytes never reached a server, so they are not reported.
 		_ = c.CloseWrite()
-		c.DrainFor(time.Second)
+		c.discardFor(time.Second)
 		return
 	}
 	defer up.Close()
+	e := c.base(Connected)
+	e.Local, e.Remote = up.LocalAddr(), up.RemoteAddr()
+	c.sink.Push(e)
 
 	// Server to client. When the server ends its side (FIN), pass the FIN
 	// on and keep relaying the other way: that is a half-close.

@@ -245,6 +245,10 @@ func (s *Server) handle(raw net.Conn, inline bool) {
 	// the Accepted event must not change this connection's program.
 	b := s.Behavior()
 	limit := s.limitFor(b)
+	src := s.cfg.Source
+	if sb, ok := b.(Sourced); ok {
+		src = sb.EventSource()
+	}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -254,14 +258,10 @@ func (s *Server) handle(raw net.Conn, inline bool) {
 	if len(s.conns) >= limit {
 		s.mu.Unlock()
 		s.counters.Refused.Add(1)
-		s.sink.Push(Event{Time: time.Now(), Conn: id, Source: s.cfg.Source, Kind: Refused, Local: raw.LocalAddr(), Remote: raw.RemoteAddr(),
+		s.sink.Push(Event{Time: time.Now(), Conn: id, Source: src, Kind: Refused, Local: raw.LocalAddr(), Remote: raw.RemoteAddr(),
 			Reason: ByLimit, Text: fmt.Sprintf("connection limit (%d open)", limit)})
 		_ = raw.Close()
 		return
-	}
-	src := s.cfg.Source
-	if sb, ok := b.(Sourced); ok {
-		src = sb.EventSource()
 	}
 	c := newConn(id, raw, src, s.sink, s.cfg.CaptureCap, &s.counters)
 	s.conns[c] = struct{}{}
