@@ -180,6 +180,9 @@ func describe(req *request) string {
 		fmt.Fprintf(&b, "  %s: %s\n", readable(h[0]), readable(h[1]))
 	}
 	fmt.Fprintf(&b, "\nBody: %d bytes\n", len(req.body))
+	if len(req.body) > 0 {
+		b.WriteString(readable(string(req.body)) + "\n")
+	}
 	return b.String()
 }
 
