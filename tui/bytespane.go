@@ -42,7 +42,7 @@ type bytesPane struct {
 func (p *bytesPane) scroll(by int) { p.offset = max(0, p.offset+by) }
 
 // view walks back from the newest block and renders only what fits.
-func (p *bytesPane) view(st styles, t func(string) string, log *ring[*chunk], upTo uint64, w, h int) []string {
+func (p *bytesPane) view(st styles, t func(string) string, log *ring[*chunk], upTo uint64, w, h int, filter string) []string {
 	n := log.visible(upTo)
 	if n == 0 {
 		return []string{st.dim.Render(t("bytes.empty"))}
@@ -50,7 +50,9 @@ func (p *bytesPane) view(st styles, t func(string) string, log *ring[*chunk], up
 	want := h + p.offset
 	var rows []string
 	for i := n - 1; i >= 0 && len(rows) < want; i-- {
-		rows = append(log.at(i).render(st, t, w, p.mode), rows...)
+		if c := log.at(i); shows(filter, c.ev) {
+			rows = append(c.render(st, t, w, p.mode), rows...)
+		}
 	}
 	out, off := tail(rows, h, p.offset)
 	p.offset = off

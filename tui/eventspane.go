@@ -20,10 +20,26 @@ const previewKeep = 160
 func (p *eventsPane) scroll(by int) { p.offset = max(0, p.offset+by) }
 
 // view renders only the rows that fit: it walks back from the newest event.
-func (p *eventsPane) view(st styles, log *ring[netcore.Event], upTo uint64, w, h int, empty string) []string {
+// With a peer filter it walks back through the events for that peer only.
+func (p *eventsPane) view(st styles, log *ring[netcore.Event], upTo uint64, w, h int, empty, filter string) []string {
 	n := log.visible(upTo)
 	if n == 0 {
 		return []string{st.dim.Render(empty)}
+	}
+	if filter != "" {
+		var picked []string // newest first
+		for i := n - 1; i >= 0 && len(picked) < h+p.offset; i-- {
+			if e := log.at(i); shows(filter, e) {
+				picked = append(picked, eventLine(st, e, w))
+			}
+		}
+		p.offset = min(p.offset, max(0, len(picked)-h))
+		picked = picked[p.offset:]
+		lines := make([]string, 0, len(picked))
+		for i := len(picked) - 1; i >= 0; i-- {
+			lines = append(lines, picked[i])
+		}
+		return lines
 	}
 	p.offset = min(p.offset, max(0, n-h))
 	end := n - p.offset

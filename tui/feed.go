@@ -51,28 +51,58 @@ func (m *Model) flushTick() tea.Cmd {
 // check. It returns whether the step became done.
 func (m *Model) applyBatch(b batchMsg) (finished bool) {
 	m.folded, m.totals = b.folded, b.totals
-	for _, e := range b.events {
+	// Under a flood a batch holds more than the rings keep. The older part
+	// would be pushed out before any frame showed it, so it is counted but
+	// not stored (no copies, no blocks): this is what lets the UI absorb
+	// a flood. The step's check still sees every event.
+	skipEvents := len(b.events) - len(m.events.items)
+	skipBlocks := -len(m.chunks.items)
+	if len(b.events) > len(m.chunks.items) {
+		for _, e := range b.events {
+			if isBlock(e) {
+				skipBlocks++
+			}
+		}
+	}
+	for i, e := range b.events {
 		m.own.Note(e)
+		m.peers.note(e)
 		if !m.stepDone() && m.tracker.Feed(e, &m.own) {
 			m.d.Progress.MarkDone(m.current().ID, m.step)
 			finished = true
 		}
-		ev := e
-		if len(ev.Data) > previewKeep {
-			ev.Data = append([]byte(nil), ev.Data[:previewKeep]...)
-		}
-		m.events.add(ev)
 		if m.eventsView.offset > 0 {
 			m.eventsView.offset++ // a scrolled-up view stays on the rows it shows
 		}
-		if e.Source != netcore.FromClient && (e.Kind == netcore.Recv || e.Kind == netcore.Sent) {
-			if len(e.Data) > chunkKeep {
-				e.Data = append([]byte(nil), e.Data[:chunkKeep]...)
+		if i < skipEvents {
+			m.events.skip()
+		} else {
+			ev := e
+			if len(ev.Data) > previewKeep {
+				ev.Data = append([]byte(nil), ev.Data[:previewKeep]...)
 			}
-			m.chunks.add(&chunk{ev: e})
+			m.events.add(ev)
 		}
+		if !isBlock(e) {
+			continue
+		}
+		if skipBlocks > 0 {
+			skipBlocks--
+			m.chunks.skip()
+			continue
+		}
+		if len(e.Data) > chunkKeep {
+			e.Data = append([]byte(nil), e.Data[:chunkKeep]...)
+		}
+		m.chunks.add(&chunk{ev: e})
 	}
 	return finished
+}
+
+// isBlock says whether e gets a block in the bytes pane: the server's or
+// tap's reads and writes (the app's own client shows in the events only).
+func isBlock(e netcore.Event) bool {
+	return e.Source != netcore.FromClient && (e.Kind == netcore.Recv || e.Kind == netcore.Sent)
 }
 
 // runAction performs the step's enter action off the UI goroutine, with

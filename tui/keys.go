@@ -7,7 +7,7 @@ import "charm.land/bubbles/v2/key"
 type keyMap struct {
 	Enter, Next, Prev, Focus, FocusBack, Up, Down, PageUp, PageDown key.Binding
 	Hex, Hint, List, Pause, Clear, Help, Quit, Tab1, Tab2, Tab3     key.Binding
-	Close, Choose, Message, Example, Yours                          key.Binding
+	Close, Choose, Message, Example, Yours, Peers, QR               key.Binding
 }
 
 func newKeyMap(t func(string) string) keyMap {
@@ -39,6 +39,8 @@ func newKeyMap(t func(string) string) keyMap {
 		Message:   b([]string{"m"}, "m", "key.message"),
 		Example:   b([]string{"e"}, "e", "key.example"),
 		Yours:     b([]string{"y"}, "y", "key.yours"),
+		Peers:     b([]string{"w"}, "w", "key.peers"),
+		QR:        b([]string{"u"}, "u", "key.qr"),
 	}
 }
 
@@ -56,6 +58,6 @@ func (k keyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.Example, k.List},
 		{k.Focus, k.FocusBack, k.Tab1, k.Up, k.PageUp, k.Yours},
-		{k.Hex, k.Pause, k.Clear, k.Help, k.Quit},
+		{k.Hex, k.Pause, k.Clear, k.Peers, k.QR, k.Help, k.Quit},
 	}
 }

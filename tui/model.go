@@ -30,6 +30,11 @@ type Deps struct {
 	// Target, when set, starts in "your server" mode: the server is a tap
 	// in front of this address (tubes tap).
 	Target string
+	// URLs are the addresses others in the room can use, when the server
+	// listens on every interface; empty on loopback.
+	URLs []string
+	// Contrast picks the high-contrast theme.
+	Contrast bool
 }
 
 type focus int
@@ -48,6 +53,8 @@ const (
 	helpOverlay
 	listOverlay
 	messageOverlay // the learner types into the input box (see inputFor)
+	peersOverlay   // who is connected; pick one to filter the panes
+	qrOverlay      // the URL as a QR code, for phones in the room
 )
 
 // inputPurpose is what the input box is for.
@@ -101,6 +108,9 @@ type Model struct {
 	input        textinput.Model
 	inputFor     inputPurpose
 	target       string // "your server" mode: the tap forwards here
+	peers        peerTable
+	filter       string // show only this peer's events ("" shows all)
+	peerCursor   int
 	lastTarget   string
 	status       string
 	statusIsErr  bool
@@ -113,7 +123,7 @@ type Model struct {
 func New(d Deps) *Model {
 	m := &Model{d: d, events: newRing[netcore.Event](eventRows), chunks: newRing[*chunk](byteBlocks)}
 	m.keys = newKeyMap(m.t)
-	m.st = newStyles(true)
+	m.st = newStyles(true, d.Contrast)
 	m.help = help.New()
 	style := "dark"
 	if d.NoColor {

@@ -22,6 +22,11 @@ func (r *ring[T]) add(v T) {
 	r.total++
 }
 
+// skip counts an item without storing it. Only for an item that at least
+// capacity later adds would push out anyway: the ring then holds exactly
+// what it would have held, and total still counts every item.
+func (r *ring[T]) skip() { r.total++ }
+
 // at returns item i, 0 being the oldest held.
 func (r *ring[T]) at(i int) T { return r.items[(r.head+i)%len(r.items)] }
 

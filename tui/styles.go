@@ -29,7 +29,9 @@ type styles struct {
 	hint, code             lipgloss.Style
 }
 
-func newStyles(dark bool) styles {
+// newStyles builds the styles for a dark or light background. contrast is
+// the theme for projectors: full-strength colours, nothing faint.
+func newStyles(dark, contrast bool) styles {
 	pick := func(light, darkC string) color.Color {
 		if dark {
 			return lipgloss.Color(darkC)
@@ -43,6 +45,15 @@ func newStyles(dark bool) styles {
 	red := pick("#C4241C", "#FF6B6B")
 	yellow := pick("#8A6100", "#F2C14E")
 	fg := pick("#1F1F1F", "#E6E6E6")
+	if contrast {
+		accent = pick("#0000CC", "#FFFF00")
+		faint = pick("#000000", "#FFFFFF")
+		green = pick("#006400", "#00FF00")
+		blue = pick("#0000CC", "#00FFFF")
+		red = pick("#B00000", "#FF5555")
+		yellow = pick("#6B4E00", "#FFFF00")
+		fg = pick("#000000", "#FFFFFF")
+	}
 	s := styles{dark: dark}
 	s.border = lipgloss.NewStyle().Foreground(faint)
 	s.borderFocus = lipgloss.NewStyle().Foreground(accent)
@@ -71,6 +82,12 @@ func newStyles(dark bool) styles {
 	s.listCursor = lipgloss.NewStyle().Foreground(accent).Bold(true)
 	s.listPlain = lipgloss.NewStyle().Foreground(fg)
 	s.hint = lipgloss.NewStyle().Foreground(yellow).Bold(true)
+	if contrast {
+		// Dim text washes out on a projector: make the quiet parts bold.
+		s.dim = s.dim.Bold(true)
+		s.escaped = s.escaped.Bold(true).Underline(true)
+		s.border = s.border.Bold(true)
+	}
 	s.code = lipgloss.NewStyle().Foreground(accent)
 	return s
 }

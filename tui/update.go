@@ -17,7 +17,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.SetWidth(msg.Width)
 		return m, nil
 	case tea.BackgroundColorMsg:
-		m.st = newStyles(msg.IsDark())
+		m.st = newStyles(msg.IsDark(), m.d.Contrast)
 		if m.lessonView.style != "notty" && !msg.IsDark() {
 			m.lessonView.style = "light"
 		}
@@ -81,6 +81,13 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.onListKey(msg)
 	case messageOverlay:
 		return m.onMessageKey(msg)
+	case peersOverlay:
+		return m.onPeersKey(msg)
+	case qrOverlay:
+		if key.Matches(msg, k.QR, k.Close, k.Quit) {
+			m.overlay = noOverlay
+		}
+		return nil
 	}
 	switch {
 	case key.Matches(msg, k.Choose) && !k.Enter.Enabled():
@@ -137,6 +144,10 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.lessonView.example = !m.lessonView.example
 		m.lessonView.offset = 0
 		m.focus = focusLesson
+	case key.Matches(msg, k.Peers):
+		m.overlay, m.peerCursor = peersOverlay, 0
+	case key.Matches(msg, k.QR):
+		m.overlay = qrOverlay
 	case key.Matches(msg, k.Help):
 		m.overlay = helpOverlay
 	case key.Matches(msg, k.List):
@@ -253,5 +264,27 @@ func (m *Model) watchYours(target string) tea.Cmd {
 	m.target, m.lastTarget = target, target
 	m.enterStep()
 	m.setStatus(m.t("yours.on")+" "+target, false)
+	return nil
+}
+
+// onPeersKey picks a peer to filter the panes to; the first row is everyone.
+func (m *Model) onPeersKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	n := len(m.peers.sorted())
+	switch {
+	case key.Matches(msg, k.Close, k.Peers, k.Quit):
+		m.overlay = noOverlay
+	case key.Matches(msg, k.Up):
+		m.peerCursor = max(0, m.peerCursor-1)
+	case key.Matches(msg, k.Down):
+		m.peerCursor = min(n, m.peerCursor+1)
+	case key.Matches(msg, k.Choose):
+		m.overlay = noOverlay
+		m.filter = ""
+		if m.peerCursor > 0 && m.peerCursor <= n {
+			m.filter = m.peers.sorted()[m.peerCursor-1].host
+		}
+		m.eventsView.offset, m.bytesView.offset = 0, 0
+	}
 	return nil
 }

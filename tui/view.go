@@ -101,13 +101,13 @@ func (m *Model) paneFrame(f focus, w, h int) string {
 		if m.paused {
 			upTo = m.pausedAt
 		}
-		lines = m.eventsView.view(m.st, m.events, upTo, innerW, innerH, m.t("events.empty"))
+		lines = m.eventsView.view(m.st, m.events, upTo, innerW, innerH, m.t("events.empty"), m.filter)
 	case focusBytes:
 		upTo := m.chunks.total
 		if m.paused {
 			upTo = m.pausedCh
 		}
-		lines = m.bytesView.view(m.st, m.t, m.chunks, upTo, innerW, innerH)
+		lines = m.bytesView.view(m.st, m.t, m.chunks, upTo, innerW, innerH, m.filter)
 	}
 	return frame(m.st, m.paneTitle(f), f == m.focus, lines, w, h)
 }
@@ -168,6 +168,16 @@ func (m *Model) statusLine() string {
 	st := m.st
 	sep := st.dim.Render(" · ")
 	parts := []string{st.statusKey.Render("● " + m.d.Addr.HostPort())}
+	if len(m.d.URLs) > 0 {
+		more := ""
+		if len(m.d.URLs) > 1 {
+			more = fmt.Sprintf(" (+%d)", len(m.d.URLs)-1)
+		}
+		parts = []string{st.statusWarn.Render("◉ " + m.t("status.open.room") + " " + m.d.URLs[0] + more)}
+	}
+	if m.filter != "" {
+		parts = append(parts, st.statusWarn.Render(m.t("status.filter")+" "+m.filter))
+	}
 	l := m.current()
 	progress := fmt.Sprintf("%s (%d/%d) %s %d/%d", l.ID, m.lesson+1, len(m.d.Course.Lessons), m.t("status.step"), m.step+1, len(l.Steps))
 	if m.stepDone() {
@@ -198,6 +208,10 @@ func (m *Model) overlayBox() string {
 	switch m.overlay {
 	case helpOverlay:
 		return m.st.overlay.Render(m.st.bold.Render(m.t("help.title")) + "\n\n" + m.help.FullHelpView(m.keys.fullHelp()) + "\n\n" + m.st.dim.Render(m.t("help.close")))
+	case peersOverlay:
+		return m.st.overlay.Render(m.peersBox())
+	case qrOverlay:
+		return m.st.overlay.Render(m.qrBox())
 	case listOverlay:
 		var b strings.Builder
 		b.WriteString(m.st.bold.Render(m.t("list.title")) + "\n\n")
@@ -261,4 +275,57 @@ func inlineCode(s string, style lipgloss.Style) string {
 		parts[i] = style.Render(parts[i])
 	}
 	return strings.Join(parts, "")
+}
+
+// roomURL is the address others should open: the first LAN URL when the
+// server is open to the room, else this machine's own.
+func (m *Model) roomURL() string {
+	if len(m.d.URLs) > 0 {
+		return m.d.URLs[0]
+	}
+	return m.d.Addr.URL()
+}
+
+func (m *Model) qrBox() string {
+	url := m.roomURL()
+	lines, err := qrLines(url, m.st.dark)
+	if err != nil {
+		return m.st.errorText.Render(err.Error())
+	}
+	var b strings.Builder
+	b.WriteString(m.st.bold.Render(m.t("qr.title")) + "\n\n")
+	b.WriteString(strings.Join(lines, "\n") + "\n\n")
+	b.WriteString(m.st.statusKey.Render(url) + "\n")
+	if len(m.d.URLs) == 0 {
+		b.WriteString(m.st.statusWarn.Render(m.t("qr.loopback")) + "\n")
+	}
+	b.WriteString(m.st.dim.Render(m.t("qr.close")))
+	return b.String()
+}
+
+func (m *Model) peersBox() string {
+	var b strings.Builder
+	b.WriteString(m.st.bold.Render(m.t("peers.title")) + "\n\n")
+	rows := []string{m.t("peers.all")}
+	for _, p := range m.peers.sorted() {
+		ua := p.userAgent
+		if ua == "" {
+			ua = "-"
+		}
+		row := fmt.Sprintf("%-39s %4d %s  →%s ←%s  %s", p.host, p.conns, m.t("status.conns"), humanBytes(p.in), humanBytes(p.out), ua)
+		rows = append(rows, ansi.Truncate(row, max(20, m.width-12), "…"))
+	}
+	for i, row := range rows {
+		mark, style := "  ", m.st.listPlain
+		if i == m.peerCursor {
+			mark, style = "▸ ", m.st.listCursor
+		}
+		b.WriteString(style.Render(mark+row) + "\n")
+		if i > 20 {
+			b.WriteString(m.st.dim.Render(fmt.Sprintf("  … %d", len(rows)-i-1)) + "\n")
+			break
+		}
+	}
+	b.WriteString("\n" + m.st.dim.Render(m.t("peers.help")))
+	return b.String()
 }
