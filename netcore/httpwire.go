@@ -132,10 +132,11 @@ func (l Limits) orDefaults() Limits {
 
 // ParseRequest parses one request at the start of b. It returns the request
 // and how many bytes it used (header + body), ErrIncomplete when more bytes
-// are needed, or a *ParseError. A header that is already longer than
-// MaxHeaderBytes without its blank line is a 431 at once, and so is a
-// Content-Length above MaxBodyBytes a 413, before any body arrives.
-// Bytes after the request are left alone: they belong to the next one.
+// are needed, or a *ParseError. Limits do not wait for the rest: a header
+// that has gone past MaxHeaderBytes without its blank line is a 431 at
+// once, and a Content-Length above MaxBodyBytes is a 413 before any body
+// arrives. Bytes after the request are left alone: they belong to the next
+// one. Part offsets count from the start of b.
 func ParseRequest(b []byte, lim Limits) (*Request, int, error) {
 	req, n, _, err := parseRequest(b, lim.orDefaults())
 	if err != nil {
@@ -210,6 +211,9 @@ func cutLine(b []byte, pos, lineNo int) (line []byte, next int, err error) {
 // parseRequestLine reads "METHOD SP request-target SP HTTP-version".
 func parseRequestLine(line []byte, req *Request) *ParseError {
 	if len(line) == 0 {
+		// RFC 9112 2.2 lets a server skip empty lines before a request.
+		// net/http's ReadRequest does not (its Server skips a few only
+		// after a POST, for old clients), and neither do we.
 		return refusef(400, "the request starts with an empty line; the request line (like GET / HTTP/1.1) must come first")
 	}
 	fields := strings.Split(string(line), " ")
@@ -355,7 +359,7 @@ func parseHeaderLine(line []byte, lineNo int) (Header, *ParseError) {
 	if c := name[len(name)-1]; c == ' ' || c == '\t' {
 		// A server that drops the space and a proxy that keeps it would
 		// disagree on the request (request smuggling), so it is refused.
-		return Header{}, refusef(400, "line %d has a space between the header name %s and its colon; the colon must follow the name directly", lineNo, excerpt(bytes.TrimRight(name, " \t")))
+		return Header{}, refusef(400, "line %d has a space or tab between the header name %s and its colon; the colon must follow the name directly", lineNo, excerpt(bytes.TrimRight(name, " \t")))
 	}
 	if !isToken(string(name)) {
 		return Header{}, refusef(400, "the header name %s on line %d has a character that cannot be in a header name", excerpt(name), lineNo)

@@ -448,15 +448,20 @@ func TestParseErrorAndPartKindText(t *testing.T) {
 
 // A long excerpt is cut, and what is quoted is escaped.
 func TestParseErrorReasonQuotesSafely(t *testing.T) {
-	in := "GET /" + strings.Repeat("\x1b[2J", 30) + " HTTP/1.1\r\nHost: a\r\n\r\n"
-	_, _, err := ParseRequest([]byte(in), Limits{})
-	var pe *ParseError
-	if !errors.As(err, &pe) || pe.Status != 400 {
-		t.Fatalf("got %v", err)
-	}
-	checkSafeReason(t, pe.Reason)
-	if len(pe.Reason) > 200 {
-		t.Errorf("reason is %d bytes long: %q", len(pe.Reason), pe.Reason)
+	for _, in := range []string{
+		"GET /" + strings.Repeat("\u202e\xc2\x9b", 30) + " HTTP/1.1\r\nHost: a\r\n\r\n", // bidi and C1 controls
+		"GET /\x1b[2J HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nX-\x1b]0;pwned\x07: 1\r\n\r\n",
+	} {
+		_, _, err := ParseRequest([]byte(in), Limits{})
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Status != 400 {
+			t.Fatalf("%q: got %v", in, err)
+		}
+		checkSafeReason(t, pe.Reason)
+		if len(pe.Reason) > 250 {
+			t.Errorf("reason is %d bytes long: %q", len(pe.Reason), pe.Reason)
+		}
 	}
 }
 
