@@ -33,6 +33,12 @@ type Config struct {
 	CaptureCap int
 	// Source labels the events: FromServer, or FromProxy for the tap.
 	Source Source
+	// MaxConnsPerIP caps the connections one remote address may hold, so
+	// one laptop cannot take every slot. Zero: no cap.
+	MaxConnsPerIP int
+	// ConnRatePerIP caps new connections per second from one address
+	// (bursts of twice that are allowed). Zero: no cap.
+	ConnRatePerIP float64
 }
 
 const (
@@ -81,6 +87,8 @@ type Server struct {
 	seqMu  sync.Mutex // held while a Sequential behavior serves
 	mu     sync.Mutex
 	conns  map[*Conn]struct{}
+	perIP  map[string]int          // open connections per remote address
+	rates  map[string]*tokenBucket // new-connection budget per address
 	closed bool
 	wg     sync.WaitGroup
 }
@@ -100,7 +108,7 @@ func Listen(cfg Config, b Behavior, sink Sink) (*Server, error) {
 	if err != nil || port < 0 || port > 65535 {
 		return nil, fmt.Errorf("bad port %q in %q: want a number from 0 to 65535", portStr, cfg.Addr)
 	}
-	s := &Server{cfg: cfg, sink: sink, conns: map[*Conn]struct{}{}}
+	s := &Server{cfg: cfg, sink: sink, conns: map[*Conn]struct{}{}, perIP: map[string]int{}, rates: map[string]*tokenBucket{}}
 	s.behavior.Store(&behaviorBox{b})
 	if host == "localhost" {
 		s.listeners, err = listenLoopback(port)
@@ -255,14 +263,16 @@ func (s *Server) handle(raw net.Conn, inline bool) {
 		_ = raw.Close()
 		return
 	}
-	if len(s.conns) >= limit {
+	ip := remoteIP(raw)
+	if why := s.admit(ip, limit); why != "" {
 		s.mu.Unlock()
 		s.counters.Refused.Add(1)
 		s.sink.Push(Event{Time: time.Now(), Conn: id, Source: src, Kind: Refused, Local: raw.LocalAddr(), Remote: raw.RemoteAddr(),
-			Reason: ByLimit, Text: fmt.Sprintf("connection limit (%d open)", limit)})
-		_ = raw.Close()
+			Reason: ByLimit, Text: why})
+		refuseConn(raw)
 		return
 	}
+	s.perIP[ip]++
 	c := newConn(id, raw, src, s.sink, s.cfg.CaptureCap, &s.counters)
 	s.conns[c] = struct{}{}
 	s.wg.Add(1)
@@ -290,8 +300,12 @@ func (s *Server) run(c *Conn, b Behavior) {
 		}
 		// Free the slot before the Closed event, so a client that sees
 		// the close and reconnects is not refused by MaxConns.
+		ip := remoteIP(c.raw)
 		s.mu.Lock()
 		delete(s.conns, c)
+		if s.perIP[ip]--; s.perIP[ip] <= 0 {
+			delete(s.perIP, ip)
+		}
 		s.mu.Unlock()
 		_ = c.Close()
 	}()
@@ -321,5 +335,86 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+// admit decides, under s.mu, whether a new connection from ip may stay,
+// and if not says why in the words the refused event shows.
+func (s *Server) admit(ip string, limit int) string {
+	if len(s.conns) >= limit {
+		return fmt.Sprintf("connection limit (%d open)", limit)
+	}
+	if n := s.cfg.MaxConnsPerIP; n > 0 && s.perIP[ip] >= n {
+		return fmt.Sprintf("limit per address (%d open from %s)", n, ip)
+	}
+	if r := s.cfg.ConnRatePerIP; r > 0 {
+		b := s.rates[ip]
+		if b == nil {
+			if len(s.rates) >= maxRateEntries {
+				s.forgetFullBuckets()
+			}
+			b = &tokenBucket{tokens: 2 * r, at: time.Now()}
+			s.rates[ip] = b
+		}
+		if !b.take(r, 2*r) {
+			return fmt.Sprintf("too many new connections from %s (over %g a second)", ip, r)
+		}
+	}
+	return ""
+}
+
+// refuseConn closes a refused connection politely: FIN, not a reset, so
+// the client sees an orderly end rather than a network error.
+func refuseConn(raw net.Conn) {
+	if tc, ok := raw.(*net.TCPConn); ok {
+		_ = tc.CloseWrite()
+		_ = tc.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+		buf := make([]byte, 512)
+		_, _ = tc.Read(buf)
+	}
+	_ = raw.Close()
+}
+
+func remoteIP(c net.Conn) string {
+	if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok {
+		return ta.IP.String()
+	}
+	return c.RemoteAddr().String()
+}
+
+// maxRateEntries bounds the rate table, however many addresses appear.
+const maxRateEntries = 4096
+
+// tokenBucket allows rate new connections a second, up to burst at once.
+type tokenBucket struct {
+	tokens float64
+	at     time.Time
+}
+
+func (b *tokenBucket) take(rate, burst float64) bool {
+	now := time.Now()
+	b.tokens = min(burst, b.tokens+now.Sub(b.at).Seconds()*rate)
+	b.at = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// forgetFullBuckets drops addresses whose budget has refilled: they are as
+// good as new, and the table stays bounded.
+func (s *Server) forgetFullBuckets() {
+	full := 2 * s.cfg.ConnRatePerIP
+	for ip, b := range s.rates {
+		now := time.Now()
+		b.tokens = min(full, b.tokens+now.Sub(b.at).Seconds()*s.cfg.ConnRatePerIP)
+		b.at = now
+		if b.tokens >= full {
+			delete(s.rates, ip)
+		}
+	}
+	if len(s.rates) >= maxRateEntries {
+		clear(s.rates) // a flood of addresses: start over rather than grow
 	}
 }
