@@ -73,7 +73,7 @@ func (b HTTPText) Name() string {
 func (b HTTPText) Serve(c *Conn) {
 	c.SetIdle(b.Idle)
 	var buf []byte
-	if _, err := ReadRequest(c, &buf, Limits{}); err != nil {
+	if _, err := c.ReadRequest(&buf); err != nil {
 		refuse(c, err)
 		return
 	}
@@ -111,7 +111,7 @@ func (HTTPEcho) Name() string { return "http-echo" }
 func (b HTTPEcho) Serve(c *Conn) {
 	c.SetIdle(b.Idle)
 	var buf []byte
-	req, err := ReadRequest(c, &buf, Limits{})
+	req, err := c.ReadRequest(&buf)
 	if err != nil {
 		refuse(c, err)
 		return
@@ -151,7 +151,7 @@ func (Router) Name() string { return "router" }
 func (b Router) Serve(c *Conn) {
 	c.SetIdle(b.Idle)
 	var buf []byte
-	req, err := ReadRequest(c, &buf, Limits{})
+	req, err := c.ReadRequest(&buf)
 	if err != nil {
 		refuse(c, err)
 		return
@@ -212,7 +212,7 @@ func (b SlowHello) OneAtATime() bool { return b.OneByOne }
 func (b SlowHello) Serve(c *Conn) {
 	c.SetIdle(b.Idle)
 	var buf []byte
-	if _, err := ReadRequest(c, &buf, Limits{}); err != nil {
+	if _, err := c.ReadRequest(&buf); err != nil {
 		refuse(c, err)
 		return
 	}
@@ -242,7 +242,7 @@ func (b KeepAlive) Serve(c *Conn) {
 	c.SetIdle(b.Idle)
 	var buf []byte
 	for n := 1; ; n++ {
-		req, err := ReadRequest(c, &buf, Limits{})
+		req, err := c.ReadRequest(&buf)
 		if err != nil {
 			refuse(c, err)
 			return
@@ -286,7 +286,7 @@ func (b Guarded) Serve(c *Conn) {
 		c.SetHeaderTimeout(b.HeaderTimeout)
 	}
 	var buf []byte
-	if _, err := ReadRequest(c, &buf, Limits{}); err != nil {
+	if _, err := c.ReadRequest(&buf); err != nil {
 		refuse(c, err)
 		return
 	}

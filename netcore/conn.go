@@ -31,6 +31,7 @@ type Conn struct {
 	once     sync.Once
 	counters *Counters
 	aborted  chan struct{} // closed when the server shuts the connection down
+	shared   *shared       // the server's settings and presenter controls; nil for the client
 }
 
 func newConn(id uint64, raw net.Conn, src Source, sink Sink, capture int, counters *Counters) *Conn {
@@ -92,8 +93,22 @@ func (c *Conn) Read(p []byte) (int, error) {
 
 // Write writes p and reports what was sent. A peer that stops reading
 // fills the socket buffers; the idle timeout bounds that wait too, so a
-// stalled client cannot hold a connection slot forever.
+// stalled client cannot hold a connection slot forever. The presenter's
+// controls act here: a held reply waits, and slow motion sends a few bytes
+// at a time.
 func (c *Conn) Write(p []byte) (int, error) {
+	if c.shared != nil {
+		if err := c.shared.hold(c); err != nil {
+			return 0, err
+		}
+		if c.shared.slow.Load() {
+			return c.writeSlowly(p)
+		}
+	}
+	return c.write(p)
+}
+
+func (c *Conn) write(p []byte) (int, error) {
 	if d := c.Idle(); d > 0 {
 		_ = c.raw.SetWriteDeadline(time.Now().Add(d))
 	}
@@ -231,6 +246,9 @@ func (c *Conn) emitData(k Kind, p []byte, off int64) {
 	for left := c.capLeft.Load(); left > 0; left = c.capLeft.Load() {
 		keep := min(int64(len(p)), left)
 		if c.capLeft.CompareAndSwap(left, left-keep) {
+			if c.shared != nil {
+				keep = c.shared.claimCapture(keep)
+			}
 			e.Data = append([]byte(nil), p[:keep]...)
 			break
 		}

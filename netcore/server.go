@@ -39,6 +39,16 @@ type Config struct {
 	// ConnRatePerIP caps new connections per second from one address
 	// (bursts of twice that are allowed). Zero: no cap.
 	ConnRatePerIP float64
+	// ReadHeaderTimeout bounds the time an HTTP request's header may take
+	// to arrive, counted from when the server starts waiting for it.
+	// Zero: no limit beyond the idle timeout.
+	ReadHeaderTimeout time.Duration
+	// MaxHeaderBytes bounds an HTTP request's header; larger ones get 431.
+	// Zero: the parser's default (8 KiB).
+	MaxHeaderBytes int
+	// CaptureTotal is how many bytes all connections together keep for
+	// display. Zero: no total cap beyond CaptureCap per connection.
+	CaptureTotal int64
 }
 
 const (
@@ -84,6 +94,7 @@ type Server struct {
 	counters  Counters
 	ids       atomic.Uint64
 
+	shared *shared
 	seqMu  sync.Mutex // held while a Sequential behavior serves
 	mu     sync.Mutex
 	conns  map[*Conn]struct{}
@@ -110,6 +121,11 @@ func Listen(cfg Config, b Behavior, sink Sink) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, sink: sink, conns: map[*Conn]struct{}{}, perIP: map[string]int{}, rates: map[string]*tokenBucket{}}
 	s.behavior.Store(&behaviorBox{b})
+	s.shared = &shared{headerTimeout: cfg.ReadHeaderTimeout, maxHeader: cfg.MaxHeaderBytes, sink: sink}
+	s.shared.captureLeft.Store(-1)
+	if cfg.CaptureTotal > 0 {
+		s.shared.captureLeft.Store(cfg.CaptureTotal)
+	}
 	if host == "localhost" {
 		s.listeners, err = listenLoopback(port)
 	} else {
@@ -274,6 +290,7 @@ func (s *Server) handle(raw net.Conn, inline bool) {
 	}
 	s.perIP[ip]++
 	c := newConn(id, raw, src, s.sink, s.cfg.CaptureCap, &s.counters)
+	c.shared = s.shared
 	s.conns[c] = struct{}{}
 	s.wg.Add(1)
 	s.mu.Unlock()

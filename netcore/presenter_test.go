@@ -1,0 +1,141 @@
+package netcore
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The presenter holds the next reply: the client waits, the room sees why,
+// and the reply goes out whole when released.
+func TestHoldNextReply(t *testing.T) {
+	srv, col := startServer(t, Config{Addr: "127.0.0.1:0"}, PingPong{Idle: 5 * time.Second})
+	srv.HoldNextReply()
+	if armed, conn := srv.Holding(); !armed || conn != 0 {
+		t.Fatalf("armed %v conn %d", armed, conn)
+	}
+	c := dialRaw(t, "tcp", v4Addr(t, srv))
+	_, _ = c.Write([]byte("ping"))
+	note := col.waitCount(1, "the held note", is(FromServer, Note))[0]
+	if !strings.Contains(note.Text, "reply held on #1") {
+		t.Fatalf("note %q", note.Text)
+	}
+	if _, conn := srv.Holding(); conn != 1 {
+		t.Fatalf("holding conn %d, want 1", conn)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	if n, _ := c.Read(make([]byte, 64)); n != 0 {
+		t.Fatal("the reply went out while held")
+	}
+	srv.ReleaseReply()
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	got := make([]byte, len(PongReply))
+	if _, err := io.ReadFull(c, got); err != nil || !bytes.Equal(got, PongReply) {
+		t.Fatalf("after release: %q %v", got, err)
+	}
+	if armed, _ := srv.Holding(); armed {
+		t.Fatal("a hold is for one reply only")
+	}
+}
+
+// Shutdown does not wait on a held reply.
+func TestHeldReplyEndsWithShutdown(t *testing.T) {
+	col := newCollector(t)
+	srv, err := Listen(Config{Addr: "127.0.0.1:0"}, PingPong{}, col.inbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.HoldNextReply()
+	c := dialRaw(t, "tcp", v4Addr(t, srv))
+	_, _ = c.Write([]byte("ping"))
+	col.waitCount(1, "held", is(FromServer, Note))
+	done := make(chan error, 1)
+	go func() { done <- srv.Shutdown(t.Context()) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("shutdown waited on a held reply")
+	}
+}
+
+// Slow motion sends a reply a few bytes at a time, each piece an event,
+// and the bytes arrive whole and in order.
+func TestSlowMotion(t *testing.T) {
+	srv, col := startServer(t, Config{Addr: "127.0.0.1:0"}, HTTPHello{})
+	srv.SetSlowMotion(true)
+	c := dialRaw(t, "tcp", v4Addr(t, srv))
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	start := time.Now()
+	_, _ = c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
+	got, _ := readToEnd(t, c)
+	if !bytes.Equal(got, HelloResponse) {
+		t.Fatalf("slow reply arrived as %q", got)
+	}
+	pieces := (len(HelloResponse) + slowPiece - 1) / slowPiece
+	if took := time.Since(start); took < time.Duration(pieces-1)*slowPause {
+		t.Errorf("%d pieces took only %s", pieces, took)
+	}
+	sent := col.waitCount(pieces, "every piece", is(FromServer, Sent))
+	var offset int64
+	for _, e := range sent {
+		if e.Count > slowPiece || e.Offset != offset {
+			t.Fatalf("piece at %d of %d bytes, expected offset %d", e.Offset, e.Count, offset)
+		}
+		offset += int64(e.Count)
+	}
+}
+
+// HTTP behaviors answer an oversized header with 431 and a header that
+// trickles in too slowly is cut by the read-header timeout.
+func TestServerHTTPLimits(t *testing.T) {
+	srv, col := startServer(t, Config{Addr: "127.0.0.1:0", MaxHeaderBytes: 512, ReadHeaderTimeout: 300 * time.Millisecond}, HTTPEcho{Idle: 5 * time.Second})
+	c := dialRaw(t, "tcp", v4Addr(t, srv))
+	_, _ = c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 1000) + "\r\n\r\n"))
+	got, _ := readToEnd(t, c)
+	if !bytes.HasPrefix(got, []byte("HTTP/1.1 431 ")) {
+		t.Fatalf("oversized header got %q", firstLineOf(got))
+	}
+	bad := dialRaw(t, "tcp", v4Addr(t, srv))
+	_, _ = bad.Write([]byte("GET  / HTTP/1.1\r\nHost: x\r\n\r\n"))
+	if got, _ := readToEnd(t, bad); !bytes.HasPrefix(got, []byte("HTTP/1.1 400 ")) {
+		t.Fatalf("malformed request got %q", firstLineOf(got))
+	}
+	slow := dialRaw(t, "tcp", v4Addr(t, srv))
+	_, _ = slow.Write([]byte("GET / HTTP/1.1\r\n"))
+	for i := 0; i < 10; i++ {
+		time.Sleep(60 * time.Millisecond)
+		if _, err := slow.Write([]byte("X")); err != nil {
+			break
+		}
+	}
+	closed := col.waitCount(1, "header timeout", func(e Event) bool { return e.Kind == Closed && e.Reason == ByHeaderTimeout })[0]
+	if closed.Idle != 300*time.Millisecond {
+		t.Fatalf("closed %s", TranscriptLine(closed))
+	}
+}
+
+// All connections together keep at most CaptureTotal bytes for display;
+// the counts stay exact.
+func TestCaptureTotal(t *testing.T) {
+	srv, col := startServer(t, Config{Addr: "127.0.0.1:0", CaptureTotal: 100, CaptureCap: 80}, AcceptOnly{Idle: 5 * time.Second})
+	for i := 0; i < 3; i++ {
+		c := dialRaw(t, "tcp", v4Addr(t, srv))
+		_, _ = c.Write(bytes.Repeat([]byte("x"), 60))
+	}
+	recv := col.waitCount(3, "three reads", is(FromServer, Recv))
+	kept, counted := 0, 0
+	for _, e := range recv {
+		kept += len(e.Data)
+		counted += e.Count
+	}
+	if kept != 100 || counted != 180 || srv.Totals().BytesIn != 180 {
+		t.Fatalf("kept %d of %d (totals %d), want 100 of 180", kept, counted, srv.Totals().BytesIn)
+	}
+}
+
+func firstLineOf(b []byte) string { l, _, _ := bytes.Cut(b, []byte("\r\n")); return string(l) }
