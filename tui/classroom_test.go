@@ -1,6 +1,7 @@
 package tui
 
 import (
+	tea "charm.land/bubbletea/v2"
 	"net"
 	"strconv"
 	"strings"
@@ -103,5 +104,30 @@ func TestPeersViewFiltersThePanes(t *testing.T) {
 	r.press(keyEnter) // the first row: everyone
 	if r.m.filter != "" || !strings.Contains(ansi.Strip(r.m.screen()), "Mozilla") {
 		t.Fatal("choosing everyone should clear the filter")
+	}
+}
+
+// i holds the server's next reply until enter; s sends replies slowly.
+func TestPresenterHoldAndSlowMotion(t *testing.T) {
+	r := newRig(t, "ping-pong")
+	r.size(140, 40)
+	r.press(keyRune('i'))
+	done := make(chan tea.Msg, 1)
+	cmd := r.press(keyEnter) // enter is the step's action while nothing is held yet
+	go func() { done <- cmd() }()
+	r.flushUntil(t, func() bool { return strings.Contains(ansi.Strip(r.m.screen()), "held: enter lets it go") })
+	if r.m.stepDone() {
+		t.Fatal("the reply was held, yet the client got it")
+	}
+	r.press(keyEnter) // now enter releases
+	r.m.Update(<-done)
+	r.flushUntil(t, r.m.stepDone)
+	r.press(keyRune('s'))
+	if !r.server.SlowMotion() || !strings.Contains(ansi.Strip(r.m.screen()), "slow motion") {
+		t.Fatal("s should turn slow motion on and say so")
+	}
+	r.press(keyRune('s'))
+	if r.server.SlowMotion() {
+		t.Fatal("s again should turn it off")
 	}
 }

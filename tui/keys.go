@@ -7,7 +7,7 @@ import "charm.land/bubbles/v2/key"
 type keyMap struct {
 	Enter, Next, Prev, Focus, FocusBack, Up, Down, PageUp, PageDown key.Binding
 	Hex, Hint, List, Pause, Clear, Help, Quit, Tab1, Tab2, Tab3     key.Binding
-	Close, Choose, Message, Example, Yours, Peers, QR               key.Binding
+	Close, Choose, Message, Example, Yours, Peers, QR, Hold, Slow   key.Binding
 }
 
 func newKeyMap(t func(string) string) keyMap {
@@ -41,6 +41,8 @@ func newKeyMap(t func(string) string) keyMap {
 		Yours:     b([]string{"y"}, "y", "key.yours"),
 		Peers:     b([]string{"w"}, "w", "key.peers"),
 		QR:        b([]string{"u"}, "u", "key.qr"),
+		Hold:      b([]string{"i"}, "i", "key.hold"),
+		Slow:      b([]string{"s"}, "s", "key.slow"),
 	}
 }
 
@@ -59,5 +61,6 @@ func (k keyMap) fullHelp() [][]key.Binding {
 		{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.Example, k.List},
 		{k.Focus, k.FocusBack, k.Tab1, k.Up, k.PageUp, k.Yours},
 		{k.Hex, k.Pause, k.Clear, k.Peers, k.QR, k.Help, k.Quit},
+		{k.Hold, k.Slow},
 	}
 }

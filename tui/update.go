@@ -90,6 +90,20 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	switch {
+	case key.Matches(msg, k.Choose) && m.heldConn() != 0:
+		// A held reply takes enter first: the presenter lets it go.
+		m.d.Server.ReleaseReply()
+		m.setStatus(m.t("hold.released"), false)
+	case key.Matches(msg, k.Hold) && m.d.Server != nil:
+		if m.holding() {
+			m.d.Server.ReleaseReply()
+			m.setStatus(m.t("hold.released"), false)
+		} else {
+			m.d.Server.HoldNextReply()
+			m.setStatus(m.t("hold.armed"), false)
+		}
+	case key.Matches(msg, k.Slow) && m.d.Server != nil:
+		m.d.Server.SetSlowMotion(!m.d.Server.SlowMotion())
 	case key.Matches(msg, k.Choose) && !k.Enter.Enabled():
 		m.setStatus(m.t("lesson.noaction"), false)
 	case key.Matches(msg, k.Enter):
@@ -287,4 +301,22 @@ func (m *Model) onPeersKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.eventsView.offset, m.bytesView.offset = 0, 0
 	}
 	return nil
+}
+
+// holding reports whether a hold is armed or a reply is held.
+func (m *Model) holding() bool {
+	if m.d.Server == nil {
+		return false
+	}
+	armed, _ := m.d.Server.Holding()
+	return armed
+}
+
+// heldConn is the connection whose reply is held, 0 if none is.
+func (m *Model) heldConn() uint64 {
+	if m.d.Server == nil {
+		return 0
+	}
+	_, conn := m.d.Server.Holding()
+	return conn
 }

@@ -191,6 +191,14 @@ func (m *Model) statusLine() string {
 	}
 	if m.d.Server != nil {
 		parts = append(parts, st.status.Render(m.d.Server.Behavior().Name()))
+		if armed, conn := m.d.Server.Holding(); conn != 0 {
+			parts = append(parts, st.statusWarn.Render(fmt.Sprintf("✋ "+m.t("status.held"), conn)))
+		} else if armed {
+			parts = append(parts, st.statusWarn.Render("✋ "+m.t("status.hold")))
+		}
+		if m.d.Server.SlowMotion() {
+			parts = append(parts, st.statusWarn.Render("🐢 "+m.t("status.slow")))
+		}
 	}
 	t := m.totals
 	parts = append(parts, st.status.Render(fmt.Sprintf("%d %s / %d %s", t.Open, m.t("status.open"), t.Accepted, m.t("status.conns"))),
