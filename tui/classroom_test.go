@@ -2,10 +2,13 @@ package tui
 
 import (
 	tea "charm.land/bubbletea/v2"
+	"github.com/tubes-course/tubes/lessons"
+	"github.com/tubes-course/tubes/netcore"
 	"net"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 	"rsc.io/qr"
@@ -129,5 +132,45 @@ func TestPresenterHoldAndSlowMotion(t *testing.T) {
 	r.press(keyRune('s'))
 	if r.server.SlowMotion() {
 		t.Fatal("s again should turn it off")
+	}
+}
+
+// A replay plays a recording into the panes; space pauses the recording
+// itself and . steps one event at a time.
+func TestReplayPausesAndSteps(t *testing.T) {
+	course, err := lessons.Load("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := time.Now()
+	var events []netcore.Event
+	for i := 0; i < 6; i++ {
+		events = append(events, netcore.Event{Time: base.Add(time.Duration(i) * 300 * time.Millisecond), Kind: netcore.Note, Text: "recorded " + strconv.Itoa(i)})
+	}
+	inbox := netcore.NewInbox(100)
+	rep := netcore.NewReplayer(events, inbox)
+	rep.SetPaused(true)
+	go rep.Run(t.Context())
+	m := New(Deps{Inbox: inbox, Course: course, UI: lessons.UIStrings("en"), Replay: rep, Addr: lessons.Address{Host: "localhost", Port: 3000}})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if m.keys.Enter.Enabled() {
+		t.Fatal("a replay has no server to act on: enter must be off")
+	}
+	m.Update(keyRune('.'))
+	deadline := time.Now().Add(3 * time.Second)
+	for m.events.total < 1 && time.Now().Before(deadline) {
+		m.Update(batchMsg{events: inbox.Drain()})
+		time.Sleep(10 * time.Millisecond)
+	}
+	if m.events.total != 1 || !strings.Contains(ansi.Strip(m.screen()), "⏸ replay 1/6") {
+		t.Fatalf("one step should show one event:\n%s", ansi.Strip(m.screen()))
+	}
+	m.Update(keySpace)
+	for m.events.total < 6 && time.Now().Before(deadline) {
+		m.Update(batchMsg{events: inbox.Drain()})
+		time.Sleep(10 * time.Millisecond)
+	}
+	if screen := ansi.Strip(m.screen()); m.events.total != 6 || !strings.Contains(screen, "▶ replay 6/6") || !strings.Contains(screen, "recorded 5") {
+		t.Fatalf("resumed, the rest should play:\n%s", screen)
 	}
 }

@@ -5,9 +5,9 @@ import "charm.land/bubbles/v2/key"
 // keyMap is every key the app knows. The help line and the ? screen are
 // built from it, so a key and its help cannot drift apart.
 type keyMap struct {
-	Enter, Next, Prev, Focus, FocusBack, Up, Down, PageUp, PageDown key.Binding
-	Hex, Hint, List, Pause, Clear, Help, Quit, Tab1, Tab2, Tab3     key.Binding
-	Close, Choose, Message, Example, Yours, Peers, QR, Hold, Slow   key.Binding
+	Enter, Next, Prev, Focus, FocusBack, Up, Down, PageUp, PageDown     key.Binding
+	Hex, Hint, List, Pause, Clear, Help, Quit, Tab1, Tab2, Tab3         key.Binding
+	Close, Choose, Message, Example, Yours, Peers, QR, Hold, Slow, Step key.Binding
 }
 
 func newKeyMap(t func(string) string) keyMap {
@@ -43,6 +43,7 @@ func newKeyMap(t func(string) string) keyMap {
 		QR:        b([]string{"u"}, "u", "key.qr"),
 		Hold:      b([]string{"i"}, "i", "key.hold"),
 		Slow:      b([]string{"s"}, "s", "key.slow"),
+		Step:      b([]string{"."}, ".", "key.step"),
 	}
 }
 
@@ -61,6 +62,6 @@ func (k keyMap) fullHelp() [][]key.Binding {
 		{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.Example, k.List},
 		{k.Focus, k.FocusBack, k.Tab1, k.Up, k.PageUp, k.Yours},
 		{k.Hex, k.Pause, k.Clear, k.Peers, k.QR, k.Help, k.Quit},
-		{k.Hold, k.Slow},
+		{k.Hold, k.Slow, k.Step},
 	}
 }

@@ -35,6 +35,9 @@ type Deps struct {
 	URLs []string
 	// Contrast picks the high-contrast theme.
 	Contrast bool
+	// Replay, when set, plays a recording instead of running a server:
+	// space pauses it and . steps one event.
+	Replay *netcore.Replayer
 }
 
 type focus int
@@ -182,6 +185,6 @@ func (m *Model) enterStep() {
 	m.d.Progress.Lesson = m.current().ID
 	m.d.Progress.Step = m.step
 	m.keys.Enter.SetHelp("enter", m.t("key.enter."+s.Action.Label))
-	m.keys.Enter.SetEnabled(!s.Action.None())
+	m.keys.Enter.SetEnabled(!s.Action.None() && m.d.Replay == nil)
 	m.keys.Message.SetEnabled(s.Action.TakesMessage)
 }

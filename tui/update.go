@@ -147,6 +147,11 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		if n := len(m.currentStep().Hints); n > 0 {
 			m.hints = m.hints%n + 1
 		}
+	case key.Matches(msg, k.Pause) && m.d.Replay != nil:
+		// In a replay, space pauses the recording itself; . then steps.
+		m.d.Replay.SetPaused(!m.d.Replay.Paused())
+	case key.Matches(msg, k.Step) && m.d.Replay != nil:
+		m.d.Replay.Step()
 	case key.Matches(msg, k.Pause):
 		m.paused = !m.paused
 		m.pausedAt, m.pausedCh = m.events.total, m.chunks.total

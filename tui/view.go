@@ -175,6 +175,14 @@ func (m *Model) statusLine() string {
 		}
 		parts = []string{st.statusWarn.Render("◉ " + m.t("status.open.room") + " " + m.d.URLs[0] + more)}
 	}
+	if r := m.d.Replay; r != nil {
+		played, total := r.Progress()
+		mark := "▶"
+		if r.Paused() {
+			mark = "⏸"
+		}
+		parts = []string{st.statusWarn.Render(fmt.Sprintf("%s %s %d/%d", mark, m.t("status.replay"), played, total))}
+	}
 	if m.filter != "" {
 		parts = append(parts, st.statusWarn.Render(m.t("status.filter")+" "+m.filter))
 	}
