@@ -117,7 +117,7 @@ func run(args []string) int {
 		},
 	}
 	tap.Flags().StringVar(&target, "target", "", "your server's address, e.g. localhost:8080")
-	root.AddCommand(serve, list, reset, tap)
+	root.AddCommand(serve, list, reset, tap, checkCommand(&o))
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.SetArgs(args)
 
@@ -345,6 +345,86 @@ func runList(o options) error {
 	}
 	w.course.WriteList(os.Stdout, w.progress)
 	return nil
+}
+
+type checkFlags struct {
+	target, wait, idleWait string
+}
+
+// checkCommand is `tubes check`: the lesson's probes against the learner's
+// own server.
+func checkCommand(o *options) *cobra.Command {
+	var cf checkFlags
+	check := &cobra.Command{
+		Use:   "check --lesson ID --target HOST:PORT [--wait 5s] [--json]",
+		Short: "Test your own server for what a lesson teaches; exit 0 when every probe passes",
+		Args:  cobra.NoArgs,
+		RunE:  func(*cobra.Command, []string) error { return runCheck(*o, cf) },
+	}
+	check.Flags().StringVar(&o.lesson, "lesson", "", "lesson id (see tubes lessons)")
+	check.Flags().StringVar(&cf.target, "target", "", "your server, HOST:PORT (e.g. localhost:8080)")
+	check.Flags().StringVar(&cf.wait, "wait", "5s", "how long to keep trying while your server comes up (0: try once)")
+	check.Flags().StringVar(&cf.idleWait, "idle-wait", "15s", "how long the timeouts probe waits for your server to close an idle connection")
+	return check
+}
+
+// runCheck probes the learner's server and prints the report; any failed
+// probe makes it exit 1.
+func runCheck(o options, cf checkFlags) error {
+	if o.lesson == "" {
+		return usageError{errors.New("check needs --lesson ID (see tubes lessons)")}
+	}
+	if !lessons.HasProbes(o.lesson) {
+		return usageError{fmt.Errorf("no lesson %q (see tubes lessons)", o.lesson)}
+	}
+	if cf.target == "" {
+		return usageError{errors.New("check needs --target HOST:PORT, where your server listens (e.g. localhost:8080)")}
+	}
+	target, err := lessons.ParseTarget(cf.target)
+	if err != nil {
+		return usageError{err}
+	}
+	wait, err := parseWait("--wait", cf.wait, true)
+	if err != nil {
+		return err
+	}
+	idle, err := parseWait("--idle-wait", cf.idleWait, false)
+	if err != nil {
+		return err
+	}
+	if wait == 0 {
+		wait = -1 // try once
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := lessons.RunCheck(ctx, o.lesson, lessons.CheckOptions{Target: target, Wait: wait, IdleWait: idle})
+	if err != nil {
+		return usageError{err}
+	}
+	if o.json {
+		err = rep.WriteJSON(os.Stdout)
+	} else {
+		err = rep.WriteText(os.Stdout)
+	}
+	if err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return errors.New("interrupted")
+	}
+	if !rep.Pass() {
+		return errors.New(rep.Summary())
+	}
+	return nil
+}
+
+// parseWait reads a duration flag such as 5s or 500ms.
+func parseWait(flag, s string, zeroOK bool) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 || d == 0 && !zeroOK {
+		return 0, usageError{fmt.Errorf("bad %s %q: want a duration like 5s or 500ms", flag, s)}
+	}
+	return d, nil
 }
 
 // runReset forgets progress after asking, unless --yes. Without a terminal

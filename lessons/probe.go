@@ -1,0 +1,444 @@
+package lessons
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/tubes-course/tubes/netcore"
+)
+
+// This file is `tubes check`: probes that test a learner's own server, at
+// HOST:PORT, for what a lesson teaches. Each probe makes a real exchange on
+// loopback (or wherever the server is), keeps every byte sent and received,
+// and gives a verdict with a reason a learner can act on.
+
+// Outcome is the kind of a probe's verdict. Each failure kind has its own
+// words in the report, so a learner can tell them apart.
+type Outcome string
+
+const (
+	Passed      Outcome = "pass"
+	Refused     Outcome = "refused"     // nothing is listening
+	Unreachable Outcome = "unreachable" // the connect itself got no answer, or the host is unknown
+	TimedOut    Outcome = "timeout"     // accepted, but no reply in time
+	ClosedEarly Outcome = "closed"      // closed without replying
+	WasReset    Outcome = "reset"       // reset the connection
+	Malformed   Outcome = "malformed"   // the reply breaks the protocol's rules
+	Hung        Outcome = "hang"        // the reply never ends: a client waits forever
+	Wrong       Outcome = "wrong"       // a valid reply, but not the right one
+)
+
+// ProbeResult is the verdict of one probe, with what it sent and received.
+type ProbeResult struct {
+	Name string
+	Pass bool
+	Kind Outcome
+	// Reason says, for a failure, what went wrong in plain language. Note
+	// adds what is worth knowing either way (timings, what was seen).
+	Reason string
+	Note   string
+	// Command reproduces the probe from a shell.
+	Command  string
+	Sent     []byte
+	Received []byte
+	// Ending says how the received bytes ended: "closed", "reset",
+	// "quiet" (nothing more came) or "open" (the probe stopped reading).
+	Ending string
+	// Caret is the offset in Received of the first wrong byte; it may
+	// equal len(Received) ("right after the last byte"); -1 for none.
+	Caret int
+	Took  time.Duration
+
+	ex *probeEx // shared by probes that judge the same exchange
+}
+
+// CheckOptions are the knobs of a check. Zero values take the defaults.
+type CheckOptions struct {
+	// Target is the learner's server, HOST:PORT.
+	Target string
+	// Wait is how long to keep trying to connect while the server comes
+	// up (default 5s; negative: try once).
+	Wait time.Duration
+	// Reply is how long to wait for the first byte of a reply (3s).
+	Reply time.Duration
+	// Quiet is how long a reply may pause before the probe decides that
+	// nothing more is coming (2s). It is how a hang is detected.
+	Quiet time.Duration
+	// IdleWait is how long the timeouts probe waits for the server to
+	// close an idle connection (15s).
+	IdleWait time.Duration
+	// Pause is the time between the byte-stream probe's writes (200ms).
+	Pause time.Duration
+}
+
+const (
+	DefaultCheckWait = 5 * time.Second
+	DefaultIdleWait  = 15 * time.Second
+	readCap          = 1 << 20 // a probe keeps at most this much of a reply
+)
+
+func (o CheckOptions) withDefaults() CheckOptions {
+	if o.Wait == 0 {
+		o.Wait = DefaultCheckWait
+	}
+	if o.Reply <= 0 {
+		o.Reply = 3 * time.Second
+	}
+	if o.Quiet <= 0 {
+		o.Quiet = 2 * time.Second
+	}
+	if o.IdleWait <= 0 {
+		o.IdleWait = DefaultIdleWait
+	}
+	if o.Pause <= 0 {
+		o.Pause = 200 * time.Millisecond
+	}
+	return o
+}
+
+// ParseTarget checks a --target: HOST:PORT, with a port from 1 to 65535.
+func ParseTarget(s string) (string, error) {
+	if strings.Contains(s, "://") {
+		return "", fmt.Errorf("bad --target %q: give HOST:PORT without a scheme, like localhost:3000", s)
+	}
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return "", fmt.Errorf("bad --target %q: want HOST:PORT, like localhost:3000", s)
+	}
+	if host == "" {
+		return "", fmt.Errorf("bad --target %q: give a host, like localhost:%s", s, port)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		return "", fmt.Errorf("bad port %q in --target: want 1 to 65535", port)
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// HasProbes reports whether lesson id has probes for `tubes check`.
+func HasProbes(id string) bool { _, ok := probeSets[id]; return ok }
+
+// probeSets are the probes of each lesson, in course order.
+var probeSets = map[string]func(context.Context, *prober) []ProbeResult{
+	"tcp-accept":     probeAccept,
+	"client":         probeClient,
+	"ping-pong":      single(probePingPong),
+	"byte-stream":    single(probeByteStream),
+	"http-response":  probeHTTPResponse,
+	"content-length": probeContentLength,
+	"http-request":   probeHTTPRequest,
+	"routing":        probeRouting,
+	"concurrency":    probeConcurrency,
+	"keep-alive":     probeKeepAlive,
+	"timeouts":       single(probeTimeouts),
+}
+
+func single(f func(context.Context, *prober) ProbeResult) func(context.Context, *prober) []ProbeResult {
+	return func(ctx context.Context, p *prober) []ProbeResult { return []ProbeResult{f(ctx, p)} }
+}
+
+// RunCheck runs lesson's probes against opt.Target. It first waits for the
+// server to come up; when nothing listens by then, the report has that one
+// failure and no probes ran. The error is only for a lesson without probes
+// or a bad target.
+func RunCheck(ctx context.Context, lesson string, opt CheckOptions) (*Report, error) {
+	run, ok := probeSets[lesson]
+	if !ok {
+		return nil, fmt.Errorf("no lesson %q (see tubes lessons)", lesson)
+	}
+	target, err := ParseTarget(opt.Target)
+	if err != nil {
+		return nil, err
+	}
+	opt.Target = target
+	p := &prober{opt: opt.withDefaults(), client: netcore.NewClient(probeSink{})}
+	defer p.client.CloseAll()
+	rep := &Report{Lesson: lesson, Target: target}
+	if res, up := p.waitUp(ctx); !up {
+		rep.Results = []ProbeResult{res}
+		rep.NotRun = true
+		return rep, nil
+	}
+	rep.Results = run(ctx, p)
+	return rep, nil
+}
+
+type probeSink struct{}
+
+func (probeSink) Push(netcore.Event) {}
+
+// prober runs probes against one target.
+type prober struct {
+	opt    CheckOptions
+	client *netcore.Client
+}
+
+func (p *prober) host() string { h, _, _ := net.SplitHostPort(p.opt.Target); return h }
+func (p *prober) port() string { _, port, _ := net.SplitHostPort(p.opt.Target); return port }
+
+// url is the http:// URL of target on the server.
+func (p *prober) url(target string) string { return "http://" + p.opt.Target + target }
+
+// waitUp connects until the server answers or opt.Wait passes, with a
+// growing pause between tries.
+func (p *prober) waitUp(ctx context.Context) (ProbeResult, bool) {
+	start := time.Now()
+	deadline := start.Add(max(p.opt.Wait, 0))
+	pause := 25 * time.Millisecond
+	for {
+		dctx, cancel := context.WithTimeout(ctx, max(time.Until(deadline), 2*time.Second))
+		c, err := p.client.Dial(dctx, p.opt.Target)
+		cancel()
+		if err == nil {
+			p.client.Release(c)
+			return ProbeResult{}, true
+		}
+		retry := errors.Is(err, syscall.ECONNREFUSED) || netTimeout(err)
+		left := time.Until(deadline)
+		if !retry || ctx.Err() != nil || left <= 0 {
+			tried := ""
+			if p.opt.Wait > 0 && retry {
+				tried = fmt.Sprintf(" for %s", roundDur(time.Since(start)))
+			}
+			res := p.dialFailure("the server is listening", err, tried)
+			res.Command = "nc -vz " + p.host() + " " + p.port()
+			return res, false
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(min(pause, left)):
+		}
+		pause = min(pause*2, 500*time.Millisecond)
+	}
+}
+
+// dialFailure turns a failed connect into a verdict in its own words.
+// tried says how long connecting went on, like " for 5s".
+func (p *prober) dialFailure(name string, err error, tried string) ProbeResult {
+	res := ProbeResult{Name: name, Caret: -1}
+	var dns *net.DNSError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		res.Kind = Refused
+		res.Reason = fmt.Sprintf("nothing is listening on %s: the connection was refused%s. Is your server running, and listening on port %s?", p.opt.Target, tried, p.port())
+	case errors.As(err, &dns):
+		res.Kind = Unreachable
+		res.Reason = fmt.Sprintf("cannot find the host %s: %v", p.host(), dns.Err)
+	case netTimeout(err):
+		res.Kind = Unreachable
+		res.Reason = fmt.Sprintf("no answer at all from %s: connecting timed out%s (is the host right, or is a firewall in the way?)", p.opt.Target, tried)
+	default:
+		res.Kind = Unreachable
+		res.Reason = fmt.Sprintf("cannot connect to %s: %v", p.opt.Target, err)
+	}
+	return res
+}
+
+func netTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+}
+
+// probeEx is one connection's conversation with the server.
+type probeEx struct {
+	command  string
+	sent     []byte
+	received []byte
+	closed   bool  // the server closed (EOF)
+	reset    bool  // the server reset the connection
+	quiet    bool  // the probe stopped waiting: nothing more came in time
+	dialErr  error // the connect failed
+	readErr  error // any other read or write error
+	start    time.Time
+	done     time.Time // when the reply was complete (or the probe gave up)
+	local    string
+	waited   time.Duration     // how long the last read waited for a first byte
+	resp     *netcore.Response // for HTTP exchanges
+}
+
+func (ex *probeEx) took() time.Duration { return ex.done.Sub(ex.start) }
+
+func (ex *probeEx) ending() string {
+	switch {
+	case ex.reset:
+		return "reset"
+	case ex.closed:
+		return "closed"
+	case ex.quiet:
+		return "quiet"
+	}
+	return "open"
+}
+
+// result starts a verdict for this exchange.
+func (ex *probeEx) result(name string) ProbeResult {
+	return ProbeResult{Name: name, Pass: true, Kind: Passed, Command: ex.command, Sent: ex.sent, Received: ex.received,
+		Ending: ex.ending(), Caret: -1, Took: ex.took(), ex: ex}
+}
+
+func (r *ProbeResult) fail(kind Outcome, caret int, format string, args ...any) {
+	r.Pass, r.Kind, r.Caret = false, kind, caret
+	r.Reason = fmt.Sprintf(format, args...)
+}
+
+// dial connects, and aborts the connection's reads when ctx ends.
+func (p *prober) dial(ctx context.Context, ex *probeEx) (*netcore.Conn, func()) {
+	ex.start = time.Now()
+	dctx, cancel := context.WithTimeout(ctx, max(p.opt.Reply, 2*time.Second))
+	c, err := p.client.Dial(dctx, p.opt.Target)
+	cancel()
+	if err != nil {
+		ex.dialErr, ex.done = err, time.Now()
+		return nil, func() {}
+	}
+	ex.local = c.LocalAddr().String()
+	stop := context.AfterFunc(ctx, func() { _ = c.Close() })
+	return c, func() { stop(); p.client.Release(c) }
+}
+
+// send writes b and keeps it in the exchange.
+func (ex *probeEx) send(c *netcore.Conn, b []byte) bool {
+	ex.sent = append(ex.sent, b...)
+	if _, err := c.Write(b); err != nil {
+		ex.noteErr(err)
+		ex.done = time.Now()
+		return false
+	}
+	return true
+}
+
+func (ex *probeEx) noteErr(err error) {
+	switch {
+	case errors.Is(err, io.EOF):
+		ex.closed = true
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		ex.reset = true
+	case netTimeout(err):
+		ex.quiet = true
+	default:
+		ex.readErr = err
+	}
+}
+
+// read reads the reply until done says it is complete, the server closes or
+// resets, or it stays quiet: first for the first byte, quiet between
+// later ones. After done, it goes on for grace to see extra bytes or the
+// server's close; a quiet grace is not a failure.
+func (p *prober) read(c *netcore.Conn, ex *probeEx, first time.Duration, done func([]byte) bool, grace time.Duration) {
+	buf := make([]byte, 32<<10)
+	ex.waited = first
+	var complete bool
+	from := len(ex.received)
+	for {
+		wait := p.opt.Quiet
+		switch {
+		case complete:
+			wait = grace
+		case len(ex.received) == from:
+			wait = first
+		}
+		if wait <= 0 || len(ex.received) >= readCap {
+			break
+		}
+		c.SetIdle(wait)
+		n, err := c.Read(buf)
+		ex.received = append(ex.received, buf[:n]...)
+		if !complete && n > 0 && done != nil && done(ex.received[from:]) {
+			complete = true
+			ex.done = time.Now()
+		}
+		if err != nil {
+			if !(complete && netTimeout(err)) {
+				ex.noteErr(err)
+			}
+			break
+		}
+	}
+	if !complete {
+		ex.done = time.Now()
+	}
+}
+
+// silent returns the verdict for an exchange that got no reply bytes, or
+// nil when some came. what names what was sent ("the request").
+func (p *prober) silent(res *ProbeResult, ex *probeEx, from int, what string) bool {
+	if ex.dialErr != nil {
+		d := p.dialFailure(res.Name, ex.dialErr, "")
+		res.fail(d.Kind, -1, "%s", d.Reason)
+		return true
+	}
+	if len(ex.received) > from {
+		return false
+	}
+	switch {
+	case ex.reset:
+		res.fail(WasReset, -1, "the server reset the connection (RST) without replying to %s; a reset comes from a crash, or from closing a socket with unread bytes in it", what)
+	case ex.closed:
+		res.fail(ClosedEarly, -1, "the server closed the connection without replying to %s", what)
+	case ex.quiet:
+		res.fail(TimedOut, -1, "the server accepted the connection but did not reply to %s within %s", what, roundDur(ex.waited))
+	case ex.readErr != nil:
+		res.fail(Unreachable, -1, "the connection failed: %v", ex.readErr)
+	default:
+		res.fail(TimedOut, -1, "the server sent nothing back to %s", what)
+	}
+	return true
+}
+
+func roundDur(d time.Duration) time.Duration {
+	switch {
+	case d >= 10*time.Second:
+		return d.Round(100 * time.Millisecond)
+	case d >= time.Second:
+		return d.Round(10 * time.Millisecond)
+	case d >= 10*time.Millisecond:
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(10 * time.Microsecond)
+}
+
+// ncCommand is a shell command that sends exactly b with OpenBSD nc and
+// shuts down the write side after it (-N).
+func (p *prober) ncCommand(b []byte) string {
+	return "printf " + shellQuote(printfFormat(b)) + " | nc -N " + p.host() + " " + p.port()
+}
+
+// printfFormat writes b as a printf format that prints exactly b.
+func printfFormat(b []byte) string {
+	var sb strings.Builder
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c == '\r':
+			sb.WriteString(`\r`)
+		case c == '\n':
+			sb.WriteString(`\n`)
+		case c == '\t':
+			sb.WriteString(`\t`)
+		case c == '\\':
+			sb.WriteString(`\\`)
+		case c == '%':
+			sb.WriteString("%%")
+		case c >= 0x20 && c < 0x7f || c >= 0x80:
+			sb.WriteByte(c)
+		default:
+			fmt.Fprintf(&sb, `\%03o`, c)
+		}
+	}
+	return sb.String()
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

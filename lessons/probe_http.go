@@ -1,0 +1,533 @@
+package lessons
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tubes-course/tubes/netcore"
+)
+
+// The probes of the HTTP lessons. Each sends a request the way curl or a
+// browser would, reads the response by its own framing, and judges it with
+// netcore.AnalyzeResponse, the strict response analyzer.
+
+// httpReq is one request a probe sends.
+type httpReq struct {
+	method, target string
+	headers        [][2]string // besides Host
+	body           []byte
+	raw            []byte // sent as is instead, when set
+}
+
+var (
+	curlHeaders    = [][2]string{{"User-Agent", "tubes-check"}, {"Accept", "*/*"}}
+	browserHeaders = [][2]string{
+		{"Connection", "keep-alive"},
+		{"Upgrade-Insecure-Requests", "1"},
+		{"User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"},
+		{"Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"},
+		{"Sec-Fetch-Site", "none"},
+		{"Sec-Fetch-Mode", "navigate"},
+		{"Sec-Fetch-User", "?1"},
+		{"Sec-Fetch-Dest", "document"},
+		{"Accept-Encoding", "gzip, deflate, br"},
+		{"Accept-Language", "en-US,en;q=0.9"},
+	}
+)
+
+func getReq(target string) httpReq {
+	return httpReq{method: "GET", target: target, headers: curlHeaders}
+}
+
+func bodyReq(method, target, contentType string, body []byte) httpReq {
+	return httpReq{method: method, target: target, body: body,
+		headers: append(append([][2]string{}, curlHeaders...), [2]string{"Content-Type", contentType})}
+}
+
+// bytes is the request as sent to p's target.
+func (r httpReq) bytes(p *prober) []byte {
+	if r.raw != nil {
+		return r.raw
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", r.method, r.target, p.opt.Target)
+	for _, h := range r.headers {
+		b.WriteString(h[0] + ": " + h[1] + "\r\n")
+	}
+	if r.body != nil || r.method == "POST" {
+		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(r.body))
+	}
+	b.WriteString("\r\n")
+	b.Write(r.body)
+	return []byte(b.String())
+}
+
+// curl is the curl command that makes about the same request.
+func (r httpReq) curl(p *prober, urls ...string) string {
+	if r.raw != nil {
+		return p.ncCommand(r.raw)
+	}
+	parts := []string{"curl", "-v"}
+	if r.method != "GET" && !(r.method == "POST" && r.body != nil) {
+		parts = append(parts, "-X", r.method)
+	}
+	for _, h := range r.headers {
+		if h[0] == "User-Agent" && h[1] == "tubes-check" || h[0] == "Accept" && h[1] == "*/*" {
+			continue // curl sends its own
+		}
+		parts = append(parts, "-H", shellQuote(h[0]+": "+h[1]))
+	}
+	if r.body != nil {
+		parts = append(parts, "--data-binary", shellQuote(string(r.body)))
+	}
+	if len(urls) == 0 {
+		urls = []string{p.url(r.target)}
+	}
+	for _, u := range urls {
+		parts = append(parts, shellQuote(u))
+	}
+	return strings.Join(parts, " ")
+}
+
+// httpExchange sends req on a new connection and reads the response.
+// first is how long to wait for its first byte (0: the default).
+func (p *prober) httpExchange(ctx context.Context, req httpReq, first time.Duration) *probeEx {
+	ex := &probeEx{command: req.curl(p)}
+	c, release := p.dial(ctx, ex)
+	defer release()
+	if c == nil {
+		return ex
+	}
+	if first <= 0 {
+		first = p.opt.Reply
+	}
+	if ex.send(c, req.bytes(p)) {
+		p.readResponse(c, ex, first)
+	}
+	ex.resp = netcore.AnalyzeResponse(ex.received, ex.closed || ex.reset)
+	return ex
+}
+
+// readResponse reads one response, by its framing, into ex; then it waits
+// a moment longer for stray bytes or the server's close.
+func (p *prober) readResponse(c *netcore.Conn, ex *probeEx, first time.Duration) {
+	p.read(c, ex, first, func(b []byte) bool { return netcore.AnalyzeResponse(b, false).Complete },
+		min(p.opt.Quiet, 200*time.Millisecond))
+}
+
+// judge gives the verdict on the response in ex.received[from:], resp,
+// for the rules given: no reply, a reset, or the first broken rule. It
+// reports whether the probe failed.
+func (p *prober) judge(res *ProbeResult, ex *probeEx, from int, resp *netcore.Response, what string, rules ...netcore.ResponseRule) bool {
+	if p.silent(res, ex, from, what) {
+		return true
+	}
+	if ex.reset && !resp.Complete {
+		res.fail(WasReset, len(ex.received), "the server reset the connection (RST) after sending %d bytes, before the response was complete", len(ex.received)-from)
+		return true
+	}
+	if f := resp.First(rules...); f != nil {
+		p.finding(res, f, from)
+		return true
+	}
+	return false
+}
+
+// finding turns an analyzer finding into a failure.
+func (p *prober) finding(res *ProbeResult, f *netcore.ResponseFinding, from int) {
+	caret := -1
+	if f.Offset >= 0 {
+		caret = from + f.Offset
+	}
+	if f.Hang {
+		res.fail(Hung, caret, "%s (tubes waited %s)", f.Reason, roundDur(p.opt.Quiet))
+		return
+	}
+	res.fail(Malformed, caret, "%s", f.Reason)
+}
+
+// status describes a response's status line for a reason, escaped.
+func statusOf(r *netcore.Response) string {
+	s := fmt.Sprintf("%d", r.Status)
+	if r.StatusText != "" {
+		s += " " + netcore.Escape([]byte(r.StatusText))
+	}
+	return s
+}
+
+// wantStatus fails res unless the response has status want.
+func wantStatus(res *ProbeResult, from int, r *netcore.Response, want int, asked string) bool {
+	if r.Status == want {
+		return true
+	}
+	res.fail(Wrong, from+len("HTTP/1.1 "), "the server answered %s to %s; it should answer %d %s", statusOf(r), asked, want, statusName(want))
+	return false
+}
+
+func statusName(code int) string {
+	switch code {
+	case 200:
+		return "OK"
+	case 400:
+		return "Bad Request"
+	case 404:
+		return "Not Found"
+	case 405:
+		return "Method Not Allowed"
+	}
+	return ""
+}
+
+// probeHTTPResponse: the six rules of a hand-written response, judged on
+// one GET.
+func probeHTTPResponse(ctx context.Context, p *prober) []ProbeResult {
+	ex := p.httpExchange(ctx, getReq("/"), 0)
+	r := ex.resp
+	type rule struct {
+		name  string
+		rules []netcore.ResponseRule
+	}
+	rules := []rule{
+		{"a valid status line and header lines", []netcore.ResponseRule{netcore.RuleStatusLine, netcore.RuleHeaderLine}},
+		{"every line ends in CRLF", []netcore.ResponseRule{netcore.RuleLineEnd}},
+		{"the header ends with a blank line", []netcore.ResponseRule{netcore.RuleBlankLine}},
+		{"Content-Length, when present, equals the body's bytes", []netcore.ResponseRule{netcore.RuleLength}},
+		{"without Content-Length, the server closes", []netcore.ResponseRule{netcore.RuleBodyEnd}},
+		{"a Content-Type is present", nil},
+	}
+	var out []ProbeResult
+	var first ProbeResult
+	for i, ru := range rules {
+		res := ex.result(ru.name)
+		switch {
+		case i == 0:
+			if p.silent(&res, ex, 0, "GET /") {
+				first = res
+				out = append(out, res)
+				continue
+			}
+			if ex.reset && !r.Complete {
+				res.fail(WasReset, len(ex.received), "the server reset the connection (RST) after sending %d bytes, before the response was complete", len(ex.received))
+				first = res
+				out = append(out, res)
+				continue
+			}
+		case !first.Pass && first.Kind != Malformed:
+			res.fail(first.Kind, -1, "not checked: no complete response came (see the first probe)")
+			out = append(out, res)
+			continue
+		}
+		switch {
+		case ru.rules == nil:
+			if _, ok := r.Get("Content-Type"); !ok {
+				if f := r.Finding(netcore.RuleContentType); f != nil {
+					p.finding(&res, f, 0)
+				} else {
+					res.fail(Malformed, -1, "no Content-Type header came before the header stopped; a client must guess what the body is (add one, like Content-Type: text/plain; charset=utf-8)")
+				}
+			} else {
+				v, _ := r.Get("Content-Type")
+				res.Note = "Content-Type: " + netcore.Escape([]byte(v))
+			}
+		case r.HeaderEnd < 0 && (i == 3 || i == 4):
+			res.fail(Malformed, -1, "not checked: the header never ended, so there is no body to measure")
+		default:
+			if f := r.First(ru.rules...); f != nil {
+				p.finding(&res, f, 0)
+				break
+			}
+			switch i {
+			case 0:
+				res.Note = fmt.Sprintf("%s %s", r.Version, statusOf(r))
+			case 3:
+				if r.Length < 0 {
+					res.Note = "the response has no Content-Length (the next probe checks the server closes)"
+				} else {
+					res.Note = fmt.Sprintf("Content-Length: %d, and %d bytes came after the header", r.Length, len(r.Body))
+				}
+			case 4:
+				switch {
+				case r.Length >= 0:
+					res.Note = "the response has a Content-Length, so the client knows where the body ends"
+				case r.Chunked:
+					res.Note = "the body is chunked, which marks its end without Content-Length"
+				default:
+					res.Note = "no Content-Length, and the server closed the connection after the body"
+				}
+			}
+		}
+		if i == 0 {
+			first = res
+		}
+		out = append(out, res)
+	}
+	return out
+}
+
+// probeContentLength: a well-formed response whose Content-Length counts
+// the body's bytes.
+func probeContentLength(ctx context.Context, p *prober) []ProbeResult {
+	ex := p.httpExchange(ctx, getReq("/"), 0)
+	r := ex.resp
+	wellFormed := ex.result("a well-formed response")
+	if !p.judge(&wellFormed, ex, 0, r, "GET /", netcore.RuleStatusLine, netcore.RuleHeaderLine, netcore.RuleLineEnd, netcore.RuleBlankLine) {
+		wellFormed.Note = fmt.Sprintf("%s %s", r.Version, statusOf(r))
+	}
+	const only = "This probe can only check that Content-Length equals the bytes actually sent, whatever the body is: tubes cannot choose your body"
+	res := ex.result("Content-Length counts the body's bytes")
+	switch {
+	case !wellFormed.Pass && wellFormed.Kind != Malformed:
+		res.fail(wellFormed.Kind, -1, "not checked: no complete response came (see the first probe)")
+	case r.HeaderEnd < 0:
+		res.fail(Malformed, -1, "not checked: the header never ended, so there is no body to measure")
+	case p.judge(&res, ex, 0, r, "GET /", netcore.RuleLength, netcore.RuleBodyEnd):
+		res.Note = only
+	case r.Length < 0:
+		how := "and the server closed the connection to end the body"
+		if r.Chunked {
+			how = "and the body is chunked"
+		}
+		res.fail(Wrong, -1, "the response has no Content-Length, %s; this lesson's server says how many bytes the body has with Content-Length: the number of bytes, not characters", how)
+	default:
+		body := r.Body
+		chars := len([]rune(string(body)))
+		res.Note = fmt.Sprintf("Content-Length: %d, and %d bytes came after the header (%d characters)", r.Length, len(body), chars)
+		if wide := netcore.MultiByte(body, 3); len(wide) > 0 {
+			res.Note += "; " + strings.Join(wide, ", ")
+		} else {
+			res.Note += "; the body is plain ASCII, where bytes and characters agree: put emoji or Korean text in it (Hello, world! 🎉, 안녕, 세상!) to make the count matter"
+		}
+		res.Note += ". " + only
+	}
+	return []ProbeResult{wellFormed, res}
+}
+
+// answers is a probe that sends req and wants status want, with a
+// well-formed response; more checks the response further.
+func (p *prober) answers(ctx context.Context, name string, req httpReq, want int, more func(*ProbeResult, *netcore.Response)) ProbeResult {
+	ex := p.httpExchange(ctx, req, 0)
+	res := ex.result(name)
+	asked := req.method + " " + req.target
+	if req.raw != nil {
+		asked = "the request"
+	}
+	if p.judge(&res, ex, 0, ex.resp, asked, netcore.FramingRules...) {
+		return res
+	}
+	if !wantStatus(&res, 0, ex.resp, want, asked) {
+		return res
+	}
+	res.Note = fmt.Sprintf("%s %s in %s", ex.resp.Version, statusOf(ex.resp), roundDur(ex.took()))
+	if more != nil {
+		more(&res, ex.resp)
+	}
+	return res
+}
+
+// badRequestLine is not METHOD TARGET VERSION: one word, no spaces.
+const badRequestLine = "HELLO"
+
+// probeHTTPRequest: GETs from curl and a browser, a POST with a body, and
+// a broken request line.
+func probeHTTPRequest(ctx context.Context, p *prober) []ProbeResult {
+	browser := httpReq{method: "GET", target: "/", headers: browserHeaders}
+	post := bodyReq("POST", "/form", "application/x-www-form-urlencoded", []byte("name=tubes&lesson=7"))
+	bad := httpReq{raw: []byte(badRequestLine + "\r\nHost: " + p.opt.Target + "\r\n\r\n")}
+	out := []ProbeResult{
+		p.answers(ctx, "GET / is answered with 200", getReq("/"), 200, nil),
+		p.answers(ctx, "a browser's GET is answered with 200", browser, 200, nil),
+		p.answers(ctx, "a POST with a body is answered with 200", post, 200, nil),
+	}
+	res := p.answers(ctx, "a malformed request line gets 400", bad, 400, nil)
+	switch {
+	case res.Kind == Wrong:
+		res.Reason += fmt.Sprintf("; the request line %q is not METHOD TARGET VERSION (like GET / HTTP/1.1), and a server must refuse it with 400", badRequestLine)
+	case res.Kind == ClosedEarly:
+		res.Reason += fmt.Sprintf(", whose request line %q is not METHOD TARGET VERSION; answer it with 400 Bad Request, so the client learns why", badRequestLine)
+	}
+	return append(out, res)
+}
+
+// echoBody is what the routing probe posts to /echo.
+var echoBody = []byte("ping from tubes 🏓")
+
+// probeRouting: the router's routes and its two error statuses.
+func probeRouting(ctx context.Context, p *prober) []ProbeResult {
+	return []ProbeResult{
+		p.answers(ctx, "GET / is answered with 200", getReq("/"), 200, nil),
+		p.answers(ctx, "GET /time is answered with 200", getReq("/time"), 200, nil),
+		p.answers(ctx, "POST /echo sends the body back", bodyReq("POST", "/echo", "text/plain; charset=utf-8", echoBody), 200,
+			func(res *ProbeResult, r *netcore.Response) {
+				if bytes.Equal(r.Body, echoBody) {
+					res.Note += fmt.Sprintf("; the %d-byte body came back unchanged", len(echoBody))
+					return
+				}
+				i := 0
+				for i < len(r.Body) && i < len(echoBody) && r.Body[i] == echoBody[i] {
+					i++
+				}
+				res.fail(Wrong, r.HeaderEnd+i, "the body came back different: the client sent \"%s\" (%d bytes) and got \"%s\" (%d bytes); /echo should send back exactly the request's body",
+					netcore.Escape(echoBody), len(echoBody), netcore.Escape(r.Body), len(r.Body))
+			}),
+		p.answers(ctx, "GET /nope gets 404 with a body", getReq("/nope"), 404, func(res *ProbeResult, r *netcore.Response) {
+			if len(r.Body) == 0 {
+				res.fail(Wrong, r.HeaderEnd, "the 404 has an empty body; the status is for programs, but a person who mistyped the URL needs a few words, like \"no route for GET /nope\"")
+				return
+			}
+			res.Note += fmt.Sprintf(" with a %d-byte body", len(r.Body))
+		}),
+		p.answers(ctx, "DELETE /time gets 405 with an Allow header", httpReq{method: "DELETE", target: "/time", headers: curlHeaders}, 405, func(res *ProbeResult, r *netcore.Response) {
+			allow, ok := r.Get("Allow")
+			if !ok {
+				res.fail(Wrong, r.HeaderEnd-2, "the 405 has no Allow header; a 405 must list the methods that would work on /time, like Allow: GET, HEAD")
+				return
+			}
+			for _, m := range strings.Split(allow, ",") {
+				if strings.TrimSpace(m) == "GET" {
+					res.Note += "; Allow: " + netcore.Escape([]byte(allow))
+					return
+				}
+			}
+			res.fail(Wrong, -1, "the 405's Allow header is \"%s\", which does not list GET; Allow names the methods /time answers, like Allow: GET, HEAD", netcore.Escape([]byte(allow)))
+		}),
+	}
+}
+
+// probeConcurrency: five requests at once take about as long as one.
+func probeConcurrency(ctx context.Context, p *prober) []ProbeResult {
+	const name = "five requests at once take about as long as one"
+	// One request alone, twice: the faster is the time of one, so that a
+	// slow first connection does not raise the limit. A handler may be
+	// slow on purpose here, so the first byte may take a while.
+	var one *probeEx
+	var t1 time.Duration
+	for i := 0; i < 2; i++ {
+		ex := p.httpExchange(ctx, getReq("/"), p.opt.Reply+5*time.Second)
+		res := ex.result(name)
+		if p.judge(&res, ex, 0, ex.resp, "GET /", netcore.FramingRules...) {
+			res.Reason = "one request alone: " + res.Reason
+			return []ProbeResult{res}
+		}
+		if one == nil || ex.took() < t1 {
+			one, t1 = ex, ex.took()
+		}
+	}
+	res := one.result(name)
+	const n = 5
+	exs := make([]*probeEx, n)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range exs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// A server that serves one at a time makes the last wait for
+			// the other four: give each a first byte that long.
+			exs[i] = p.httpExchange(ctx, getReq("/"), p.opt.Reply+time.Duration(n)*t1)
+		}()
+	}
+	wg.Wait()
+	var total time.Duration
+	var times []time.Duration
+	for i, ex := range exs {
+		took := ex.done.Sub(start)
+		total = max(total, took)
+		times = append(times, took)
+		r := ex.result(name)
+		if p.judge(&r, ex, 0, ex.resp, "GET /", netcore.FramingRules...) {
+			r.Reason = fmt.Sprintf("request %d of the %d sent at once: %s", i+1, n, r.Reason)
+			return []ProbeResult{r}
+		}
+	}
+	slices.Sort(times)
+	var each []string
+	for _, d := range times {
+		each = append(each, roundDur(d).String())
+	}
+	limit := time.Duration(2.5*float64(t1)) + 200*time.Millisecond
+	numbers := fmt.Sprintf("one request alone took %s; %d at once took %s in all (each finished after %s); the limit is 2.5 × %s + 200ms = %s",
+		roundDur(t1), n, roundDur(total), strings.Join(each, ", "), roundDur(t1), roundDur(limit))
+	res.Command = fmt.Sprintf("for i in 1 2 3 4 5; do curl -s -o /dev/null -w '%%{time_total}s\\n' %s & done; wait", shellQuote(p.url("/")))
+	if total >= limit {
+		res.fail(Wrong, -1, "%s. The server answers one connection at a time: handle each connection on its own (a goroutine, a thread, or async I/O), so a slow answer does not hold up the others", numbers)
+		return []ProbeResult{res}
+	}
+	res.Note = numbers
+	if t1 < 50*time.Millisecond {
+		res.Note += ". Your server answers so fast that this says little: make each answer wait, say 1s, as the lesson's server does, and check again"
+	}
+	return []ProbeResult{res}
+}
+
+// probeKeepAlive: two requests on one connection, each answered with its
+// length.
+func probeKeepAlive(ctx context.Context, p *prober) []ProbeResult {
+	first := getReq("/")
+	second := getReq("/")
+	second.headers = append(append([][2]string{}, curlHeaders...), [2]string{"Connection", "close"})
+	ex := &probeEx{command: first.curl(p, p.url("/"), p.url("/"))}
+	res1 := ProbeResult{Name: "the first response has a Content-Length and the connection stays open"}
+	res2 := ProbeResult{Name: "a second request on the same connection is answered"}
+
+	c, release := p.dial(ctx, ex)
+	defer release()
+	if c != nil && ex.send(c, first.bytes(p)) {
+		p.readResponse(c, ex, p.opt.Reply)
+	}
+	r1 := netcore.AnalyzeResponse(ex.received, ex.closed || ex.reset)
+	res1 = ex.result(res1.Name)
+	failed := p.judge(&res1, ex, 0, r1, "the first GET /", netcore.FramingRules...)
+	switch {
+	case failed:
+	case r1.Length < 0 && !r1.Chunked:
+		res1.fail(Wrong, -1, "the first response has no Content-Length; on a connection that stays open, that is the only way the client knows where the body ends (or Transfer-Encoding: chunked)")
+	case ex.closed || ex.reset:
+		res1.fail(Wrong, len(ex.received), "the server closed the connection after the first response; keep-alive means it keeps the connection open and reads the next request (HTTP/1.1 does so by default, unless the client says Connection: close)%s", saysClose(r1))
+	default:
+		res1.Note = fmt.Sprintf("%s %s with Content-Length: %d; the connection stayed open", r1.Version, statusOf(r1), r1.Length)
+		if r1.Chunked {
+			res1.Note = fmt.Sprintf("%s %s with a chunked body; the connection stayed open", r1.Version, statusOf(r1))
+		}
+	}
+	if !res1.Pass {
+		res2 = ex.result(res2.Name)
+		kind := res1.Kind
+		if ex.closed || ex.reset {
+			kind = ClosedEarly
+		}
+		res2.fail(kind, -1, "not sent: the first response failed (see above)")
+		return []ProbeResult{res1, res2}
+	}
+
+	base := len(ex.received)
+	ex.done, ex.start = time.Time{}, time.Now()
+	if ex.send(c, second.bytes(p)) {
+		p.readResponse(c, ex, p.opt.Reply)
+	}
+	r2 := netcore.AnalyzeResponse(ex.received[base:], ex.closed || ex.reset)
+	res2 = ex.result(res2.Name)
+	if p.judge(&res2, ex, base, r2, "the second request on the connection", netcore.FramingRules...) {
+		return []ProbeResult{res1, res2}
+	}
+	res2.Note = fmt.Sprintf("%s %s", r2.Version, statusOf(r2))
+	if r2.Length >= 0 {
+		res2.Note += fmt.Sprintf(" with Content-Length: %d", r2.Length)
+	}
+	res2.Note += " on the same connection"
+	return []ProbeResult{res1, res2}
+}
+
+func saysClose(r *netcore.Response) string {
+	if v, ok := r.Get("Connection"); ok && strings.Contains(strings.ToLower(v), "close") {
+		return "; the response even says Connection: close"
+	}
+	if r.Version == "HTTP/1.0" {
+		return "; the response is HTTP/1.0, where a connection ends after each response unless both sides say Connection: keep-alive: answer with HTTP/1.1"
+	}
+	return ""
+}

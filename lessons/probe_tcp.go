@@ -1,0 +1,245 @@
+package lessons
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+)
+
+// The probes of the lessons below HTTP: connections, replies, streams.
+
+// probeAccept: the server accepts a connection.
+func probeAccept(ctx context.Context, p *prober) []ProbeResult {
+	return []ProbeResult{p.accepts(ctx)}
+}
+
+func (p *prober) accepts(ctx context.Context) ProbeResult {
+	ex := &probeEx{command: "nc -vz " + p.host() + " " + p.port()}
+	c, release := p.dial(ctx, ex)
+	defer release()
+	if c == nil {
+		res := ex.result("accepts a connection")
+		p.silent(&res, ex, 0, "")
+		return res
+	}
+	ex.done = time.Now()
+	res := ex.result("accepts a connection")
+	res.Ending = "open"
+	res.Note = fmt.Sprintf("connected from %s to %s in %s", c.LocalAddr(), c.RemoteAddr(), roundDur(ex.took()))
+	return res
+}
+
+// probeClient: the server accepts, and closes its side when the client
+// closes.
+func probeClient(ctx context.Context, p *prober) []ProbeResult {
+	return []ProbeResult{p.accepts(ctx), p.closesAfterClient(ctx)}
+}
+
+func (p *prober) closesAfterClient(ctx context.Context) ProbeResult {
+	const name = "closes the connection when the client closes"
+	ex := &probeEx{command: "nc -N " + p.host() + " " + p.port() + " </dev/null"}
+	c, release := p.dial(ctx, ex)
+	defer release()
+	res := ex.result(name)
+	if c == nil {
+		p.silent(&res, ex, 0, "")
+		return res
+	}
+	sentFIN := time.Now()
+	if err := c.CloseWrite(); err != nil {
+		ex.noteErr(err)
+	}
+	// Whatever the server sends first is fine; what matters is its close.
+	p.read(c, ex, p.opt.Reply, nil, 0)
+	res = ex.result(name)
+	after := roundDur(time.Since(sentFIN))
+	switch {
+	case ex.closed:
+		res.Note = fmt.Sprintf("the client sent its FIN (end-of-file); the server closed its side %s later", after)
+	case ex.reset:
+		res.fail(WasReset, -1, "after the client closed its side, the server reset the connection (RST) instead of closing it with a FIN; close the socket normally when a read returns end-of-file")
+	case ex.quiet:
+		res.fail(TimedOut, -1, "the client closed its side (FIN), but the server kept the connection open for %s; when a read returns end-of-file (0 bytes), the client is gone: close the connection", roundDur(p.opt.Reply))
+	default:
+		res.fail(Unreachable, -1, "the connection failed: %v", ex.readErr)
+	}
+	return res
+}
+
+// probePingPong: the server answers a message.
+func probePingPong(ctx context.Context, p *prober) ProbeResult {
+	msg := append(append([]byte(nil), HelloMessage...), '\n')
+	ex := &probeEx{command: p.ncCommand(msg)}
+	c, release := p.dial(ctx, ex)
+	defer release()
+	const name = "answers a message"
+	if c != nil && ex.send(c, msg) {
+		p.read(c, ex, p.opt.Reply, func([]byte) bool { return true }, min(p.opt.Quiet, 300*time.Millisecond))
+	}
+	res := ex.result(name)
+	if p.silent(&res, ex, 0, "the message") {
+		return res
+	}
+	res.Note = fmt.Sprintf("the server answered with %d bytes in %s", len(ex.received), roundDur(ex.took()))
+	if ex.reset {
+		res.Note += "; then it reset the connection"
+	}
+	return res
+}
+
+// streamPieces are the byte-stream probe's writes: three lines, broken in
+// odd places, as in the lesson.
+var (
+	streamPieces = []string{"first li", "ne\nsecond line\nthi", "rd line\n"}
+	streamLines  = []string{"first line", "second line", "third line"}
+)
+
+// probeByteStream: the server frames the stream by newlines, whatever
+// the reads return.
+func probeByteStream(ctx context.Context, p *prober) ProbeResult {
+	const name = "answers each line, however the writes split it"
+	ex := &probeEx{command: fmt.Sprintf("(printf 'first li'; sleep 0.3; printf 'ne\\nsecond line\\nthi'; sleep 0.3; printf 'rd line\\n'; sleep 1) | nc -N %s %s", p.host(), p.port())}
+	c, release := p.dial(ctx, ex)
+	defer release()
+	res := ex.result(name)
+	if c == nil {
+		p.silent(&res, ex, 0, "")
+		return res
+	}
+	// A greeting sent on connect is not an answer to anything.
+	p.read(c, ex, p.opt.Pause, nil, 0)
+	greeting := len(ex.received)
+	ex.quiet = false
+	if ex.closed || ex.reset {
+		res = ex.result(name)
+		how := "closed"
+		if ex.reset {
+			how = "reset"
+		}
+		kind := map[string]Outcome{"closed": ClosedEarly, "reset": WasReset}[how]
+		res.fail(kind, -1, "the server %s the connection before the client sent anything", how)
+		return res
+	}
+	for i, piece := range streamPieces {
+		if !ex.send(c, []byte(piece)) {
+			break
+		}
+		if i == 0 {
+			// No line is complete yet: a line-framing server says nothing.
+			p.read(c, ex, p.opt.Pause, nil, 0)
+			if len(ex.received) > greeting {
+				res = ex.result(name)
+				res.fail(Wrong, greeting, "the server answered before any line was complete: it got %q, with no \\n yet, and replied; TCP does not keep writes apart, so keep the bytes until a \\n arrives and answer each whole line", piece)
+				return res
+			}
+			ex.quiet = false
+			if ex.closed || ex.reset {
+				break
+			}
+			continue
+		}
+		if i < len(streamPieces)-1 {
+			time.Sleep(p.opt.Pause)
+		}
+	}
+	if !ex.closed && !ex.reset && ex.readErr == nil {
+		ex.quiet = false
+		p.read(c, ex, p.opt.Reply, func([]byte) bool {
+			reply := ex.received[greeting:]
+			return streamAnswered(reply) == len(streamLines) || bytes.Count(reply, []byte("\n")) >= len(streamLines)
+		}, min(p.opt.Quiet, 200*time.Millisecond))
+	}
+	res = ex.result(name)
+	if p.silent(&res, ex, greeting, "the three lines") {
+		return res
+	}
+	reply := ex.received[greeting:]
+	got, lines := streamAnswered(reply), bytes.Count(reply, []byte("\n"))
+	if got == 0 && lines >= len(streamLines) {
+		// Answers that do not repeat the text, like "ok": three lines,
+		// and none before the first line was whole, is framing done right.
+		res.Note = fmt.Sprintf("three lines went out in three writes split mid-line, and %d answer lines came back (they do not repeat the lines' text, so tubes cannot tell which answer is for which line; the lesson's server answers line N: <text>)", lines)
+		return res
+	}
+	if got < len(streamLines) {
+		why := "and then nothing more came"
+		switch {
+		case ex.closed:
+			why = "and then the server closed the connection"
+		case ex.reset:
+			why = "and then the server reset the connection"
+		}
+		res.fail(Wrong, greeting+streamMissAt(reply), "the client sent three lines (first line, second line, third line) in three writes that split them in odd places; the answers name only %d of them (%d answer lines came), %s. Collect bytes until each \\n and answer every whole line", got, lines, why)
+		return res
+	}
+	res.Note = fmt.Sprintf("three lines went out in three writes split mid-line, and %d answer lines came back naming each one", bytes.Count(reply, []byte("\n")))
+	if greeting > 0 {
+		res.Note += fmt.Sprintf(" (after a %d-byte greeting)", greeting)
+	}
+	return res
+}
+
+// streamAnswered counts how many of streamLines the reply names, in order,
+// each on a line of its own.
+func streamAnswered(reply []byte) int {
+	lines := bytes.Split(reply, []byte("\n"))
+	n := 0
+	for _, l := range lines {
+		if n < len(streamLines) && bytes.Contains(l, []byte(streamLines[n])) {
+			n++
+		}
+	}
+	return n
+}
+
+// streamMissAt is the offset in reply where the first missing answer
+// should have been: the start of the first line that does not name it.
+func streamMissAt(reply []byte) int {
+	n, off := 0, 0
+	for _, l := range bytes.SplitAfter(reply, []byte("\n")) {
+		if n < len(streamLines) && bytes.Contains(l, []byte(streamLines[n])) {
+			n++
+			off += len(l)
+			continue
+		}
+		return off
+	}
+	return len(reply)
+}
+
+// probeTimeouts: the server closes a connection that stays idle.
+func probeTimeouts(ctx context.Context, p *prober) ProbeResult {
+	const name = "closes an idle connection"
+	ex := &probeEx{command: "time nc -d " + p.host() + " " + p.port()}
+	c, release := p.dial(ctx, ex)
+	defer release()
+	res := ex.result(name)
+	if c == nil {
+		p.silent(&res, ex, 0, "")
+		return res
+	}
+	// Read until the server closes; bytes it sends first (a 408, say) are
+	// fine. Every byte restarts the wait, as it would restart its timer.
+	quiet := p.opt.Quiet
+	p.opt.Quiet = p.opt.IdleWait
+	p.read(c, ex, p.opt.IdleWait, nil, 0)
+	p.opt.Quiet = quiet
+	res = ex.result(name)
+	took := roundDur(ex.took())
+	switch {
+	case ex.closed, ex.reset:
+		res.Note = fmt.Sprintf("the client connected and sent nothing; the server closed the connection after %s", took)
+		if ex.reset {
+			res.Note += " (with a reset)"
+		}
+		if len(ex.received) > 0 {
+			res.Note += fmt.Sprintf(", after sending %d bytes", len(ex.received))
+		}
+	case ex.quiet:
+		res.fail(TimedOut, -1, "the client connected and sent nothing, and the connection was still open after %s (--idle-wait); a server should close a connection that stays idle, or silent clients pile up", roundDur(p.opt.IdleWait))
+	default:
+		res.fail(Unreachable, -1, "the connection failed: %v", ex.readErr)
+	}
+	return res
+}

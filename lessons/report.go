@@ -1,0 +1,285 @@
+package lessons
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
+	"github.com/tubes-course/tubes/netcore"
+)
+
+// Report is the outcome of `tubes check`: every probe's verdict.
+type Report struct {
+	Lesson  string
+	Target  string
+	Results []ProbeResult
+	// NotRun: the server never came up, so the lesson's probes did not
+	// run; Results holds that one failure.
+	NotRun bool
+}
+
+// Pass reports whether every probe passed.
+func (r *Report) Pass() bool { return r.Failed() == 0 }
+
+// Failed counts the probes that failed.
+func (r *Report) Failed() int {
+	n := 0
+	for _, res := range r.Results {
+		if !res.Pass {
+			n++
+		}
+	}
+	return n
+}
+
+// Summary is one line: how many passed.
+func (r *Report) Summary() string {
+	if r.NotRun {
+		return "the server is not reachable; no probe ran"
+	}
+	n := len(r.Results)
+	switch f := r.Failed(); {
+	case f > 0 && n == 1:
+		return "the probe failed"
+	case f > 0:
+		return fmt.Sprintf("%d of %d probes failed", f, n)
+	case n == 1:
+		return "the probe passed"
+	}
+	return fmt.Sprintf("all %d probes passed", n)
+}
+
+// kindWords head a failure's reason, so each kind reads differently.
+// Refusals, closes and resets say what happened in their reason already.
+var kindWords = map[Outcome]string{
+	TimedOut:  "no reply (timeout): ",
+	Malformed: "malformed reply: ",
+	Hung:      "the reply never ends, so the client hangs: ",
+	Wrong:     "a valid reply, but the wrong one: ",
+}
+
+// showBytes is how many bytes of a stream the text report shows; longer
+// ones are shortened, around the caret if there is one.
+const showBytes = 400
+
+// WriteText writes the report for a person at a terminal. Every byte that
+// came from the network goes through netcore.Escape.
+func (r *Report) WriteText(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "tubes check: lesson %s, server %s\n", r.Lesson, r.Target)
+	var prev *ProbeResult
+	for i := range r.Results {
+		res := &r.Results[i]
+		fmt.Fprintln(bw)
+		verdict := "PASS"
+		if !res.Pass {
+			verdict = "FAIL"
+		}
+		fmt.Fprintf(bw, "%s  %s\n", verdict, res.Name)
+		const ind = "      "
+		if !res.Pass {
+			writeWrapped(bw, ind+"why:      ", kindWords[res.Kind]+res.Reason)
+		}
+		if res.Note != "" {
+			writeWrapped(bw, ind+"seen:     ", res.Note)
+		}
+		if prev != nil && sameExchange(prev, res) {
+			prev = res
+			if res.Caret < 0 {
+				fmt.Fprintln(bw, ind+"(the same exchange as above)")
+				continue
+			}
+			writeBytes(bw, ind+"received: ", res.Received, res.Caret, endingWords(res))
+			continue
+		}
+		prev = res
+		if res.Command != "" {
+			fmt.Fprintln(bw, ind+"try:      "+res.Command)
+		}
+		if res.Kind == Refused || res.Kind == Unreachable {
+			continue
+		}
+		writeBytes(bw, ind+"sent:     ", res.Sent, -1, "")
+		writeBytes(bw, ind+"received: ", res.Received, res.Caret, endingWords(res))
+	}
+	fmt.Fprintf(bw, "\n%s\n", r.Summary())
+	return bw.Flush()
+}
+
+func sameExchange(a, b *ProbeResult) bool {
+	return a.ex != nil && a.ex == b.ex && len(a.Sent) == len(b.Sent) && len(a.Received) == len(b.Received) && a.Command == b.Command
+}
+
+func endingWords(res *ProbeResult) string {
+	switch res.Ending {
+	case "closed":
+		return "then the server closed the connection"
+	case "reset":
+		return "then the server reset the connection"
+	case "quiet":
+		return "then nothing more came"
+	}
+	return "the connection was still open"
+}
+
+// writeWrapped writes text after head, as one line: terminals wrap it, and
+// a line of its own is easy to copy.
+func writeWrapped(w io.Writer, head, text string) {
+	fmt.Fprintln(w, head+reportLine(text))
+}
+
+func reportLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// writeBytes writes b escaped after head, shortened around caret if long,
+// and a line with a caret under the byte at caret (when caret >= 0).
+func writeBytes(w io.Writer, head string, b []byte, caret int, ending string) {
+	if len(b) == 0 && caret < 0 {
+		line := head + "nothing"
+		if ending != "" {
+			line += " (" + ending + ")"
+		}
+		fmt.Fprintln(w, line)
+		return
+	}
+	from, to := byteWindow(b, caret)
+	text, col := escapeWithCaret(b[from:to], caret-from)
+	line := head + `"` + text + `"`
+	var notes []string
+	notes = append(notes, fmt.Sprintf("%d B", len(b)))
+	if from > 0 || to < len(b) {
+		notes = append(notes, fmt.Sprintf("showing bytes %d to %d", from, to))
+	}
+	if ending != "" {
+		notes = append(notes, ending)
+	}
+	if from > 0 {
+		line = head + `…"` + text + `"`
+	}
+	if to < len(b) {
+		line += "…"
+	}
+	fmt.Fprintln(w, line+" ("+strings.Join(notes, ", ")+")")
+	if caret < 0 {
+		return
+	}
+	pad := len(head) + 1 + col
+	if from > 0 {
+		pad++ // the …
+	}
+	where := fmt.Sprintf("byte %d", caret)
+	if caret >= len(b) {
+		where = "after the last byte"
+	}
+	fmt.Fprintln(w, strings.Repeat(" ", pad)+"^ "+where)
+}
+
+// window picks which bytes of b to show: all of them when short, else
+// showBytes around caret, on UTF-8 boundaries.
+func byteWindow(b []byte, caret int) (int, int) {
+	if len(b) <= showBytes {
+		return 0, len(b)
+	}
+	from, to := 0, showBytes
+	if caret > showBytes-40 {
+		from = max(0, caret-showBytes/2)
+		to = min(len(b), from+showBytes)
+	}
+	for from > 0 && from < len(b) && !utf8.RuneStart(b[from]) && caret != from {
+		from++
+	}
+	for to < len(b) && to > from && !utf8.RuneStart(b[to]) {
+		to--
+	}
+	return from, to
+}
+
+// escapeWithCaret escapes b and returns the terminal column, in the
+// escaped text, where the byte at offset at begins (at == len(b): just
+// past the end).
+func escapeWithCaret(b []byte, at int) (string, int) {
+	var sb strings.Builder
+	col, raw := -1, 0
+	netcore.EscapePieces(b, func(p netcore.Piece) {
+		if col < 0 && at >= raw && at < raw+p.Raw {
+			col = uniseg.StringWidth(sb.String())
+			if !p.Escaped {
+				// Plain pieces are the input bytes as they are; inside a
+				// character, point at its start.
+				k := at - raw
+				for k > 0 && !utf8.RuneStart(p.Text[k]) {
+					k--
+				}
+				col += uniseg.StringWidth(p.Text[:k])
+			}
+		}
+		sb.WriteString(p.Text)
+		raw += p.Raw
+	})
+	if col < 0 {
+		col = uniseg.StringWidth(sb.String())
+	}
+	return sb.String(), col
+}
+
+// CaretColumn is the column under which the byte at offset at of b sits
+// once b is escaped with netcore.Escape.
+func CaretColumn(b []byte, at int) int {
+	_, col := escapeWithCaret(b, at)
+	return col
+}
+
+// jsonProbe is one probe in the JSON report.
+type jsonProbe struct {
+	Name          string  `json:"name"`
+	Pass          bool    `json:"pass"`
+	Kind          Outcome `json:"kind"`
+	Reason        string  `json:"reason"`
+	Note          string  `json:"note,omitempty"`
+	Command       string  `json:"command"`
+	Sent          string  `json:"sent"`
+	Received      string  `json:"received"`
+	SentBytes     int     `json:"sent_bytes"`
+	ReceivedBytes int     `json:"received_bytes"`
+	Ending        string  `json:"ending,omitempty"`
+	Caret         *int    `json:"caret"`
+	CaretColumn   *int    `json:"caret_column,omitempty"`
+	Millis        float64 `json:"ms"`
+}
+
+type jsonReport struct {
+	Lesson string      `json:"lesson"`
+	Target string      `json:"target"`
+	Pass   bool        `json:"pass"`
+	Passed int         `json:"passed"`
+	Failed int         `json:"failed"`
+	NotRun bool        `json:"not_run,omitempty"`
+	Probes []jsonProbe `json:"probes"`
+}
+
+// WriteJSON writes the report as one JSON object. Sent and received bytes
+// are escaped strings (netcore.Escape; netcore.Unescape gives the bytes
+// back); caret is a byte offset into the received bytes, or null, and
+// caret_column where it falls in the escaped string's display.
+func (r *Report) WriteJSON(w io.Writer) error {
+	out := jsonReport{Lesson: r.Lesson, Target: r.Target, Pass: r.Pass(), Failed: r.Failed(),
+		Passed: len(r.Results) - r.Failed(), NotRun: r.NotRun, Probes: []jsonProbe{}}
+	for _, res := range r.Results {
+		jp := jsonProbe{Name: res.Name, Pass: res.Pass, Kind: res.Kind, Reason: res.Reason, Note: res.Note,
+			Command: res.Command, Sent: netcore.Escape(res.Sent), Received: netcore.Escape(res.Received),
+			SentBytes: len(res.Sent), ReceivedBytes: len(res.Received), Ending: res.Ending,
+			Millis: float64(res.Took.Round(10*time.Microsecond)) / float64(time.Millisecond)}
+		if res.Caret >= 0 {
+			caret, col := res.Caret, CaretColumn(res.Received, res.Caret)
+			jp.Caret, jp.CaretColumn = &caret, &col
+		}
+		out.Probes = append(out.Probes, jp)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}
