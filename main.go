@@ -38,6 +38,41 @@ type options struct {
 	json    bool
 	noColor bool
 	target  string // tap: the learner's server
+	lan     bool
+	theme   string
+	record  string
+	limits  limits
+}
+
+// limits are the server's, each a flag whose default --help shows.
+type limits struct {
+	maxConns, perIP, maxHeader int
+	rate                       float64
+	idle, headerTimeout        time.Duration
+	capture, captureTotal      int
+}
+
+func (l limits) check() error {
+	for name, v := range map[string]float64{"--max-conns": float64(l.maxConns), "--max-conns-per-ip": float64(l.perIP),
+		"--conn-rate": l.rate, "--max-header-bytes": float64(l.maxHeader), "--capture": float64(l.capture),
+		"--capture-total": float64(l.captureTotal), "--idle-timeout": float64(l.idle), "--header-timeout": float64(l.headerTimeout)} {
+		if v < 0 {
+			return usageError{fmt.Errorf("bad %s: it cannot be negative", name)}
+		}
+	}
+	if l.maxConns == 0 {
+		return usageError{errors.New("bad --max-conns 0: the server would refuse everyone")}
+	}
+	if l.maxHeader != 0 && l.maxHeader < 256 {
+		return usageError{fmt.Errorf("bad --max-header-bytes %d: no real request fits; use 256 or more", l.maxHeader)}
+	}
+	return nil
+}
+
+func (l limits) config(addr string) netcore.Config {
+	return netcore.Config{Addr: addr, MaxConns: l.maxConns, MaxConnsPerIP: l.perIP, ConnRatePerIP: l.rate,
+		IdleTimeout: l.idle, ReadHeaderTimeout: l.headerTimeout, MaxHeaderBytes: l.maxHeader,
+		CaptureCap: l.capture, CaptureTotal: int64(l.captureTotal)}
 }
 
 func main() {
@@ -62,10 +97,21 @@ func run(args []string) int {
 	pf := root.PersistentFlags()
 	pf.StringVar(&o.listen, "listen", netcore.DefaultAddr, "address to listen on (localhost means 127.0.0.1 and ::1)")
 	pf.IntVar(&o.port, "port", 3000, "port to listen on, overriding --listen's (0 picks any free port)")
-	pf.StringVar(&o.lang, "lang", "", "language of the lessons: en (default: from LANG)")
+	pf.StringVar(&o.lang, "lang", "", "language of the lessons: en or ko (default: from LC_ALL or LANG, else en)")
 	pf.BoolVar(&o.plain, "plain", false, "print a line transcript instead of the screen")
 	pf.BoolVar(&o.json, "json", false, "print events as JSON lines instead of the screen")
 	pf.BoolVar(&o.noColor, "no-color", false, "no colours (NO_COLOR is honoured too)")
+	pf.BoolVar(&o.lan, "lan", false, "listen on every interface, so others in the room can connect")
+	pf.StringVar(&o.theme, "theme", "default", "colours: default, or contrast for projectors")
+	pf.StringVar(&o.record, "record", "", "also save every event to this file as JSON lines (play it with tubes replay)")
+	pf.IntVar(&o.limits.maxConns, "max-conns", netcore.DefaultMaxConns, "connections open at once; more are refused")
+	pf.IntVar(&o.limits.perIP, "max-conns-per-ip", 32, "connections open at once from one address (0: no limit)")
+	pf.Float64Var(&o.limits.rate, "conn-rate", 20, "new connections a second from one address, bursts of twice that (0: no limit)")
+	pf.DurationVar(&o.limits.idle, "idle-timeout", netcore.DefaultIdleTimeout, "close a silent connection after this, where a lesson step sets no time of its own")
+	pf.DurationVar(&o.limits.headerTimeout, "header-timeout", 10*time.Second, "time an HTTP request's header may take to arrive (0: no limit)")
+	pf.IntVar(&o.limits.maxHeader, "max-header-bytes", 8<<10, "largest HTTP request header; larger ones get 431")
+	pf.IntVar(&o.limits.capture, "capture", netcore.DefaultCaptureCap, "bytes of each connection kept for display (the counts stay exact)")
+	pf.IntVar(&o.limits.captureTotal, "capture-total", 32<<20, "bytes kept for display over all connections (0: no total limit)")
 	root.Flags().StringVar(&o.lesson, "lesson", "", "open this lesson (ids: tubes lessons)")
 	root.Flags().IntVar(&o.step, "step", 0, "open this step of the lesson (from 1)")
 
@@ -117,6 +163,13 @@ func run(args []string) int {
 		},
 	}
 	tap.Flags().StringVar(&target, "target", "", "your server's address, e.g. localhost:8080")
+	replay := &cobra.Command{
+		Use:   "replay FILE",
+		Short: "Play a recording made with --record, with pause (space) and step (.)",
+		Args:  cobra.ExactArgs(1),
+		RunE:  func(_ *cobra.Command, args []string) error { return runReplay(o, args[0]) },
+	}
+	root.AddCommand(replay)
 	root.AddCommand(serve, list, reset, tap, checkCommand(&o))
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.SetArgs(args)
@@ -137,7 +190,7 @@ func run(args []string) int {
 func isCobraUsage(err error) bool {
 	s := err.Error()
 	return strings.HasPrefix(s, "unknown command") || strings.Contains(s, "accepts 0 arg") ||
-		strings.Contains(s, "accepts at most") || strings.HasPrefix(s, "unknown flag")
+		strings.Contains(s, "arg(s)") || strings.HasPrefix(s, "unknown flag")
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -149,9 +202,20 @@ func version() string {
 	return "dev"
 }
 
-// listenAddr combines --listen and --port into one host:port.
+// listenAddr combines --listen, --port and --lan into one host:port.
 func (o options) listenAddr() (string, error) {
 	addr := o.listen
+	if o.lan {
+		// Every interface, IPv4 and IPv6 alike.
+		addr = ":" + strconv.Itoa(portOf(o.listen, 3000))
+		if o.portSet {
+			addr = ":" + strconv.Itoa(o.port)
+		}
+		if o.portSet && (o.port < 0 || o.port > 65535) {
+			return "", usageError{fmt.Errorf("bad --port %d: want 0 to 65535", o.port)}
+		}
+		return addr, nil
+	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		if strings.Contains(addr, ":") && !strings.Contains(addr, "]") && strings.Count(addr, ":") == 1 {
@@ -202,20 +266,28 @@ func (o options) language() (string, error) {
 // world is everything a run needs, opened before any screen is drawn so
 // that a failure is a plain one-line error.
 type world struct {
-	course   *lessons.Course
-	store    *lessons.Store
-	progress lessons.Progress
-	notice   string
-	inbox    *netcore.Inbox
-	server   *netcore.Server
-	addr     lessons.Address
-	lesson   int
-	step     int
+	course     *lessons.Course
+	store      *lessons.Store
+	progress   lessons.Progress
+	notice     string
+	inbox      *netcore.Inbox
+	server     *netcore.Server
+	recorder   *netcore.Recorder
+	recordFile *os.File
+	addr       lessons.Address
+	lesson     int
+	step       int
 }
 
 func open(o options, needServer bool) (*world, error) {
 	if o.plain && o.json {
 		return nil, usageError{errors.New("choose one of --plain and --json")}
+	}
+	if o.theme != "default" && o.theme != "contrast" {
+		return nil, usageError{fmt.Errorf("bad --theme %q: want default or contrast", o.theme)}
+	}
+	if err := o.limits.check(); err != nil {
+		return nil, err
 	}
 	if o.step < 0 {
 		return nil, usageError{fmt.Errorf("bad --step %d: steps count from 1", o.step)}
@@ -255,11 +327,24 @@ func open(o options, needServer bool) (*world, error) {
 		return nil, err
 	}
 	w.inbox = netcore.NewInbox(20000)
+	var sink netcore.Sink = w.inbox
+	if o.record != "" {
+		f, err := os.Create(o.record)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("cannot write the record file: %v", err)}
+		}
+		w.recordFile, w.recorder = f, netcore.NewRecorder(f)
+		sink = netcore.Tee{w.inbox, w.recorder}
+	}
 	var behavior netcore.Behavior = w.course.Lessons[w.lesson].Steps[w.step].Behavior
 	if o.target != "" {
 		behavior = netcore.Forward{Target: o.target}
 	}
-	w.server, err = netcore.Listen(netcore.Config{Addr: addr}, behavior, w.inbox)
+	w.server, err = netcore.Listen(o.limits.config(addr), behavior, sink)
+	if err != nil && w.recorder != nil {
+		w.closeRecord()
+		_ = os.Remove(o.record)
+	}
 	var inUse *netcore.PortInUseError
 	if errors.As(err, &inUse) {
 		return nil, fmt.Errorf("port %d is already in use; choose another with --port %d, or --port 0 for any free port", inUse.Port, nextPort(inUse.Port))
@@ -282,6 +367,24 @@ func (w *world) shutdown() {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	_ = w.server.Shutdown(ctx)
+	w.closeRecord()
+}
+
+// closeRecord finishes the recording, and says so if any event missed it.
+func (w *world) closeRecord() {
+	if w.recorder == nil {
+		return
+	}
+	dropped, err := w.recorder.Close()
+	w.recorder = nil
+	if cerr := w.recordFile.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "tubes: the recording is incomplete: %v\n", err)
+	} else if dropped > 0 {
+		fmt.Fprintf(os.Stderr, "tubes: %d events came too fast to record\n", dropped)
+	}
 }
 
 func runCourse(o options) error {
@@ -300,16 +403,9 @@ func runCourse(o options) error {
 	m := tui.New(tui.Deps{
 		Server: w.server, Client: client, Inbox: w.inbox, Course: w.course, Store: w.store,
 		Progress: w.progress, Addr: w.addr, UI: lessons.UIStrings(w.course.Lang), Notice: w.notice, NoColor: noColor,
-		Target: o.target,
+		Target: o.target, URLs: roomURLs(w.server.Host(), w.server.Port()), Contrast: o.theme == "contrast",
 	})
-	var opts []tea.ProgramOption
-	if noColor {
-		opts = append(opts, tea.WithColorProfile(colorprofile.ASCII))
-	}
-	if _, err := tea.NewProgram(m, opts...).Run(); err != nil {
-		return fmt.Errorf("the screen failed: %v", err)
-	}
-	return nil
+	return runProgram(m, noColor)
 }
 
 // runServe runs one step's server and prints the transcript until Ctrl+C.
@@ -506,4 +602,76 @@ func runTap(o options, target string) error {
 		return printUntilInterrupt(w, o.json)
 	}
 	return runCourse(o)
+}
+
+func portOf(addr string, fallback int) int {
+	if _, p, err := net.SplitHostPort(addr); err == nil {
+		if n, err := strconv.Atoi(p); err == nil {
+			return n
+		}
+	}
+	return fallback
+}
+
+// roomURLs are the addresses others can open when the server listens on
+// every interface: one per non-loopback address of this machine.
+func roomURLs(host string, port int) []string {
+	if host != "" && host != "0.0.0.0" && host != "::" {
+		return nil
+	}
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return nil
+	}
+	var v4, v6 []string
+	for _, a := range addrs {
+		ipn, ok := a.(*net.IPNet)
+		if !ok || ipn.IP.IsLoopback() || ipn.IP.IsLinkLocalUnicast() {
+			continue
+		}
+		url := "http://" + net.JoinHostPort(ipn.IP.String(), strconv.Itoa(port)) + "/"
+		if ipn.IP.To4() != nil {
+			v4 = append(v4, url)
+		} else if host != "0.0.0.0" {
+			v6 = append(v6, url)
+		}
+	}
+	return append(v4, v6...)
+}
+
+// runReplay plays a recording in the screen: no server runs.
+func runReplay(o options, file string) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return usageError{fmt.Errorf("cannot read the recording: %v", err)}
+	}
+	events, err := netcore.ReadRecording(f)
+	f.Close()
+	if err != nil {
+		return usageError{fmt.Errorf("%s is not a tubes recording: %v", file, err)}
+	}
+	w, err := open(o, false)
+	if err != nil {
+		return err
+	}
+	inbox := netcore.NewInbox(20000)
+	rep := netcore.NewReplayer(events, inbox)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go rep.Run(ctx)
+	noColor := o.noColor || os.Getenv("NO_COLOR") != ""
+	m := tui.New(tui.Deps{Inbox: inbox, Course: w.course, Progress: w.progress, UI: lessons.UIStrings(w.course.Lang),
+		Addr: lessons.Address{Host: "localhost", Port: portOf(o.listen, 3000)}, NoColor: noColor, Contrast: o.theme == "contrast", Replay: rep})
+	return runProgram(m, noColor)
+}
+
+func runProgram(m *tui.Model, noColor bool) error {
+	var opts []tea.ProgramOption
+	if noColor {
+		opts = append(opts, tea.WithColorProfile(colorprofile.ASCII))
+	}
+	if _, err := tea.NewProgram(m, opts...).Run(); err != nil {
+		return fmt.Errorf("the screen failed: %v", err)
+	}
+	return nil
 }

@@ -123,7 +123,7 @@ func decodeEvent(line []byte) (Event, error) {
 		return Event{}, fmt.Errorf("bad time %q", j.Time)
 	}
 	e := Event{Time: t, Conn: j.Conn, Count: j.Bytes, Offset: j.Offset,
-		Duration: time.Duration(j.Millis) * time.Millisecond, Idle: time.Duration(j.IdleMs) * time.Millisecond, In: j.In, Out: j.Out}
+		Duration: time.Duration(max(j.Millis*1000, j.Micros)) * time.Microsecond, Idle: time.Duration(j.IdleMs) * time.Millisecond, In: j.In, Out: j.Out}
 	if e.Source, err = lookup[Source](j.Source, []string{"server", "client", "proxy"}); err != nil {
 		return Event{}, err
 	}

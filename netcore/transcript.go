@@ -112,6 +112,7 @@ type jsonEvent struct {
 	ClosedBy  string `json:"closed_by,omitempty"`
 	Reason    string `json:"reason,omitempty"`
 	Millis    int64  `json:"duration_ms,omitempty"`
+	Micros    int64  `json:"duration_us,omitempty"`
 	IdleMs    int64  `json:"idle_ms,omitempty"`
 	In        int64  `json:"in,omitempty"`
 	Out       int64  `json:"out,omitempty"`
@@ -136,6 +137,7 @@ func JSONLine(e Event) string {
 		j.ClosedBy = CloseWording(e)
 		j.Reason = e.Reason.String()
 		j.Millis = e.Duration.Milliseconds()
+		j.Micros = e.Duration.Microseconds()
 		j.IdleMs = e.Idle.Milliseconds()
 		j.In, j.Out = e.In, e.Out
 	}

@@ -67,7 +67,8 @@ func (m *Model) applyBatch(b batchMsg) (finished bool) {
 	for i, e := range b.events {
 		m.own.Note(e)
 		m.peers.note(e)
-		if !m.stepDone() && m.tracker.Feed(e, &m.own) {
+		// A replay shows what happened once; it completes nothing now.
+		if m.d.Replay == nil && !m.stepDone() && m.tracker.Feed(e, &m.own) {
 			m.d.Progress.MarkDone(m.current().ID, m.step)
 			finished = true
 		}
