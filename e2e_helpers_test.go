@@ -196,7 +196,8 @@ func startCmd(t *testing.T, args ...string) *app {
 	go func() { a.waitErr = a.cmd.Wait(); close(a.exited) }()
 	t.Cleanup(a.Stop)
 
-	m := a.waitMatch(`listening on 127\.0\.0\.1:(\d+) \(`)
+	// 127.0.0.1 by default; every interface ([::]) with --lan.
+	m := a.waitMatch(`listening on (?:127\.0\.0\.1|\[::\]):(\d+) \(`)
 	a.port, _ = strconv.Atoi(m[1])
 	return a
 }
@@ -565,4 +566,19 @@ func chromiumDump(t *testing.T, chromium, url string) result {
 		"--no-first-run", "--no-proxy-server", "--disable-breakpad",
 		"--user-data-dir="+t.TempDir(),
 		"--dump-dom", url)
+}
+
+// ncHold opens a connection with nc and keeps it open until killed.
+func ncHold(t *testing.T, port int) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(needNC(t), "127.0.0.1", strconv.Itoa(port))
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stdin.Close(); _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	return cmd
 }
