@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // Many connections send hostile bytes at once into the real program: the
@@ -94,4 +95,65 @@ func readAllFrom(r interface{ Read([]byte) (int, error) }) ([]byte, error) {
 	var b bytes.Buffer
 	_, err := b.ReadFrom(r)
 	return b.Bytes(), err
+}
+
+// During a slowloris attack on the app's own server the screen still
+// answers keys, and the slow connections are cut by the header timeout.
+func TestKeysDuringSlowloris(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a 4 s attack")
+	}
+	r := newRig(t, "timeouts")
+	r.press(keyRune('n')) // guarded: a 3 s header timeout
+	tm := teatest.NewTestModel(t, r.m, teatest.WithInitialTermSize(120, 40))
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(r.server.Port()))
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < 200; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := net.DialTimeout("tcp", addr, 2*time.Second)
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			_, _ = c.Write([]byte("GET / HTTP/1.1\r\nX-Slow: "))
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(time.Second):
+					if _, err := c.Write([]byte("z")); err != nil {
+						return
+					}
+				}
+			}
+		}()
+	}
+	time.Sleep(500 * time.Millisecond)
+	tm.Send(keyRune('x'))
+	tm.Send(keyRune('?'))
+	time.Sleep(4 * time.Second)
+	close(stop)
+	wg.Wait()
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
+	if final.bytesView.mode != hexMode || final.overlay != helpOverlay {
+		t.Fatal("keys pressed during the attack were lost")
+	}
+	if final.totals.Accepted < 100 {
+		t.Fatalf("the attack did not arrive: %+v", final.totals)
+	}
+	cut := 0
+	for i := 0; i < final.events.size; i++ {
+		if e := final.events.at(i); e.Kind == netcore.Closed && e.Reason == netcore.ByHeaderTimeout {
+			cut++
+		}
+	}
+	if cut < 100 {
+		t.Fatalf("only %d slow connections were cut by the header timeout", cut)
+	}
 }

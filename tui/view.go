@@ -314,6 +314,9 @@ func (m *Model) qrBox() string {
 	b.WriteString(m.st.bold.Render(m.t("qr.title")) + "\n\n")
 	b.WriteString(strings.Join(lines, "\n") + "\n\n")
 	b.WriteString(m.st.statusKey.Render(url) + "\n")
+	for _, other := range m.d.URLs[min(1, len(m.d.URLs)):] {
+		b.WriteString(m.st.status.Render(other) + "\n") // one per interface
+	}
 	if len(m.d.URLs) == 0 {
 		b.WriteString(m.st.statusWarn.Render(m.t("qr.loopback")) + "\n")
 	}
