@@ -4,11 +4,14 @@ import (
 	"context"
 	"net"
 	"runtime"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
 )
@@ -158,6 +161,7 @@ func BenchmarkFlood(b *testing.B) {
 		}
 		bare.Drain()
 	}
+	bareRound(batch) // twice: Drain swaps two buffers, both must be grown
 	bareRound(batch)
 	start := heapInUse()
 	var elapsed, cpu, bareElapsed time.Duration
@@ -238,5 +242,60 @@ func BenchmarkView(b *testing.B) {
 func forgetRenders(r *ring[*chunk]) {
 	for i := max(0, r.size-64); i < r.size; i++ {
 		r.at(i).lines = nil
+	}
+}
+
+// TestFloodBatchKeepsWhatTheRingsWould guards the shortcut applyBatch takes
+// under a flood (events a batch would push out again are counted, not
+// stored): one huge batch must leave the rings exactly as many small ones
+// do, and the totals must count every event.
+func TestFloodBatchKeepsWhatTheRingsWould(t *testing.T) {
+	big, bigInbox, bigSrv, stopBig := benchModel(t)
+	defer stopBig()
+	small, smallInbox, smallSrv, stopSmall := benchModel(t)
+	defer stopSmall()
+	start := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
+	bigTr, smallTr := &traffic{now: start}, &traffic{now: start}
+	const n = 3*eventRows + 7
+	for range n {
+		bigInbox.Push(bigTr.next())
+	}
+	big.Update(flush(bigInbox, bigSrv))
+	for done := 0; done < n; done += 500 { // each batch far below the rings' sizes
+		for range min(500, n-done) {
+			smallInbox.Push(smallTr.next())
+		}
+		small.Update(flush(smallInbox, smallSrv))
+	}
+	if big.events.total != n || small.events.total != n || big.chunks.total != small.chunks.total {
+		t.Fatalf("totals: big %d/%d, small %d/%d, want %d events", big.events.total, big.chunks.total, small.events.total, small.chunks.total, n)
+	}
+	if big.events.size != small.events.size || big.chunks.size != small.chunks.size {
+		t.Fatalf("sizes differ: %d/%d vs %d/%d", big.events.size, big.chunks.size, small.events.size, small.chunks.size)
+	}
+	for i := range big.events.size {
+		a, b := big.events.at(i), small.events.at(i)
+		if a.Conn != b.Conn || a.Kind != b.Kind || !a.Time.Equal(b.Time) {
+			t.Fatalf("event %d: %v #%d vs %v #%d", i, a.Kind, a.Conn, b.Kind, b.Conn)
+		}
+	}
+	for i := range big.chunks.size {
+		a, b := big.chunks.at(i).ev, small.chunks.at(i).ev
+		if a.Conn != b.Conn || a.Kind != b.Kind || !a.Time.Equal(b.Time) || string(a.Data) != string(b.Data) {
+			t.Fatalf("block %d: %v #%d vs %v #%d", i, a.Kind, a.Conn, b.Kind, b.Conn)
+		}
+	}
+	big.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	small.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	// The two servers' ports are the only thing allowed to differ.
+	a := strings.ReplaceAll(big.screen(), strconv.Itoa(bigSrv.Port()), "PORT")
+	b := strings.ReplaceAll(small.screen(), strconv.Itoa(smallSrv.Port()), "PORT")
+	if a != b {
+		al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+		for i := range min(len(al), len(bl)) {
+			if al[i] != bl[i] {
+				t.Errorf("row %d differs:\n%s\n%s", i, ansi.Strip(al[i]), ansi.Strip(bl[i]))
+			}
+		}
 	}
 }
