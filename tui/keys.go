@@ -56,12 +56,10 @@ func (k keyMap) shortHelp(narrow bool) []key.Binding {
 	return append(out, k.List, k.Help, k.Quit)
 }
 
-// fullHelp is the ? screen, in columns.
+// fullHelp is the ? screen: two columns, so it fits an 80-column window.
 func (k keyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.Example, k.List},
-		{k.Focus, k.FocusBack, k.Tab1, k.Up, k.PageUp, k.Yours},
-		{k.Hex, k.Pause, k.Clear, k.Peers, k.QR, k.Help, k.Quit},
-		{k.Hold, k.Slow, k.Step},
+		{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.Example, k.List, k.Yours, k.Focus, k.FocusBack, k.Tab1, k.Up, k.PageUp},
+		{k.Hex, k.Pause, k.Clear, k.Peers, k.QR, k.Hold, k.Slow, k.Step, k.Help, k.Quit},
 	}
 }

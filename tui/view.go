@@ -225,7 +225,9 @@ func (m *Model) statusLine() string {
 func (m *Model) overlayBox() string {
 	switch m.overlay {
 	case helpOverlay:
-		return m.st.overlay.Render(m.st.bold.Render(m.t("help.title")) + "\n\n" + m.help.FullHelpView(m.keys.fullHelp()) + "\n\n" + m.st.dim.Render(m.t("help.close")))
+		h := m.help // a copy: sized to the box, not the screen
+		h.SetWidth(m.width - 6)
+		return m.st.overlay.Render(m.st.bold.Render(m.t("help.title")) + "\n\n" + h.FullHelpView(m.keys.fullHelp()) + "\n\n" + m.st.dim.Render(m.t("help.close")))
 	case peersOverlay:
 		return m.st.overlay.Render(m.peersBox())
 	case qrOverlay:
