@@ -80,6 +80,5 @@ func (b HTTPHello) Serve(c *Conn) {
 	}
 	// Say we are done (FIN), then read what the client still sends until it
 	// closes too, so closing never resets a response it has not read.
-	_ = c.CloseWrite()
-	c.DrainFor(2 * time.Second)
+	finish(c)
 }

@@ -122,7 +122,7 @@ func Unescape(s string) ([]byte, error) {
 			continue
 		}
 		if i+1 >= len(s) {
-			return nil, errBadEscape(s, i)
+			return nil, escapeError{i}
 		}
 		switch s[i+1] {
 		case 'r':
@@ -140,11 +140,11 @@ func Unescape(s string) ([]byte, error) {
 		case 'x', 'u', 'U':
 			digits := map[byte]int{'x': 2, 'u': 4, 'U': 8}[s[i+1]]
 			if i+2+digits > len(s) {
-				return nil, errBadEscape(s, i)
+				return nil, escapeError{i}
 			}
 			v, err := strconv.ParseUint(s[i+2:i+2+digits], 16, 32)
 			if err != nil {
-				return nil, errBadEscape(s, i)
+				return nil, escapeError{i}
 			}
 			if s[i+1] == 'x' {
 				out = append(out, byte(v))
@@ -153,7 +153,7 @@ func Unescape(s string) ([]byte, error) {
 			}
 			i += 2 + digits
 		default:
-			return nil, errBadEscape(s, i)
+			return nil, escapeError{i}
 		}
 	}
 	return out, nil
@@ -162,5 +162,3 @@ func Unescape(s string) ([]byte, error) {
 type escapeError struct{ at int }
 
 func (e escapeError) Error() string { return "bad escape at offset " + strconv.Itoa(e.at) }
-
-func errBadEscape(_ string, at int) error { return escapeError{at} }

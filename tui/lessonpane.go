@@ -64,14 +64,16 @@ func stepMarkdown(l lessons.Lesson, step int, addr lessons.Address) string {
 }
 
 // body renders (or recalls) the Markdown of a step at width w.
-func (p *lessonPane) body(k lessonKey, md string) []string {
+// md is called only on a miss: filling the text is not free either.
+func (p *lessonPane) body(k lessonKey, md func() string) []string {
 	if lines, ok := p.cache[k]; ok {
 		return lines
 	}
-	out := md
+	text := md()
+	out := text
 	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(k.style), glamour.WithWordWrap(k.width-2))
 	if err == nil {
-		if s, err := r.Render(md); err == nil {
+		if s, err := r.Render(text); err == nil {
 			out = s
 		}
 	}

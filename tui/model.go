@@ -108,18 +108,19 @@ type Model struct {
 	eventsView eventsPane
 	bytesView  bytesPane
 
-	input        textinput.Model
-	inputFor     inputPurpose
-	target       string // "your server" mode: the tap forwards here
-	peers        peerTable
-	filter       string // show only this peer's events ("" shows all)
-	peerCursor   int
-	lastTarget   string
-	status       string
-	statusIsErr  bool
-	busy         bool
-	saveVersion  uint64
-	rendersCount *int // counts View calls, for idle tests
+	input       textinput.Model
+	inputFor    inputPurpose
+	target      string // "your server" mode: the tap forwards here
+	peers       peerTable
+	filter      string // show only this peer's events ("" shows all)
+	peerCursor  int
+	qr          []string // the room URL's code, drawn when u opens it
+	qrErr       error
+	lastTarget  string
+	status      string
+	statusIsErr bool
+	busy        bool
+	saveVersion uint64
 }
 
 // New builds the root model at the lesson and step in d.Progress.

@@ -167,6 +167,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.overlay, m.peerCursor = peersOverlay, 0
 	case key.Matches(msg, k.QR):
 		m.overlay = qrOverlay
+		m.qr, m.qrErr = qrLines(m.roomURL(), m.st.dark)
 	case key.Matches(msg, k.Help):
 		m.overlay = helpOverlay
 	case key.Matches(msg, k.List):
@@ -289,7 +290,8 @@ func (m *Model) watchYours(target string) tea.Cmd {
 // onPeersKey picks a peer to filter the panes to; the first row is everyone.
 func (m *Model) onPeersKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
-	n := len(m.peers.sorted())
+	peers := m.peers.sorted()
+	n := len(peers)
 	switch {
 	case key.Matches(msg, k.Close, k.Peers, k.Quit):
 		m.overlay = noOverlay
@@ -301,7 +303,7 @@ func (m *Model) onPeersKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.overlay = noOverlay
 		m.filter = ""
 		if m.peerCursor > 0 && m.peerCursor <= n {
-			m.filter = m.peers.sorted()[m.peerCursor-1].host
+			m.filter = peers[m.peerCursor-1].host
 		}
 		m.eventsView.offset, m.bytesView.offset = 0, 0
 	}

@@ -19,9 +19,6 @@ const (
 
 // View draws the whole screen. It only formats what Update stored.
 func (m *Model) View() tea.View {
-	if m.rendersCount != nil {
-		*m.rendersCount++
-	}
 	v := tea.NewView(m.screen())
 	v.AltScreen = true
 	v.WindowTitle = "tubes"
@@ -154,7 +151,7 @@ func (m *Model) lessonLines(w, h int) []string {
 	if m.lessonView.example {
 		body = m.lessonView.exampleLines(m.st, key, l.ID, m.t("example.title"))
 	} else {
-		body = m.lessonView.body(key, stepMarkdown(l, m.step, m.d.Addr))
+		body = m.lessonView.body(key, func() string { return stepMarkdown(l, m.step, m.d.Addr) })
 	}
 	room := max(1, h-len(head))
 	m.lessonView.offset = min(m.lessonView.offset, max(0, len(body)-room))
@@ -308,10 +305,10 @@ func (m *Model) roomURL() string {
 
 func (m *Model) qrBox() string {
 	url := m.roomURL()
-	lines, err := qrLines(url, m.st.dark)
-	if err != nil {
-		return m.st.errorText.Render(err.Error())
+	if m.qrErr != nil {
+		return m.st.errorText.Render(m.qrErr.Error())
 	}
+	lines := m.qr
 	var b strings.Builder
 	b.WriteString(m.st.bold.Render(m.t("qr.title")) + "\n\n")
 	b.WriteString(strings.Join(lines, "\n") + "\n\n")
