@@ -67,10 +67,6 @@ func is(src Source, k Kind) func(Event) bool {
 	return func(e Event) bool { return e.Source == src && e.Kind == k }
 }
 
-func onConn(src Source, k Kind, id uint64) func(Event) bool {
-	return func(e Event) bool { return e.Source == src && e.Kind == k && e.Conn == id }
-}
-
 func dumpEvents(es []Event) string {
 	var b strings.Builder
 	for _, e := range es {

@@ -192,8 +192,6 @@ func (s *Server) Host() string {
 	return h
 }
 
-// Config is the configuration in force, defaults filled in.
-func (s *Server) Config() Config { return s.cfg }
 
 // Behavior is the behavior new connections get.
 func (s *Server) Behavior() Behavior { return s.behavior.Load().b }
