@@ -192,7 +192,6 @@ func (s *Server) Host() string {
 	return h
 }
 
-
 // Behavior is the behavior new connections get.
 func (s *Server) Behavior() Behavior { return s.behavior.Load().b }
 
