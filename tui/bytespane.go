@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"unicode/utf8"
 
@@ -42,7 +43,7 @@ type bytesPane struct {
 func (p *bytesPane) scroll(by int) { p.offset = max(0, p.offset+by) }
 
 // view walks back from the newest block and renders only what fits.
-func (p *bytesPane) view(st styles, t func(string) string, log *ring[*chunk], upTo uint64, w, h int, filter string) []string {
+func (p *bytesPane) view(st styles, t func(string) string, log *ring[*chunk], upTo uint64, w, h int, filter netip.Addr) []string {
 	n := log.visible(upTo)
 	if n == 0 {
 		return []string{st.dim.Render(t("bytes.empty"))}

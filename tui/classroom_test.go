@@ -100,7 +100,7 @@ func TestPeersViewFiltersThePanes(t *testing.T) {
 		}
 	}
 	r.press(keyEnter)
-	if r.m.filter != "127.0.0.1" {
+	if r.m.filter.String() != "127.0.0.1" {
 		t.Fatalf("filter %q, want 127.0.0.1", r.m.filter)
 	}
 	screen = ansi.Strip(r.m.screen())
@@ -109,7 +109,7 @@ func TestPeersViewFiltersThePanes(t *testing.T) {
 	}
 	r.press(keyRune('w'))
 	r.press(keyEnter) // the first row: everyone
-	if r.m.filter != "" || !strings.Contains(ansi.Strip(r.m.screen()), "Mozilla") {
+	if r.m.filter.IsValid() || !strings.Contains(ansi.Strip(r.m.screen()), "Mozilla") {
 		t.Fatal("choosing everyone should clear the filter")
 	}
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -21,12 +22,12 @@ func (p *eventsPane) scroll(by int) { p.offset = max(0, p.offset+by) }
 
 // view renders only the rows that fit: it walks back from the newest event.
 // With a peer filter it walks back through the events for that peer only.
-func (p *eventsPane) view(st styles, log *ring[netcore.Event], upTo uint64, w, h int, empty, filter string) []string {
+func (p *eventsPane) view(st styles, log *ring[netcore.Event], upTo uint64, w, h int, empty string, filter netip.Addr) []string {
 	n := log.visible(upTo)
 	if n == 0 {
 		return []string{st.dim.Render(empty)}
 	}
-	if filter != "" {
+	if filter.IsValid() {
 		var picked []string // newest first
 		for i := n - 1; i >= 0 && len(picked) < h+p.offset; i-- {
 			if e := log.at(i); shows(filter, e) {

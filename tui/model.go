@@ -3,6 +3,7 @@
 package tui
 
 import (
+	"net/netip"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -112,7 +113,7 @@ type Model struct {
 	inputFor    inputPurpose
 	target      string // "your server" mode: the tap forwards here
 	peers       peerTable
-	filter      string // show only this peer's events ("" shows all)
+	filter      netip.Addr // show only this peer's events (zero: everyone)
 	peerCursor  int
 	qr          []string // the room URL's code, drawn when u opens it
 	qrErr       error

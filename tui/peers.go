@@ -3,6 +3,7 @@ package tui
 import (
 	"bytes"
 	"net"
+	"net/netip"
 	"sort"
 	"time"
 
@@ -11,7 +12,8 @@ import (
 
 // peer is what the room knows of one remote address.
 type peer struct {
-	host      string
+	ip        netip.Addr
+	host      string // ip, as shown
 	conns     int
 	in, out   int64
 	userAgent string // escaped, from the first HTTP request seen
@@ -21,35 +23,41 @@ type peer struct {
 // maxPeers bounds the table; the least recently seen peer makes room.
 const maxPeers = 512
 
-// peerTable follows who connects to the server (or the tap).
-type peerTable struct{ byHost map[string]*peer }
+// peerTable follows who connects to the server (or the tap). It is keyed
+// by netip.Addr, which costs no allocation per event: note runs for every
+// event of a flood.
+type peerTable struct{ byHost map[netip.Addr]*peer }
 
-func hostOf(a net.Addr) string {
-	if a == nil {
-		return ""
+// addrOf is the address part of a, without its port.
+func addrOf(a net.Addr) netip.Addr {
+	switch a := a.(type) {
+	case nil:
+		return netip.Addr{}
+	case *net.TCPAddr:
+		return a.AddrPort().Addr().Unmap()
 	}
-	h, _, err := net.SplitHostPort(a.String())
+	ap, err := netip.ParseAddrPort(a.String()) // e.g. addresses read back from a recording
 	if err != nil {
-		return a.String()
+		return netip.Addr{}
 	}
-	return h
+	return ap.Addr().Unmap()
 }
 
 func (t *peerTable) note(e netcore.Event) {
 	if e.Source == netcore.FromClient || e.Remote == nil {
 		return
 	}
-	host := hostOf(e.Remote)
+	ip := addrOf(e.Remote)
 	if t.byHost == nil {
-		t.byHost = map[string]*peer{}
+		t.byHost = map[netip.Addr]*peer{}
 	}
-	p := t.byHost[host]
+	p := t.byHost[ip]
 	if p == nil {
 		if len(t.byHost) >= maxPeers {
 			t.evictOldest()
 		}
-		p = &peer{host: host}
-		t.byHost[host] = p
+		p = &peer{ip: ip, host: ip.String()}
+		t.byHost[ip] = p
 	}
 	p.last = e.Time
 	switch e.Kind {
@@ -72,7 +80,7 @@ func (t *peerTable) evictOldest() {
 			oldest = p
 		}
 	}
-	delete(t.byHost, oldest.host)
+	delete(t.byHost, oldest.ip)
 }
 
 // sorted lists the peers, most recently seen first.
@@ -105,13 +113,13 @@ func userAgentIn(data []byte) string {
 }
 
 // shows reports whether an event belongs to the peer the panes are
-// filtered to ("" shows everyone).
-func shows(filter string, e netcore.Event) bool {
-	if filter == "" {
+// filtered to (the zero Addr shows everyone).
+func shows(filter netip.Addr, e netcore.Event) bool {
+	if !filter.IsValid() {
 		return true
 	}
 	if e.Source == netcore.FromClient {
-		return hostOf(e.Local) == filter
+		return addrOf(e.Local) == filter
 	}
-	return hostOf(e.Remote) == filter
+	return addrOf(e.Remote) == filter
 }

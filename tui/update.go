@@ -2,6 +2,7 @@ package tui
 
 import (
 	"net"
+	"net/netip"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -301,9 +302,9 @@ func (m *Model) onPeersKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.peerCursor = min(n, m.peerCursor+1)
 	case key.Matches(msg, k.Choose):
 		m.overlay = noOverlay
-		m.filter = ""
+		m.filter = netip.Addr{}
 		if m.peerCursor > 0 && m.peerCursor <= n {
-			m.filter = peers[m.peerCursor-1].host
+			m.filter = peers[m.peerCursor-1].ip
 		}
 		m.eventsView.offset, m.bytesView.offset = 0, 0
 	}

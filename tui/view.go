@@ -180,8 +180,8 @@ func (m *Model) statusLine() string {
 		}
 		parts = []string{st.statusWarn.Render(fmt.Sprintf("%s %s %d/%d", mark, m.t("status.replay"), played, total))}
 	}
-	if m.filter != "" {
-		parts = append(parts, st.statusWarn.Render(m.t("status.filter")+" "+m.filter))
+	if m.filter.IsValid() {
+		parts = append(parts, st.statusWarn.Render(m.t("status.filter")+" "+m.filter.String()))
 	}
 	l := m.current()
 	progress := fmt.Sprintf("%s (%d/%d) %s %d/%d", l.ID, m.lesson+1, len(m.d.Course.Lessons), m.t("status.step"), m.step+1, len(l.Steps))
