@@ -85,7 +85,7 @@ func run(args []string) int {
 		Use:               "tubes",
 		Short:             "A hands-on course on how servers work, with a real server inside",
 		Version:           version(),
-		Args:              cobra.NoArgs,
+		Args:              usageArgs(cobra.NoArgs),
 		SilenceErrors:     true,
 		SilenceUsage:      true,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
@@ -118,7 +118,7 @@ func run(args []string) int {
 	serve := &cobra.Command{
 		Use:   "serve --lesson ID [--step N]",
 		Short: "Run a step's server without the screen and print every event",
-		Args:  cobra.NoArgs,
+		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(*cobra.Command, []string) error {
 			if o.lesson == "" {
 				return usageError{errors.New("serve needs --lesson ID (see tubes lessons)")}
@@ -132,14 +132,14 @@ func run(args []string) int {
 	list := &cobra.Command{
 		Use:   "lessons",
 		Short: "List the lessons with their ids and your progress",
-		Args:  cobra.NoArgs,
+		Args:  usageArgs(cobra.NoArgs),
 		RunE:  func(*cobra.Command, []string) error { return runList(o) },
 	}
 	var yes bool
 	reset := &cobra.Command{
 		Use:   "reset [ID]",
 		Short: "Forget your progress, in one lesson or in all (asks first)",
-		Args:  cobra.MaximumNArgs(1),
+		Args:  usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(_ *cobra.Command, args []string) error {
 			id := ""
 			if len(args) == 1 {
@@ -154,7 +154,7 @@ func run(args []string) int {
 	tap := &cobra.Command{
 		Use:   "tap --target HOST:PORT",
 		Short: "Sit in front of your own server and show its bytes live",
-		Args:  cobra.NoArgs,
+		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(*cobra.Command, []string) error {
 			if err := checkTarget(target, o); err != nil {
 				return err
@@ -166,7 +166,7 @@ func run(args []string) int {
 	replay := &cobra.Command{
 		Use:   "replay FILE",
 		Short: "Play a recording made with --record, with pause (space) and step (.)",
-		Args:  cobra.ExactArgs(1),
+		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE:  func(_ *cobra.Command, args []string) error { return runReplay(o, args[0]) },
 	}
 	root.AddCommand(replay)
@@ -186,12 +186,19 @@ func run(args []string) int {
 	return 1
 }
 
-// isCobraUsage spots cobra's own usage errors (unknown command, stray args).
-func isCobraUsage(err error) bool {
-	s := err.Error()
-	return strings.HasPrefix(s, "unknown command") || strings.Contains(s, "accepts 0 arg") ||
-		strings.Contains(s, "arg(s)") || strings.HasPrefix(s, "unknown flag")
+// usageArgs marks a command's argument errors as bad usage (exit 2).
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
 }
+
+// isCobraUsage spots the one usage error cobra makes before any of our
+// code runs: a subcommand that does not exist.
+func isCobraUsage(err error) bool { return strings.HasPrefix(err.Error(), "unknown command") }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
@@ -454,7 +461,7 @@ func checkCommand(o *options) *cobra.Command {
 	check := &cobra.Command{
 		Use:   "check --lesson ID --target HOST:PORT [--wait 5s] [--json]",
 		Short: "Test your own server for what a lesson teaches; exit 0 when every probe passes",
-		Args:  cobra.NoArgs,
+		Args:  usageArgs(cobra.NoArgs),
 		RunE:  func(*cobra.Command, []string) error { return runCheck(*o, cf) },
 	}
 	check.Flags().StringVar(&o.lesson, "lesson", "", "lesson id (see tubes lessons)")
