@@ -21,10 +21,10 @@ func TestTapCurl(t *testing.T) {
 		t.Fatalf("curl through the tap: exit %d, body %q\nstderr: %s", r.code, r.stdout, r.stderr)
 	}
 	tap.waitLine("the request, seen by the tap", func(l string) bool {
-		return strings.Contains(l, "proxy #1 recv") && strings.Contains(l, `"POST /echo HTTP/1.1\r\n`)
+		return strings.Contains(l, "tap #1 recv") && strings.Contains(l, `"POST /echo HTTP/1.1\r\n`)
 	})
 	tap.waitLine("the answer, seen by the tap", func(l string) bool {
-		return strings.Contains(l, "proxy #1 sent") && strings.HasSuffix(l, `\r\n\r\nping"`)
+		return strings.Contains(l, "tap #1 sent") && strings.HasSuffix(l, `\r\n\r\nping"`)
 	})
 }
 
@@ -41,7 +41,7 @@ func TestTapChromiumAndTargetDown(t *testing.T) {
 		t.Fatalf("chromium through the tap: %s\n%s", r.stdout, r.stderr)
 	}
 	tap.waitLine("a browser's request", func(l string) bool {
-		return strings.Contains(l, "proxy #") && strings.Contains(l, "User-Agent: Mozilla/")
+		return strings.Contains(l, "tap #") && strings.Contains(l, "User-Agent: Mozilla/")
 	})
 	server.Stop()
 	if r := curl(t, 15*time.Second, url); r.code != 52 {

@@ -20,6 +20,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
 	"github.com/tubes-course/tubes/lessons"
+	"github.com/tubes-course/tubes/lessons/probe"
 	"github.com/tubes-course/tubes/netcore"
 	"github.com/tubes-course/tubes/tui"
 )
@@ -345,7 +346,7 @@ func open(o options, needServer bool) (*world, error) {
 	}
 	var behavior netcore.Behavior = w.course.Lessons[w.lesson].Steps[w.step].Behavior
 	if o.target != "" {
-		behavior = netcore.Forward{Target: o.target}
+		behavior = netcore.Tap{Target: o.target}
 	}
 	w.server, err = netcore.Listen(o.limits.config(addr), behavior, sink)
 	if err != nil && w.recorder != nil {
@@ -477,13 +478,14 @@ func runCheck(o options, cf checkFlags) error {
 	if o.lesson == "" {
 		return usageError{errors.New("check needs --lesson ID (see tubes lessons)")}
 	}
-	if !lessons.HasProbes(o.lesson) {
+	set, ok := lessons.Probes(o.lesson)
+	if !ok {
 		return usageError{fmt.Errorf("no lesson %q (see tubes lessons)", o.lesson)}
 	}
 	if cf.target == "" {
 		return usageError{errors.New("check needs --target HOST:PORT, where your server listens (e.g. localhost:8080)")}
 	}
-	target, err := lessons.ParseTarget(cf.target)
+	target, err := probe.ParseTarget(cf.target)
 	if err != nil {
 		return usageError{err}
 	}
@@ -500,7 +502,7 @@ func runCheck(o options, cf checkFlags) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	rep, err := lessons.RunCheck(ctx, o.lesson, lessons.CheckOptions{Target: target, Wait: wait, IdleWait: idle})
+	rep, err := probe.Run(ctx, o.lesson, set, probe.Options{Target: target, Wait: wait, IdleWait: idle})
 	if err != nil {
 		return usageError{err}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/behaviors"
 )
 
 // Action is what enter does in a step. Label names it in the help line
@@ -36,9 +37,6 @@ type Env struct {
 	Addr    Address
 	Message []byte
 }
-
-// HelloMessage is what the app's client sends in ping-pong.
-var HelloMessage = []byte("Hello server! 🎈")
 
 // RequestFor is the GET request the app's client sends to addr.
 func RequestFor(addr string) []byte { return requestBytes("GET", "/", addr, "", nil, true) }
@@ -67,14 +65,14 @@ var Connect = Action{Label: "connect", Run: func(ctx context.Context, env Env) (
 	return "", nil
 }}
 
-// SendHello sends HelloMessage, or the learner's own message, and reads
+// SendHello sends behaviors.HelloMessage, or the learner's own message, and reads
 // the reply.
 var SendHello = Action{Label: "send", TakesMessage: true, Run: func(ctx context.Context, env Env) (string, error) {
-	msg := HelloMessage
+	msg := behaviors.HelloMessage
 	if len(env.Message) > 0 {
 		msg = env.Message
 	}
-	return "", exchange(ctx, env, len(netcore.PongReply), msg)
+	return "", exchange(ctx, env, len(behaviors.PongReply), msg)
 }}
 
 // Get sends a GET for target and reads the response to the end.

@@ -11,11 +11,12 @@ import (
 
 	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/behaviors"
 )
 
 func TestActionSendHello(t *testing.T) {
 	t.Parallel()
-	r := newServerRig(t, netcore.PingPong{Idle: 10 * time.Second}, lessons.Check{})
+	r := newServerRig(t, behaviors.PingPong{Idle: 10 * time.Second}, lessons.Goal{})
 	if _, err := r.runAction(lessons.SendHello); err != nil {
 		t.Fatalf("SendHello: %v", err)
 	}
@@ -29,12 +30,12 @@ func TestActionSendHello(t *testing.T) {
 	if got := string(joined(r, netcore.Recv)); !strings.Contains(got, "Hello client! 🎉") {
 		t.Errorf("client received %q", got)
 	}
-	if len(lessons.HelloMessage) != 18 || len(netcore.PongReply) != 18 {
-		t.Errorf("message sizes %d and %d, the lesson says 18 bytes each", len(lessons.HelloMessage), len(netcore.PongReply))
+	if len(behaviors.HelloMessage) != 18 || len(behaviors.PongReply) != 18 {
+		t.Errorf("message sizes %d and %d, the lesson says 18 bytes each", len(behaviors.HelloMessage), len(behaviors.PongReply))
 	}
 	// The server saw the same bytes on its side.
 	r.waitCount(1, "server recv", serverRecv)
-	if got := received(r); got != string(lessons.HelloMessage) {
+	if got := received(r); got != string(behaviors.HelloMessage) {
 		t.Errorf("server received %q", got)
 	}
 	if !lessons.SendHello.TakesMessage {
@@ -45,7 +46,7 @@ func TestActionSendHello(t *testing.T) {
 // A message the learner typed replaces the default, byte for byte.
 func TestActionSendHelloTypedMessage(t *testing.T) {
 	t.Parallel()
-	r := newServerRig(t, netcore.PingPong{Idle: 10 * time.Second}, lessons.Check{})
+	r := newServerRig(t, behaviors.PingPong{Idle: 10 * time.Second}, lessons.Goal{})
 	if _, err := r.runMessage(lessons.SendHello, "안녕 🌍"); err != nil {
 		t.Fatal(err)
 	}
@@ -53,14 +54,14 @@ func TestActionSendHelloTypedMessage(t *testing.T) {
 	if got := joined(r, netcore.Sent); string(got) != "안녕 🌍" || len(got) != 11 {
 		t.Errorf("client sent %q (%d bytes)", got, len(got))
 	}
-	if got := joined(r, netcore.Recv); !bytes.Equal(got, netcore.PongReply) {
+	if got := joined(r, netcore.Recv); !bytes.Equal(got, behaviors.PongReply) {
 		t.Errorf("client received %q", got)
 	}
 }
 
 func TestActionGet(t *testing.T) {
 	t.Parallel()
-	r := newServerRig(t, netcore.HTTPHello{Idle: 10 * time.Second}, lessons.Check{})
+	r := newServerRig(t, behaviors.HTTPHello{Idle: 10 * time.Second}, lessons.Goal{})
 	if _, err := r.runAction(lessons.Get("/")); err != nil {
 		t.Fatalf("Get: %v", err)
 	}
@@ -93,15 +94,15 @@ func TestActionGet(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reading body: %v", err)
 	}
-	if resp.StatusCode != 200 || string(body) != netcore.HelloBody {
-		t.Errorf("got %d %q, want 200 %q", resp.StatusCode, body, netcore.HelloBody)
+	if resp.StatusCode != 200 || string(body) != behaviors.HelloBody {
+		t.Errorf("got %d %q, want 200 %q", resp.StatusCode, body, behaviors.HelloBody)
 	}
 }
 
 // Request sends a body with its length and type, and net/http agrees.
 func TestActionRequestWithBody(t *testing.T) {
 	t.Parallel()
-	r := newServerRig(t, netcore.HTTPEcho{Idle: 10 * time.Second}, lessons.Check{})
+	r := newServerRig(t, behaviors.HTTPEcho{Idle: 10 * time.Second}, lessons.Goal{})
 	if _, err := r.runAction(lessons.Request("POST", "/form", "application/x-www-form-urlencoded", []byte("name=tubes&lesson=7"))); err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +123,7 @@ func TestActionRequestWithBody(t *testing.T) {
 
 func TestActionConnect(t *testing.T) {
 	t.Parallel()
-	r := newServerRig(t, netcore.AcceptOnly{Idle: 30 * time.Second}, lessons.Check{})
+	r := newServerRig(t, behaviors.AcceptOnly{Idle: 30 * time.Second}, lessons.Goal{})
 	if _, err := r.runAction(lessons.Connect); err != nil {
 		t.Fatalf("Connect: %v", err)
 	}

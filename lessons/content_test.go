@@ -57,7 +57,7 @@ func TestEveryLanguageLoads(t *testing.T) {
 						t.Errorf("%s: empty hint", where)
 					}
 				}
-				if s.Behavior == nil || s.Check.NewTracker == nil {
+				if s.Behavior == nil || s.Goal.NewTracker == nil {
 					t.Errorf("%s: step has no behavior or no check", where)
 				}
 			}

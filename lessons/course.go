@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tubes-course/tubes/lessons/probe"
 	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/behaviors"
+	"github.com/tubes-course/tubes/netcore/httpwire"
 )
 
 // Binding is the Go half of a step: the server it runs, what enter does,
@@ -12,7 +15,7 @@ import (
 type Binding struct {
 	Behavior netcore.Behavior
 	Action   Action
-	Check    Check
+	Goal     Goal
 }
 
 // Step is a step's words and its binding together.
@@ -42,7 +45,7 @@ const (
 )
 
 var (
-	hello    = netcore.HelloBody
+	hello    = behaviors.HelloBody
 	annyeong = "안녕, 세상!" // 7 characters, 15 bytes
 	fox      = "The quick brown fox jumps over the lazy dog, then naps a while.\n"
 	none     = Action{}
@@ -50,70 +53,73 @@ var (
 	threeAnswers = "line 1: first line\nline 2: second line\nline 3: third line\n"
 )
 
-// bindings are the course's steps in order. A lesson's text must have
-// exactly as many steps as it has bindings here.
+// bindings is the course's registry: each lesson's id, its probe set for
+// `tubes check`, and its steps in order. A lesson's text must have exactly
+// as many steps as it has bindings here. Adding a lesson is one entry here
+// plus its text in assets/lessons.
 var bindings = []struct {
-	id    string
-	steps []Binding
+	id     string
+	probes probe.Set
+	steps  []Binding
 }{
-	{"tcp-accept", []Binding{
-		{netcore.AcceptOnly{Idle: 10 * second}, Connect, ServerAccepts()},
-		{netcore.AcceptOnly{Idle: 2 * minute}, none, ExternalSends()},
-		{netcore.AcceptOnly{Idle: 3 * second}, none, HTTPRequestThenClose()},
+	{"tcp-accept", probe.TCPAccept, []Binding{
+		{behaviors.AcceptOnly{Idle: 10 * second}, Connect, ServerAccepts()},
+		{behaviors.AcceptOnly{Idle: 2 * minute}, none, ExternalSends()},
+		{behaviors.AcceptOnly{Idle: 3 * second}, none, HTTPRequestThenClose()},
 	}},
-	{"client", []Binding{
-		{netcore.AcceptOnly{Idle: 60 * second}, Connect, ClientConnects()},
-		{netcore.AcceptOnly{Idle: 60 * second}, HangUpSoon, Closes(1, netcore.ByPeer)},
-		{netcore.HangUp{After: 2 * second}, Connect, ServerCloses()},
-		{netcore.AcceptOnly{Idle: 60 * second}, ResetSoon, Closes(1, netcore.ByReset)},
+	{"client", probe.Client, []Binding{
+		{behaviors.AcceptOnly{Idle: 60 * second}, Connect, ClientConnects()},
+		{behaviors.AcceptOnly{Idle: 60 * second}, HangUpSoon, Closes(1, netcore.ByPeer)},
+		{behaviors.HangUp{After: 2 * second}, Connect, ServerCloses()},
+		{behaviors.AcceptOnly{Idle: 60 * second}, ResetSoon, Closes(1, netcore.ByReset)},
 	}},
-	{"ping-pong", []Binding{
-		{netcore.PingPong{Idle: 60 * second}, SendHello, ClientReceives(netcore.PongReply)},
-		{netcore.PingPong{Idle: 60 * second}, none, ExternalGetsReply()},
-		{netcore.PingPong{Idle: 60 * second}, SendHello, ClientSendsOwnMessage()},
+	{"ping-pong", probe.PingPong, []Binding{
+		{behaviors.PingPong{Idle: 60 * second}, SendHello, ClientReceives(behaviors.PongReply)},
+		{behaviors.PingPong{Idle: 60 * second}, none, ExternalGetsReply()},
+		{behaviors.PingPong{Idle: 60 * second}, SendHello, ClientSendsOwnMessage()},
 	}},
-	{"byte-stream", []Binding{
-		{netcore.ReadLater{Delay: 300 * time.Millisecond, Idle: 60 * second}, Writes(0, len("read 15 bytes\n"), "Hello, ", "stream!\n"), ServerReadHolds([]byte("Hello, stream!\n"))},
-		{netcore.SmallReads{Buf: 8, Idle: 60 * second}, Writes(0, 0, fox), ManyReads(4)},
-		{netcore.LineEcho{Idle: 60 * second}, Writes(300*time.Millisecond, len(threeAnswers), "first li", "ne\nsecond line\nthi", "rd line\n"), ServerSends([]byte("line 3: "))},
+	{"byte-stream", probe.ByteStream, []Binding{
+		{behaviors.ReadLater{Delay: 300 * time.Millisecond, Idle: 60 * second}, Writes(0, len("read 15 bytes\n"), "Hello, ", "stream!\n"), ServerReadHolds([]byte("Hello, stream!\n"))},
+		{behaviors.SmallReads{Buf: 8, Idle: 60 * second}, Writes(0, 0, fox), ManyReads(4)},
+		{behaviors.LineEcho{Idle: 60 * second}, Writes(300*time.Millisecond, len(threeAnswers), "first li", "ne\nsecond line\nthi", "rd line\n"), ServerSends([]byte("line 3: "))},
 	}},
-	{"http-response", []Binding{
-		{netcore.HTTPHello{Idle: 10 * second}, Get("/"), ClientReceivesPrefix([]byte("HTTP/1.1 200 OK\r\n"))},
-		{netcore.HTTPHello{Idle: 10 * second}, none, UserAgentGetsReply("curl/")},
-		{netcore.HTTPHello{Idle: 10 * second}, none, UserAgentGetsReply("Mozilla/")},
+	{"http-response", probe.HTTPResponse, []Binding{
+		{behaviors.HTTPHello{Idle: 10 * second}, Get("/"), ClientReceivesPrefix([]byte("HTTP/1.1 200 OK\r\n"))},
+		{behaviors.HTTPHello{Idle: 10 * second}, none, UserAgentGetsReply("curl/")},
+		{behaviors.HTTPHello{Idle: 10 * second}, none, UserAgentGetsReply("Mozilla/")},
 	}},
-	{"content-length", []Binding{
-		{netcore.HTTPText{Body: annyeong, Length: -1, Idle: 10 * second}, Get("/"), Answered(AnyRequest, "HTTP/1.1 200")},
-		{netcore.HTTPText{Body: hello, Length: 13, Idle: 10 * second}, none, UserAgentGetsReply("curl/")},
-		{netcore.HTTPText{Body: hello, Length: 30, KeepOpen: true, Idle: 5 * second}, none, AnsweredThenClosed(UserAgent("curl/"), netcore.ByIdle, netcore.BySelf)},
+	{"content-length", probe.ContentLength, []Binding{
+		{behaviors.HTTPText{Body: annyeong, Length: -1, Idle: 10 * second}, Get("/"), Answered(AnyRequest, "HTTP/1.1 200")},
+		{behaviors.HTTPText{Body: hello, Length: 13, Idle: 10 * second}, none, UserAgentGetsReply("curl/")},
+		{behaviors.HTTPText{Body: hello, Length: 30, KeepOpen: true, Idle: 5 * second}, none, AnsweredThenClosed(UserAgent("curl/"), netcore.ByIdle, netcore.BySelf)},
 	}},
-	{"http-request", []Binding{
-		{netcore.HTTPEcho{Idle: 10 * second}, Get("/"), Answered(func(r *netcore.Request, _ []byte) bool { return r.Method == "GET" }, "HTTP/1.1 200")},
-		{netcore.HTTPEcho{Idle: 10 * second}, none, Answered(UserAgent("Mozilla/"), "HTTP/1.1 200")},
-		{netcore.HTTPEcho{Idle: 10 * second}, Request("POST", "/form", "application/x-www-form-urlencoded", []byte("name=tubes&lesson=7")), Answered(WithBody, "HTTP/1.1 200")},
+	{"http-request", probe.HTTPRequest, []Binding{
+		{behaviors.HTTPEcho{Idle: 10 * second}, Get("/"), Answered(func(r *httpwire.Request, _ []byte) bool { return r.Method == "GET" }, "HTTP/1.1 200")},
+		{behaviors.HTTPEcho{Idle: 10 * second}, none, Answered(UserAgent("Mozilla/"), "HTTP/1.1 200")},
+		{behaviors.HTTPEcho{Idle: 10 * second}, Request("POST", "/form", "application/x-www-form-urlencoded", []byte("name=tubes&lesson=7")), Answered(WithBody, "HTTP/1.1 200")},
 	}},
-	{"routing", []Binding{
-		{netcore.Router{Idle: 10 * second}, Get("/"), Answered(Route("GET", "/"), "HTTP/1.1 200")},
-		{netcore.Router{Idle: 10 * second}, Get("/time"), Answered(Route("GET", "/time"), "HTTP/1.1 200")},
-		{netcore.Router{Idle: 10 * second}, Request("POST", "/echo", "text/plain", []byte("ping")), Answered(Route("POST", "/echo"), "HTTP/1.1 200")},
-		{netcore.Router{Idle: 10 * second}, Get("/nope"), Answered(NotFavicon, "HTTP/1.1 404")},
-		{netcore.Router{Idle: 10 * second}, Request("DELETE", "/time", "", nil), Answered(AnyRequest, "HTTP/1.1 405")},
+	{"routing", probe.Routing, []Binding{
+		{behaviors.Router{Idle: 10 * second}, Get("/"), Answered(Route("GET", "/"), "HTTP/1.1 200")},
+		{behaviors.Router{Idle: 10 * second}, Get("/time"), Answered(Route("GET", "/time"), "HTTP/1.1 200")},
+		{behaviors.Router{Idle: 10 * second}, Request("POST", "/echo", "text/plain", []byte("ping")), Answered(Route("POST", "/echo"), "HTTP/1.1 200")},
+		{behaviors.Router{Idle: 10 * second}, Get("/nope"), Answered(NotFavicon, "HTTP/1.1 404")},
+		{behaviors.Router{Idle: 10 * second}, Request("DELETE", "/time", "", nil), Answered(AnyRequest, "HTTP/1.1 405")},
 	}},
-	{"concurrency", []Binding{
-		{netcore.SlowHello{Delay: second, OneByOne: true, Idle: 10 * second}, FiveAtOnce, FiveAnswered(0)},
-		{netcore.SlowHello{Delay: second, Idle: 10 * second}, FiveAtOnce, FiveAnswered(1500 * time.Millisecond)},
+	{"concurrency", probe.Concurrency, []Binding{
+		{behaviors.SlowHello{Delay: second, OneByOne: true, Idle: 10 * second}, FiveAtOnce, FiveAnswered(0)},
+		{behaviors.SlowHello{Delay: second, Idle: 10 * second}, FiveAtOnce, FiveAnswered(1500 * time.Millisecond)},
 	}},
-	{"keep-alive", []Binding{
-		{netcore.KeepAlive{Idle: 10 * second}, TwoOnOneConn, RequestsOnOneConn(2, AnyRequest)},
-		{netcore.KeepAlive{Idle: 10 * second}, none, RequestsOnOneConn(2, UserAgent("Mozilla/"))},
-		{netcore.KeepAlive{Idle: 10 * second}, Get("/"), AnsweredThenClosed(AsksToClose, netcore.BySelf, netcore.ByPeer)},
-		{netcore.KeepAlive{Idle: 5 * second, NoLength: true}, Get("/"), NoLengthThenClosed()},
+	{"keep-alive", probe.KeepAlive, []Binding{
+		{behaviors.KeepAlive{Idle: 10 * second}, TwoOnOneConn, RequestsOnOneConn(2, AnyRequest)},
+		{behaviors.KeepAlive{Idle: 10 * second}, none, RequestsOnOneConn(2, UserAgent("Mozilla/"))},
+		{behaviors.KeepAlive{Idle: 10 * second}, Get("/"), AnsweredThenClosed(AsksToClose, netcore.BySelf, netcore.ByPeer)},
+		{behaviors.KeepAlive{Idle: 5 * second, NoLength: true}, Get("/"), NoLengthThenClosed()},
 	}},
-	{"timeouts", []Binding{
-		{netcore.Guarded{Idle: 5 * second}, Connect, Closes(1, netcore.ByIdle)},
-		{netcore.Guarded{Idle: 10 * second, HeaderTimeout: 3 * second}, Trickle(700*time.Millisecond, 10*second), Closes(1, netcore.ByHeaderTimeout)},
-		{netcore.Guarded{Idle: 10 * second, HeaderTimeout: 10 * second, Limit: 3}, OpenMany(5, 3*second), ServerRefuses()},
-		{netcore.Guarded{Idle: 10 * second, HeaderTimeout: 3 * second, Limit: 20}, Slowloris(30, 500*time.Millisecond, 8*second), Closes(5, netcore.ByHeaderTimeout)},
+	{"timeouts", probe.Timeouts, []Binding{
+		{behaviors.Guarded{Idle: 5 * second}, Connect, Closes(1, netcore.ByIdle)},
+		{behaviors.Guarded{Idle: 10 * second, HeaderTimeout: 3 * second}, Trickle(700*time.Millisecond, 10*second), Closes(1, netcore.ByHeaderTimeout)},
+		{behaviors.Guarded{Idle: 10 * second, HeaderTimeout: 10 * second, Limit: 3}, OpenMany(5, 3*second), ServerRefuses()},
+		{behaviors.Guarded{Idle: 10 * second, HeaderTimeout: 3 * second, Limit: 20}, Slowloris(30, 500*time.Millisecond, 8*second), Closes(5, netcore.ByHeaderTimeout)},
 	}},
 }
 
@@ -124,6 +130,16 @@ func IDs() []string {
 		out[i] = b.id
 	}
 	return out
+}
+
+// Probes is the probe set of lesson id, for `tubes check`.
+func Probes(id string) (probe.Set, bool) {
+	for _, b := range bindings {
+		if b.id == id {
+			return b.probes, true
+		}
+	}
+	return nil, false
 }
 
 // Load reads the course in lang and binds every step.

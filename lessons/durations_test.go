@@ -10,6 +10,7 @@ import (
 
 	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/behaviors"
 )
 
 // The texts tell learners how long a server waits and how many clients it
@@ -47,21 +48,21 @@ var namedInText = []named{
 // behaviorNumber is the duration or count a behavior has for what.
 func behaviorNumber(b netcore.Behavior, what string) (time.Duration, int, bool) {
 	switch b := b.(type) {
-	case netcore.AcceptOnly:
+	case behaviors.AcceptOnly:
 		return b.Idle, 0, what == "idle"
-	case netcore.PingPong:
+	case behaviors.PingPong:
 		return b.Idle, 0, what == "idle"
-	case netcore.HangUp:
+	case behaviors.HangUp:
 		return b.After, 0, what == "after"
-	case netcore.ReadLater:
+	case behaviors.ReadLater:
 		return b.Delay, 0, what == "delay"
-	case netcore.HTTPText:
+	case behaviors.HTTPText:
 		return b.Idle, 0, what == "idle"
-	case netcore.SlowHello:
+	case behaviors.SlowHello:
 		return b.Delay, 0, what == "delay"
-	case netcore.KeepAlive:
+	case behaviors.KeepAlive:
 		return b.Idle, 0, what == "idle"
-	case netcore.Guarded:
+	case behaviors.Guarded:
 		switch what {
 		case "idle":
 			return b.Idle, 0, true

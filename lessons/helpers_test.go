@@ -46,7 +46,7 @@ const waitLimit = 15 * time.Second
 //
 // A tapped rig (newTapRig) puts a second server with the Forward behavior in
 // front of the step's server, as `tubes` does for a learner's own server.
-// Clients then talk to the tap, and only the tap's events (FromProxy) reach
+// Clients then talk to the tap, and only the tap's events (FromTap) reach
 // the tracker: the server behind it is not instrumented in real use.
 type rig struct {
 	t       *testing.T
@@ -60,7 +60,7 @@ type rig struct {
 	doneBy  int // index in events of the event that completed the step
 
 	// side is the Source of the server-side events the tracker is fed:
-	// FromServer, or FromProxy for a tapped rig.
+	// FromServer, or FromTap for a tapped rig.
 	side netcore.Source
 	// behind is the inbox of the step's own server behind the tap; its
 	// events are only shown when a test fails.
@@ -71,10 +71,10 @@ type rig struct {
 // tracker, as entering a step does. The server is shut down at the end.
 func newRig(t *testing.T, step lessons.Step) *rig {
 	t.Helper()
-	return newServerRig(t, step.Behavior, step.Check)
+	return newServerRig(t, step.Behavior, step.Goal)
 }
 
-func newServerRig(t *testing.T, b netcore.Behavior, check lessons.Check) *rig {
+func newServerRig(t *testing.T, b netcore.Behavior, check lessons.Goal) *rig {
 	t.Helper()
 	inbox := netcore.NewInbox(4096)
 	srv := listen(t, netcore.Config{Addr: "localhost:0"}, b, inbox)
@@ -93,9 +93,9 @@ func newTapRig(t *testing.T, step lessons.Step) *rig {
 	up := listen(t, netcore.Config{Addr: "127.0.0.1:0"}, step.Behavior, behind)
 	inbox := netcore.NewInbox(4096)
 	target := net.JoinHostPort("127.0.0.1", strconv.Itoa(up.Port()))
-	tap := listen(t, netcore.Config{Addr: "127.0.0.1:0", Source: netcore.FromProxy}, netcore.Forward{Target: target}, inbox)
+	tap := listen(t, netcore.Config{Addr: "127.0.0.1:0", Source: netcore.FromTap}, netcore.Tap{Target: target}, inbox)
 	return &rig{t: t, inbox: inbox, srv: tap, addr: lessons.Address{Host: "127.0.0.1", Port: tap.Port()},
-		tracker: step.Check.NewTracker(), doneBy: -1, side: netcore.FromProxy, behind: behind}
+		tracker: step.Goal.NewTracker(), doneBy: -1, side: netcore.FromTap, behind: behind}
 }
 
 // listen starts a server that is shut down when the test ends. Cleanups run
@@ -120,7 +120,7 @@ func listen(t *testing.T, cfg netcore.Config, b netcore.Behavior, sink netcore.S
 // "127.0.0.1:PORT" for a tapped rig).
 func (r *rig) hostPort() string { return r.addr.HostPort() }
 
-func (r *rig) tapped() bool { return r.side == netcore.FromProxy }
+func (r *rig) tapped() bool { return r.side == netcore.FromTap }
 
 // pump drains the inbox and feeds every event in order, exactly as the tui
 // does: note own clients first, then feed the tracker until it is done. A
@@ -128,7 +128,7 @@ func (r *rig) tapped() bool { return r.side == netcore.FromProxy }
 func (r *rig) pump() {
 	for _, e := range r.inbox.Drain() {
 		r.events = append(r.events, e)
-		if r.tapped() && e.Source != netcore.FromProxy {
+		if r.tapped() && e.Source != netcore.FromTap {
 			continue
 		}
 		r.own.Note(e)

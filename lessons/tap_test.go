@@ -16,7 +16,7 @@ import (
 
 // tapHidden are the steps whose check cannot be seen through the tap (a
 // Forward server in front of the learner's own server, whose events are
-// FromProxy). Every other step completes from the tap's events alone, so
+// FromTap). Every other step completes from the tap's events alone, so
 // `tubes check` and the tap can reuse its check as it is.
 //
 // The four "app's own client" steps are hidden from the tap's events only:
@@ -93,9 +93,9 @@ func TestTapToADeadServerCompletesNoStep(t *testing.T) {
 				t.Parallel()
 				inbox := netcore.NewInbox(256)
 				target := net.JoinHostPort("127.0.0.1", strconv.Itoa(deadPort(t)))
-				tap := listen(t, netcore.Config{Addr: "127.0.0.1:0", Source: netcore.FromProxy}, netcore.Forward{Target: target}, inbox)
+				tap := listen(t, netcore.Config{Addr: "127.0.0.1:0", Source: netcore.FromTap}, netcore.Tap{Target: target}, inbox)
 				r := &rig{t: t, inbox: inbox, srv: tap, addr: lessons.Address{Host: "127.0.0.1", Port: tap.Port()},
-					tracker: s.Check.NewTracker(), doneBy: -1, side: netcore.FromProxy}
+					tracker: s.Goal.NewTracker(), doneBy: -1, side: netcore.FromTap}
 				// curl, which sends a request and reads what comes back: the
 				// tap closes at once, with a reset since it read nothing.
 				c := r.dial()

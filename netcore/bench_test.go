@@ -57,7 +57,7 @@ func bareServer(tb testing.TB) (addr string, stop func()) {
 				if _, err := c.Read(buf); err != nil {
 					return
 				}
-				if _, err := c.Write(HelloResponse); err != nil {
+				if _, err := c.Write(helloResponse); err != nil {
 					return
 				}
 				_ = c.(*net.TCPConn).CloseWrite()
@@ -112,7 +112,7 @@ func uiDrainer(inbox *Inbox) (stop func() uint64) {
 // default cap) and an inbox of main's size.
 func tubesServer(tb testing.TB, inbox *Inbox) (addr string, srv *Server) {
 	tb.Helper()
-	srv, err := Listen(Config{Addr: "127.0.0.1:0", MaxConns: 4096}, HTTPHello{Idle: 10 * time.Second}, inbox)
+	srv, err := Listen(Config{Addr: "127.0.0.1:0", MaxConns: 4096}, hello{Idle: 10 * time.Second}, inbox)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func oneRequest(addr string, buf []byte) error {
 			return err
 		}
 	}
-	if n != len(HelloResponse) {
+	if n != len(helloResponse) {
 		return errors.New("short response")
 	}
 	return nil

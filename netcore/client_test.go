@@ -33,7 +33,7 @@ func dialClient(t *testing.T, cl *Client, addr string) *Conn {
 }
 
 func TestClientTalksToServer(t *testing.T) {
-	s, scol := startServer(t, Config{Addr: "127.0.0.1:0"}, HTTPHello{})
+	s, scol := startServer(t, Config{Addr: "127.0.0.1:0"}, hello{})
 	cl, col := newTestClient(t)
 	c := dialClient(t, cl, v4Addr(t, s))
 
@@ -51,7 +51,7 @@ func TestClientTalksToServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := io.ReadAll(c)
-	if err != nil || !bytes.Equal(got, HelloResponse) {
+	if err != nil || !bytes.Equal(got, helloResponse) {
 		t.Fatalf("client read %q, %v", got, err)
 	}
 	cl.Release(c)
@@ -61,14 +61,14 @@ func TestClientTalksToServer(t *testing.T) {
 	if closed.Reason != ByPeer || CloseWording(closed) != "by server" {
 		t.Fatalf("client closed %v (%q), want by peer", closed.Reason, CloseWording(closed))
 	}
-	if closed.In != int64(len(HelloResponse)) || closed.Out != int64(len(req)) {
+	if closed.In != int64(len(helloResponse)) || closed.Out != int64(len(req)) {
 		t.Fatalf("client totals in %d out %d", closed.In, closed.Out)
 	}
 	in := 0
 	for _, e := range filter(col.events, is(FromClient, Recv)) {
 		in += e.Count
 	}
-	if in != len(HelloResponse) {
+	if in != len(helloResponse) {
 		t.Fatalf("client recv events count %d bytes", in)
 	}
 	if srv := scol.waitCount(1, "server closed", is(FromServer, Closed))[0]; srv.Reason != BySelf {
@@ -102,7 +102,7 @@ func TestClientDialRefused(t *testing.T) {
 }
 
 func TestClientCloseAllReportsShutdown(t *testing.T) {
-	s, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, AcceptOnly{})
+	s, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, silent{})
 	cl, col := newTestClient(t)
 	dialClient(t, cl, v4Addr(t, s))
 	dialClient(t, cl, v4Addr(t, s))
@@ -118,7 +118,7 @@ func TestClientCloseAllReportsShutdown(t *testing.T) {
 // the capture cap across both directions.
 func TestCaptureCapHoldsUnderConcurrentReadWrite(t *testing.T) {
 	const capture, writes = 50, 300
-	s, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, PingPong{})
+	s, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, pingPong{})
 	cl, col := newTestClient(t)
 	cl.captureCap = capture
 	c := dialClient(t, cl, v4Addr(t, s))
@@ -159,7 +159,7 @@ func TestCaptureCapHoldsUnderConcurrentReadWrite(t *testing.T) {
 // must not both take it. Many fresh Conns make the race window likely.
 func TestCaptureBudgetIsExactUnderContention(t *testing.T) {
 	const trials = 3000
-	s, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, AcceptOnly{})
+	s, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, silent{})
 	raw := dialRaw(t, "tcp", v4Addr(t, s))
 	sink := NewInbox(2 * trials)
 	deadline := time.Now().Add(waitLimit)

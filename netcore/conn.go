@@ -212,6 +212,13 @@ func (c *Conn) abort(reason CloseReason) {
 // behavior blocked on something other than this connection can stop too.
 func (c *Conn) Aborted() <-chan struct{} { return c.aborted }
 
+// IdleWasMine records a close by the idle clock as this side's own
+// choice: for a behavior whose idle time is its plan (hang up after 3 s),
+// not a timeout.
+func (c *Conn) IdleWasMine() {
+	c.reason.CompareAndSwap(uint32(ByIdle), uint32(BySelf))
+}
+
 func (c *Conn) setReason(r CloseReason) {
 	c.reason.CompareAndSwap(uint32(NotClosed), uint32(r))
 }

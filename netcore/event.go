@@ -11,15 +11,15 @@ type Source uint8
 const (
 	FromServer Source = iota
 	FromClient
-	FromProxy
+	FromTap
 )
 
 func (s Source) String() string {
 	switch s {
 	case FromClient:
 		return "client"
-	case FromProxy:
-		return "proxy"
+	case FromTap:
+		return "tap"
 	}
 	return "server"
 }

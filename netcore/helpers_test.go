@@ -164,3 +164,68 @@ func readToEnd(t *testing.T, c net.Conn) ([]byte, error) {
 }
 
 func port(a net.Addr) int { return a.(*net.TCPAddr).Port }
+
+// The behaviors below stand in for the lesson servers (package behaviors,
+// which imports this one): just enough of a server to test the core.
+
+// silent reads until the client closes or goes quiet for Idle.
+type silent struct{ Idle time.Duration }
+
+func (silent) Name() string { return "silent" }
+
+func (b silent) Serve(c *Conn) {
+	if b.Idle > 0 {
+		c.SetIdle(b.Idle)
+	}
+	buf := make([]byte, 4096)
+	for {
+		if _, err := c.Read(buf); err != nil {
+			return
+		}
+	}
+}
+
+var pongReply = []byte("Hello client! 🎉")
+
+// pingPong answers every read with pongReply.
+type pingPong struct{ Idle time.Duration }
+
+func (pingPong) Name() string { return "ping-pong" }
+
+func (b pingPong) Serve(c *Conn) {
+	if b.Idle > 0 {
+		c.SetIdle(b.Idle)
+	}
+	buf := make([]byte, 4096)
+	for {
+		if _, err := c.Read(buf); err != nil {
+			return
+		}
+		if _, err := c.Write(pongReply); err != nil {
+			return
+		}
+	}
+}
+
+var helloResponse = []byte("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n" +
+	"Content-Length: 18\r\nConnection: close\r\n\r\nHello, world! 🎉")
+
+// hello answers the first read with helloResponse, then closes politely.
+type hello struct{ Idle time.Duration }
+
+func (hello) Name() string { return "http-hello" }
+
+func (b hello) Serve(c *Conn) {
+	if b.Idle > 0 {
+		c.SetIdle(b.Idle)
+	}
+	buf := make([]byte, 4096)
+	if _, err := c.Read(buf); err != nil {
+		return
+	}
+	if _, err := c.Write(helloResponse); err != nil {
+		return
+	}
+	_ = c.CloseWrite()
+	c.DrainFor(time.Second)
+}

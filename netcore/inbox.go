@@ -70,3 +70,9 @@ func (q *Inbox) Len() int {
 	defer q.mu.Unlock()
 	return len(q.buf)
 }
+
+// Discard is a Sink that keeps nothing, for a client whose events nobody
+// watches.
+type Discard struct{}
+
+func (Discard) Push(Event) {}

@@ -11,7 +11,7 @@ import (
 // politely (EOF, not a reset) with an event saying which limit acted, and
 // the totals stay exact.
 func TestConnectionsPerAddress(t *testing.T) {
-	srv, col := startServer(t, Config{Addr: "127.0.0.1:0", MaxConnsPerIP: 2}, AcceptOnly{Idle: 5 * time.Second})
+	srv, col := startServer(t, Config{Addr: "127.0.0.1:0", MaxConnsPerIP: 2}, silent{Idle: 5 * time.Second})
 	addr := v4Addr(t, srv)
 	dialRaw(t, "tcp", addr)
 	dialRaw(t, "tcp", addr)
@@ -32,7 +32,7 @@ func TestConnectionsPerAddress(t *testing.T) {
 // New connections from one address are limited to a rate with a burst of
 // twice that; the budget refills with time.
 func TestNewConnectionRatePerAddress(t *testing.T) {
-	srv, col := startServer(t, Config{Addr: "127.0.0.1:0", ConnRatePerIP: 5}, AcceptOnly{Idle: 5 * time.Second})
+	srv, col := startServer(t, Config{Addr: "127.0.0.1:0", ConnRatePerIP: 5}, silent{Idle: 5 * time.Second})
 	addr := v4Addr(t, srv)
 	for i := 0; i < 15; i++ {
 		dialRaw(t, "tcp", addr)

@@ -123,18 +123,16 @@ func (c *Conn) writeSlowly(p []byte) (int, error) {
 	return done, nil
 }
 
-// ReadRequest reads one HTTP request with the server's limits: the header
-// must arrive within the read-header timeout (unless the behavior set its
-// own clock) and fit in the maximum header bytes.
-func (c *Conn) ReadRequest(buf *[]byte) (*Request, error) {
-	var lim Limits
-	if c.shared != nil {
-		lim.MaxHeaderBytes = c.shared.maxHeader
-		if c.shared.headerTimeout > 0 && c.headerBy.Load() == 0 {
-			c.SetHeaderTimeout(c.shared.headerTimeout)
-		}
+// StartHeader begins the wait for an HTTP request header: it starts the
+// server's read-header clock (unless the behavior set its own) and returns
+// the largest header the server accepts (0: the parser's default). Call
+// HeaderDone once the header is in.
+func (c *Conn) StartHeader() (maxHeaderBytes int) {
+	if c.shared == nil {
+		return 0
 	}
-	req, err := ReadRequest(c, buf, lim)
-	c.HeaderDone()
-	return req, err
+	if c.shared.headerTimeout > 0 && c.headerBy.Load() == 0 {
+		c.SetHeaderTimeout(c.shared.headerTimeout)
+	}
+	return c.shared.maxHeader
 }

@@ -11,7 +11,7 @@ import (
 // The presenter holds the next reply: the client waits, the room sees why,
 // and the reply goes out whole when released.
 func TestHoldNextReply(t *testing.T) {
-	srv, col := startServer(t, Config{Addr: "127.0.0.1:0"}, PingPong{Idle: 5 * time.Second})
+	srv, col := startServer(t, Config{Addr: "127.0.0.1:0"}, pingPong{Idle: 5 * time.Second})
 	srv.HoldNextReply()
 	if armed, conn := srv.Holding(); !armed || conn != 0 {
 		t.Fatalf("armed %v conn %d", armed, conn)
@@ -31,8 +31,8 @@ func TestHoldNextReply(t *testing.T) {
 	}
 	srv.ReleaseReply()
 	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
-	got := make([]byte, len(PongReply))
-	if _, err := io.ReadFull(c, got); err != nil || !bytes.Equal(got, PongReply) {
+	got := make([]byte, len(pongReply))
+	if _, err := io.ReadFull(c, got); err != nil || !bytes.Equal(got, pongReply) {
 		t.Fatalf("after release: %q %v", got, err)
 	}
 	if armed, _ := srv.Holding(); armed {
@@ -43,7 +43,7 @@ func TestHoldNextReply(t *testing.T) {
 // Shutdown does not wait on a held reply.
 func TestHeldReplyEndsWithShutdown(t *testing.T) {
 	col := newCollector(t)
-	srv, err := Listen(Config{Addr: "127.0.0.1:0"}, PingPong{}, col.inbox)
+	srv, err := Listen(Config{Addr: "127.0.0.1:0"}, pingPong{}, col.inbox)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,17 +66,17 @@ func TestHeldReplyEndsWithShutdown(t *testing.T) {
 // Slow motion sends a reply a few bytes at a time, each piece an event,
 // and the bytes arrive whole and in order.
 func TestSlowMotion(t *testing.T) {
-	srv, col := startServer(t, Config{Addr: "127.0.0.1:0"}, HTTPHello{})
+	srv, col := startServer(t, Config{Addr: "127.0.0.1:0"}, hello{})
 	srv.SetSlowMotion(true)
 	c := dialRaw(t, "tcp", v4Addr(t, srv))
 	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
 	start := time.Now()
 	_, _ = c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
 	got, _ := readToEnd(t, c)
-	if !bytes.Equal(got, HelloResponse) {
+	if !bytes.Equal(got, helloResponse) {
 		t.Fatalf("slow reply arrived as %q", got)
 	}
-	pieces := (len(HelloResponse) + slowPiece - 1) / slowPiece
+	pieces := (len(helloResponse) + slowPiece - 1) / slowPiece
 	if took := time.Since(start); took < time.Duration(pieces-1)*slowPause {
 		t.Errorf("%d pieces took only %s", pieces, took)
 	}
@@ -90,39 +90,10 @@ func TestSlowMotion(t *testing.T) {
 	}
 }
 
-// HTTP behaviors answer an oversized header with 431 and a header that
-// trickles in too slowly is cut by the read-header timeout.
-func TestServerHTTPLimits(t *testing.T) {
-	srv, col := startServer(t, Config{Addr: "127.0.0.1:0", MaxHeaderBytes: 512, ReadHeaderTimeout: 300 * time.Millisecond}, HTTPEcho{Idle: 5 * time.Second})
-	c := dialRaw(t, "tcp", v4Addr(t, srv))
-	_, _ = c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 1000) + "\r\n\r\n"))
-	got, _ := readToEnd(t, c)
-	if !bytes.HasPrefix(got, []byte("HTTP/1.1 431 ")) {
-		t.Fatalf("oversized header got %q", firstLineOf(got))
-	}
-	bad := dialRaw(t, "tcp", v4Addr(t, srv))
-	_, _ = bad.Write([]byte("GET  / HTTP/1.1\r\nHost: x\r\n\r\n"))
-	if got, _ := readToEnd(t, bad); !bytes.HasPrefix(got, []byte("HTTP/1.1 400 ")) {
-		t.Fatalf("malformed request got %q", firstLineOf(got))
-	}
-	slow := dialRaw(t, "tcp", v4Addr(t, srv))
-	_, _ = slow.Write([]byte("GET / HTTP/1.1\r\n"))
-	for i := 0; i < 10; i++ {
-		time.Sleep(60 * time.Millisecond)
-		if _, err := slow.Write([]byte("X")); err != nil {
-			break
-		}
-	}
-	closed := col.waitCount(1, "header timeout", func(e Event) bool { return e.Kind == Closed && e.Reason == ByHeaderTimeout })[0]
-	if closed.Idle != 300*time.Millisecond {
-		t.Fatalf("closed %s", TranscriptLine(closed))
-	}
-}
-
 // All connections together keep at most CaptureTotal bytes for display;
 // the counts stay exact.
 func TestCaptureTotal(t *testing.T) {
-	srv, col := startServer(t, Config{Addr: "127.0.0.1:0", CaptureTotal: 100, CaptureCap: 80}, AcceptOnly{Idle: 5 * time.Second})
+	srv, col := startServer(t, Config{Addr: "127.0.0.1:0", CaptureTotal: 100, CaptureCap: 80}, silent{Idle: 5 * time.Second})
 	for i := 0; i < 3; i++ {
 		c := dialRaw(t, "tcp", v4Addr(t, srv))
 		_, _ = c.Write(bytes.Repeat([]byte("x"), 60))
@@ -137,5 +108,3 @@ func TestCaptureTotal(t *testing.T) {
 		t.Fatalf("kept %d of %d (totals %d), want 100 of 180", kept, counted, srv.Totals().BytesIn)
 	}
 }
-
-func firstLineOf(b []byte) string { l, _, _ := bytes.Cut(b, []byte("\r\n")); return string(l) }

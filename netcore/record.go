@@ -124,7 +124,10 @@ func decodeEvent(line []byte) (Event, error) {
 	}
 	e := Event{Time: t, Conn: j.Conn, Count: j.Bytes, Offset: j.Offset,
 		Duration: time.Duration(max(j.Millis*1000, j.Micros)) * time.Microsecond, Idle: time.Duration(j.IdleMs) * time.Millisecond, In: j.In, Out: j.Out}
-	if e.Source, err = lookup[Source](j.Source, []string{"server", "client", "proxy"}); err != nil {
+	if j.Source == "proxy" {
+		j.Source = "tap" // recordings made before the tap had one name
+	}
+	if e.Source, err = lookup[Source](j.Source, []string{"server", "client", "tap"}); err != nil {
 		return Event{}, err
 	}
 	if e.Kind, err = lookup[Kind](j.Kind, kindNames[:]); err != nil {

@@ -31,7 +31,7 @@ type Config struct {
 	// CaptureCap is how many bytes of each connection are kept for display;
 	// beyond it events carry only counts.
 	CaptureCap int
-	// Source labels the events: FromServer, or FromProxy for the tap.
+	// Source labels the events: FromServer, or FromTap for the tap.
 	Source Source
 	// MaxConnsPerIP caps the connections one remote address may hold, so
 	// one laptop cannot take every slot. Zero: no cap.
@@ -239,7 +239,7 @@ type (
 	// Sequential behaviors are served one connection at a time.
 	Sequential interface{ OneAtATime() bool }
 	// Sourced behaviors label their connections' events themselves: the
-	// tap's are FromProxy, whatever server runs it.
+	// tap's are FromTap, whatever server runs it.
 	Sourced interface{ EventSource() Source }
 	// ConnLimiter behaviors lower the server's connection limit.
 	ConnLimiter interface{ ConnLimit() int }

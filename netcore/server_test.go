@@ -26,23 +26,23 @@ func canListen6() bool {
 	return true
 }
 
-// pingPong writes msg and expects exactly one PongReply back.
-func pingPong(t *testing.T, c net.Conn, msg string) {
+// exchangePong writes msg and expects exactly one pongReply back.
+func exchangePong(t *testing.T, c net.Conn, msg string) {
 	t.Helper()
 	if _, err := c.Write([]byte(msg)); err != nil {
 		t.Fatalf("write %q: %v", msg, err)
 	}
-	got := make([]byte, len(PongReply))
+	got := make([]byte, len(pongReply))
 	if _, err := io.ReadFull(c, got); err != nil {
 		t.Fatalf("reading reply to %q: %v", msg, err)
 	}
-	if !bytes.Equal(got, PongReply) {
-		t.Fatalf("reply %q, want %q", got, PongReply)
+	if !bytes.Equal(got, pongReply) {
+		t.Fatalf("reply %q, want %q", got, pongReply)
 	}
 }
 
 func TestListenLocalhostMeansBothLoopbacks(t *testing.T) {
-	s, col := startServer(t, Config{Addr: "localhost:0"}, PingPong{})
+	s, col := startServer(t, Config{Addr: "localhost:0"}, pingPong{})
 	p := s.Port()
 	if p == 0 {
 		t.Fatal("Port() = 0 after listening on port 0")
@@ -69,14 +69,14 @@ func TestListenLocalhostMeansBothLoopbacks(t *testing.T) {
 	}
 	// Every address answers, including the name itself.
 	for _, a := range append(want, net.JoinHostPort("localhost", strconv.Itoa(p))) {
-		pingPong(t, dialRaw(t, "tcp", a), "hi")
+		exchangePong(t, dialRaw(t, "tcp", a), "hi")
 	}
 	col.waitCount(len(want)+1, "accepts", is(FromServer, Accepted))
 }
 
 func TestAcceptOnlyRecordsAndClosesWhenIdle(t *testing.T) {
 	const idle = 200 * time.Millisecond
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, AcceptOnly{Idle: idle})
+	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, silent{Idle: idle})
 	c := dialRaw(t, "tcp", v4Addr(t, s))
 	if _, err := c.Write([]byte("anyone there?")); err != nil {
 		t.Fatal(err)
@@ -114,7 +114,7 @@ func TestAcceptOnlyRecordsAndClosesWhenIdle(t *testing.T) {
 
 // A behavior that sets no idle timeout gets the server's.
 func TestConfigIdleTimeoutApplies(t *testing.T) {
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0", IdleTimeout: 150 * time.Millisecond}, AcceptOnly{})
+	s, col := startServer(t, Config{Addr: "127.0.0.1:0", IdleTimeout: 150 * time.Millisecond}, silent{})
 	dialRaw(t, "tcp", v4Addr(t, s))
 	closed := col.waitCount(1, "closed", is(FromServer, Closed))[0]
 	if closed.Reason != ByIdle || closed.Idle != 150*time.Millisecond {
@@ -124,7 +124,7 @@ func TestConfigIdleTimeoutApplies(t *testing.T) {
 
 // A peer that aborts (RST instead of FIN) is told apart from a clean close.
 func TestPeerResetIsReported(t *testing.T) {
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, AcceptOnly{})
+	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, silent{})
 	c := dialRaw(t, "tcp", v4Addr(t, s))
 	if _, err := c.Write([]byte("bye")); err != nil {
 		t.Fatal(err)
@@ -139,15 +139,15 @@ func TestPeerResetIsReported(t *testing.T) {
 }
 
 func TestPingPongEvents(t *testing.T) {
-	if len(PongReply) != 18 {
-		t.Fatalf("PongReply is %d bytes, the lesson says 18", len(PongReply))
+	if len(pongReply) != 18 {
+		t.Fatalf("pongReply is %d bytes, the lesson says 18", len(pongReply))
 	}
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, PingPong{})
+	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, pingPong{})
 	c := dialRaw(t, "tcp", v4Addr(t, s))
 	msgs := []string{"ping", "hello there", "🎉"}
 	// Waiting for each reply keeps every write in a read of its own.
 	for _, m := range msgs {
-		pingPong(t, c, m)
+		exchangePong(t, c, m)
 	}
 	_ = c.Close()
 	closed := col.waitCount(1, "closed", is(FromServer, Closed))[0]
@@ -163,7 +163,7 @@ func TestPingPongEvents(t *testing.T) {
 		if r.Count != len(m) || r.Offset != off || string(r.Data) != m {
 			t.Errorf("recv %d: count %d offset %d data %q, want %d %d %q", i, r.Count, r.Offset, r.Data, len(m), off, m)
 		}
-		if w.Count != 18 || w.Offset != int64(18*i) || !bytes.Equal(w.Data, PongReply) {
+		if w.Count != 18 || w.Offset != int64(18*i) || !bytes.Equal(w.Data, pongReply) {
 			t.Errorf("sent %d: count %d offset %d data %q", i, w.Count, w.Offset, w.Data)
 		}
 		if r.Conn != closed.Conn || w.Conn != closed.Conn {
@@ -177,7 +177,7 @@ func TestPingPongEvents(t *testing.T) {
 }
 
 func TestHTTPHelloIsAValidResponse(t *testing.T) {
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, HTTPHello{})
+	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, hello{})
 	c := dialRaw(t, "tcp", v4Addr(t, s))
 	const req = "GET / HTTP/1.1\r\nHost: localhost\r\nUser-Agent: tubes-test\r\n\r\n"
 	if _, err := c.Write([]byte(req)); err != nil {
@@ -187,8 +187,8 @@ func TestHTTPHelloIsAValidResponse(t *testing.T) {
 	if err != nil {
 		t.Fatalf("response cut by %v after %q", err, got)
 	}
-	if !bytes.Equal(got, HelloResponse) {
-		t.Fatalf("got %q\nwant %q", got, HelloResponse)
+	if !bytes.Equal(got, helloResponse) {
+		t.Fatalf("got %q\nwant %q", got, helloResponse)
 	}
 
 	// net/http must agree that these bytes are a correct response.
@@ -210,17 +210,17 @@ func TestHTTPHelloIsAValidResponse(t *testing.T) {
 
 	_ = c.Close()
 	closed := col.waitCount(1, "closed", is(FromServer, Closed))[0]
-	if closed.Reason != BySelf || closed.In != int64(len(req)) || closed.Out != int64(len(HelloResponse)) {
-		t.Fatalf("closed %v in %d out %d, want self %d %d", closed.Reason, closed.In, closed.Out, len(req), len(HelloResponse))
+	if closed.Reason != BySelf || closed.In != int64(len(req)) || closed.Out != int64(len(helloResponse)) {
+		t.Fatalf("closed %v in %d out %d, want self %d %d", closed.Reason, closed.In, closed.Out, len(req), len(helloResponse))
 	}
 }
 
 func TestSetBehaviorOnlyAffectsNewConnections(t *testing.T) {
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, PingPong{})
+	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, pingPong{})
 	before := dialRaw(t, "tcp", v4Addr(t, s))
 	col.waitCount(1, "first accept", is(FromServer, Accepted))
 
-	s.SetBehavior(HTTPHello{})
+	s.SetBehavior(hello{})
 	if s.Behavior().Name() != "http-hello" {
 		t.Fatalf("Behavior() = %s after swap", s.Behavior().Name())
 	}
@@ -229,18 +229,18 @@ func TestSetBehaviorOnlyAffectsNewConnections(t *testing.T) {
 	})
 	after := dialRaw(t, "tcp", v4Addr(t, s))
 
-	pingPong(t, before, "still ping-pong?")
+	exchangePong(t, before, "still ping-pong?")
 	if _, err := after.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := readToEnd(t, after); err != nil || !bytes.Equal(got, HelloResponse) {
+	if got, err := readToEnd(t, after); err != nil || !bytes.Equal(got, helloResponse) {
 		t.Fatalf("new connection got %q, %v; want the HTTP response", got, err)
 	}
-	pingPong(t, before, "and still?")
+	exchangePong(t, before, "and still?")
 
 	// Swapping to the same behavior is not news. SetBehavior pushes
 	// synchronously, so one more drain sees any note it made.
-	s.SetBehavior(HTTPHello{})
+	s.SetBehavior(hello{})
 	col.waitCount(2, "both accepts", is(FromServer, Accepted))
 	if notes := filter(col.events, is(FromServer, Note)); len(notes) != 1 {
 		t.Fatalf("%d behavior notes, want 1:\n%s", len(notes), dumpEvents(col.events))
@@ -250,12 +250,12 @@ func TestSetBehaviorOnlyAffectsNewConnections(t *testing.T) {
 // A swap made the instant a connection is reported accepted must not
 // change that connection's program.
 func TestSwapRightAfterAcceptKeepsOldBehavior(t *testing.T) {
-	s, col := startHooked(t, Config{Addr: "127.0.0.1:0"}, PingPong{}, func(s *Server, e Event) {
+	s, col := startHooked(t, Config{Addr: "127.0.0.1:0"}, pingPong{}, func(s *Server, e Event) {
 		if e.Kind == Accepted {
-			s.SetBehavior(HTTPHello{})
+			s.SetBehavior(hello{})
 		}
 	})
-	pingPong(t, dialRaw(t, "tcp", v4Addr(t, s)), "who am I talking to?")
+	exchangePong(t, dialRaw(t, "tcp", v4Addr(t, s)), "who am I talking to?")
 	col.waitCount(1, "behavior note", is(FromServer, Note))
 }
 
@@ -263,7 +263,7 @@ func TestSwapRightAfterAcceptKeepsOldBehavior(t *testing.T) {
 // MaxConns: a learner who sees it close and reconnects must get in.
 func TestClosedEventFreesTheSlot(t *testing.T) {
 	open := make(chan int, 1)
-	s, col := startHooked(t, Config{Addr: "127.0.0.1:0", MaxConns: 1}, AcceptOnly{}, func(s *Server, e Event) {
+	s, col := startHooked(t, Config{Addr: "127.0.0.1:0", MaxConns: 1}, silent{}, func(s *Server, e Event) {
 		if e.Kind == Closed {
 			s.mu.Lock()
 			n := len(s.conns)
@@ -288,7 +288,7 @@ func TestClosedEventFreesTheSlot(t *testing.T) {
 }
 
 func TestMaxConnsRefusesExtra(t *testing.T) {
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0", MaxConns: 2}, AcceptOnly{})
+	s, col := startServer(t, Config{Addr: "127.0.0.1:0", MaxConns: 2}, silent{})
 	addr := v4Addr(t, s)
 	first := dialRaw(t, "tcp", addr)
 	dialRaw(t, "tcp", addr)
@@ -318,7 +318,7 @@ func TestMaxConnsRefusesExtra(t *testing.T) {
 }
 
 func TestCaptureCapKeepsCountsExact(t *testing.T) {
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0", CaptureCap: 10}, AcceptOnly{})
+	s, col := startServer(t, Config{Addr: "127.0.0.1:0", CaptureCap: 10}, silent{})
 	c := dialRaw(t, "tcp", v4Addr(t, s))
 	payload := bytes.Repeat([]byte("0123456789"), 10)
 	for i := 0; i < len(payload); i += 25 {
@@ -349,7 +349,7 @@ func TestCaptureCapKeepsCountsExact(t *testing.T) {
 func TestShutdownClosesEverythingPromptly(t *testing.T) {
 	before := runtime.NumGoroutine()
 	col := newCollector(t)
-	s, err := Listen(Config{Addr: "localhost:0"}, AcceptOnly{}, col.inbox)
+	s, err := Listen(Config{Addr: "localhost:0"}, silent{}, col.inbox)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,10 +360,10 @@ func TestShutdownClosesEverythingPromptly(t *testing.T) {
 	addr := v4Addr(t, s)
 	idle := []net.Conn{dialRaw(t, "tcp", addr), dialRaw(t, "tcp", addr)}
 	col.waitCount(2, "accepts", is(FromServer, Accepted))
-	s.SetBehavior(PingPong{})
+	s.SetBehavior(pingPong{})
 	pp := dialRaw(t, "tcp", addr)
-	pingPong(t, pp, "x")
-	s.SetBehavior(HTTPHello{})
+	exchangePong(t, pp, "x")
+	s.SetBehavior(hello{})
 	web := dialRaw(t, "tcp", addr)
 	if _, err := web.Write([]byte("GET / HTTP/1.1\r\n\r\n")); err != nil {
 		t.Fatal(err)
@@ -385,7 +385,7 @@ func TestShutdownClosesEverythingPromptly(t *testing.T) {
 	closed := col.waitCount(4, "closed events", is(FromServer, Closed))
 	for _, e := range closed {
 		want := ByShutdown
-		if e.Out == int64(len(HelloResponse)) {
+		if e.Out == int64(len(helloResponse)) {
 			want = BySelf // it had already finished and said so
 		}
 		if e.Reason != want {
@@ -419,11 +419,11 @@ func TestShutdownClosesEverythingPromptly(t *testing.T) {
 }
 
 func TestPortInUse(t *testing.T) {
-	s, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, AcceptOnly{})
+	s, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, silent{})
 	p := s.Port()
 	inbox := NewInbox(10)
 	for _, addr := range []string{"127.0.0.1:" + strconv.Itoa(p), "localhost:" + strconv.Itoa(p)} {
-		_, err := Listen(Config{Addr: addr}, AcceptOnly{}, inbox)
+		_, err := Listen(Config{Addr: addr}, silent{}, inbox)
 		var pe *PortInUseError
 		if !errors.As(err, &pe) {
 			t.Fatalf("Listen(%s) = %v, want *PortInUseError", addr, err)
@@ -436,7 +436,7 @@ func TestPortInUse(t *testing.T) {
 	if l, err := net.Listen("tcp6", "[::1]:0"); err == nil {
 		defer l.Close()
 		p6 := port(l.Addr())
-		_, err := Listen(Config{Addr: "localhost:" + strconv.Itoa(p6)}, AcceptOnly{}, inbox)
+		_, err := Listen(Config{Addr: "localhost:" + strconv.Itoa(p6)}, silent{}, inbox)
 		var pe *PortInUseError
 		if !errors.As(err, &pe) || pe.Port != p6 {
 			t.Fatalf("Listen with ::1 taken = %v, want *PortInUseError for %d", err, p6)
@@ -455,7 +455,7 @@ func TestPortInUse(t *testing.T) {
 
 func TestListenRejectsBadAddress(t *testing.T) {
 	for _, addr := range []string{"no-port", "127.0.0.1:http-ish", "127.0.0.1:70000", "127.0.0.1:-1"} {
-		s, err := Listen(Config{Addr: addr}, AcceptOnly{}, NewInbox(1))
+		s, err := Listen(Config{Addr: addr}, silent{}, NewInbox(1))
 		var pe *PortInUseError
 		if err == nil || errors.As(err, &pe) {
 			if s != nil {

@@ -12,7 +12,7 @@ import (
 //
 //	12:00:01.236 #3 recv 78 B "GET / HTTP/1.1\r\nHost: localhost:3000\r\n"
 //
-// Server events carry no prefix; client and proxy events are marked.
+// Server events carry no prefix; client and tap events are marked.
 func TranscriptLine(e Event) string {
 	var b strings.Builder
 	b.WriteString(e.Time.Format("15:04:05.000"))

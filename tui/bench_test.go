@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/behaviors"
 )
 
 // Benchmarks for the UI's side of the targets:
@@ -83,10 +84,10 @@ func (t *traffic) next() netcore.Event {
 	case 1:
 		e.Kind, e.Data, e.Count = netcore.Recv, benchReq, len(benchReq)
 	case 2:
-		e.Kind, e.Data, e.Count = netcore.Sent, netcore.HelloResponse, len(netcore.HelloResponse)
+		e.Kind, e.Data, e.Count = netcore.Sent, behaviors.HelloResponse, len(behaviors.HelloResponse)
 	case 3:
 		e.Kind, e.Reason, e.Duration = netcore.Closed, netcore.ByPeer, 3*time.Millisecond
-		e.In, e.Out = int64(len(benchReq)), int64(len(netcore.HelloResponse))
+		e.In, e.Out = int64(len(benchReq)), int64(len(behaviors.HelloResponse))
 	}
 	t.i++
 	return e

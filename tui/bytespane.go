@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/httpwire"
 )
 
 // chunk is one read or write shown in the bytes pane, with its rendered
@@ -243,10 +244,10 @@ func hexLines(st styles, data []byte, offset int64, w int) []string {
 // its byte offsets, then its bytes. What does not parse is said plainly,
 // with the bytes as text.
 func parsedLines(st styles, t func(string) string, data []byte, w int) []string {
-	req, n, err := netcore.ParseRequest(data, netcore.Limits{})
+	req, n, err := httpwire.ParseRequest(data, httpwire.Limits{})
 	if err != nil {
 		why := t("parsed.incomplete")
-		var pe *netcore.ParseError
+		var pe *httpwire.ParseError
 		if errors.As(err, &pe) {
 			why = fmt.Sprintf("%s %d: %s", t("parsed.rejected"), pe.Status, pe.Reason)
 		}

@@ -57,7 +57,7 @@ func eventLine(st styles, e netcore.Event, w int) string {
 	who := "srv"
 	if e.Source == netcore.FromClient {
 		who = "cli"
-	} else if e.Source == netcore.FromProxy {
+	} else if e.Source == netcore.FromTap {
 		who = "tap"
 	}
 	if e.Conn != 0 {

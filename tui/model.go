@@ -176,12 +176,12 @@ func (m *Model) enterStep() {
 	s := m.currentStep()
 	if m.d.Server != nil {
 		if m.target != "" {
-			m.d.Server.SetBehavior(netcore.Forward{Target: m.target})
+			m.d.Server.SetBehavior(netcore.Tap{Target: m.target})
 		} else {
 			m.d.Server.SetBehavior(s.Behavior)
 		}
 	}
-	m.tracker = s.Check.NewTracker()
+	m.tracker = s.Goal.NewTracker()
 	m.hints = 0
 	m.lessonView.offset = 0
 	m.d.Progress.Lesson = m.current().ID

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/behaviors"
 )
 
 func TestStepKeysMoveAndSwapBehavior(t *testing.T) {
@@ -311,7 +312,7 @@ func TestParsedViewMarksEachPartOfARequest(t *testing.T) {
 func TestYourServerThroughTheTap(t *testing.T) {
 	r := newRig(t, "http-response")
 	r.size(120, 40)
-	theirs, err := netcore.Listen(netcore.Config{Addr: "127.0.0.1:0"}, netcore.HTTPHello{}, netcore.NewInbox(100))
+	theirs, err := netcore.Listen(netcore.Config{Addr: "127.0.0.1:0"}, behaviors.HTTPHello{}, netcore.NewInbox(100))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,10 @@
-package netcore
+package behaviors
 
 import (
 	"strconv"
 	"time"
+
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // The behaviors below are the servers the lessons teach. Each is meant to be
@@ -14,7 +16,7 @@ type AcceptOnly struct{ Idle time.Duration }
 
 func (AcceptOnly) Name() string { return "accept-only" }
 
-func (b AcceptOnly) Serve(c *Conn) {
+func (b AcceptOnly) Serve(c *netcore.Conn) {
 	if b.Idle > 0 {
 		c.SetIdle(b.Idle)
 	}
@@ -26,6 +28,9 @@ func (b AcceptOnly) Serve(c *Conn) {
 	}
 }
 
+// HelloMessage is what the app's client says in the ping-pong lesson.
+var HelloMessage = []byte("Hello server! 🎈")
+
 // PongReply is what PingPong writes after every read.
 var PongReply = []byte("Hello client! 🎉")
 
@@ -35,7 +40,7 @@ type PingPong struct{ Idle time.Duration }
 
 func (PingPong) Name() string { return "ping-pong" }
 
-func (b PingPong) Serve(c *Conn) {
+func (b PingPong) Serve(c *netcore.Conn) {
 	if b.Idle > 0 {
 		c.SetIdle(b.Idle)
 	}
@@ -67,7 +72,7 @@ type HTTPHello struct{ Idle time.Duration }
 
 func (HTTPHello) Name() string { return "http-hello" }
 
-func (b HTTPHello) Serve(c *Conn) {
+func (b HTTPHello) Serve(c *netcore.Conn) {
 	if b.Idle > 0 {
 		c.SetIdle(b.Idle)
 	}

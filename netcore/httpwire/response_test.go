@@ -1,4 +1,4 @@
-package netcore
+package httpwire
 
 import (
 	"bufio"
@@ -10,6 +10,13 @@ import (
 	"unicode"
 	"unicode/utf8"
 )
+
+// The lesson's response (package behaviors' HTTPHello), written out again
+// here because behaviors imports this package.
+const helloBody = "Hello, world! 🎉"
+
+var helloResponse = []byte("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n" +
+	"Content-Length: 18\r\nConnection: close\r\n\r\n" + helloBody)
 
 // respSafe: s is one line of text a terminal shows as it is, with no
 // control, format (bidi) or invalid bytes.
@@ -41,8 +48,8 @@ type respCase struct {
 const okHead = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
 
 var respCases = []respCase{
-	{name: "the lesson's response, closed", data: string(HelloResponse), closed: true},
-	{name: "the lesson's response, still open", data: string(HelloResponse)},
+	{name: "the lesson's response, closed", data: string(helloResponse), closed: true},
+	{name: "the lesson's response, still open", data: string(helloResponse)},
 	{name: "no reason phrase", data: "HTTP/1.1 200\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi"},
 	{name: "HTTP/1.0, closed", data: "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello", closed: true},
 	{name: "no length, closed", data: okHead + "\r\nhello", closed: true},
@@ -50,12 +57,12 @@ var respCases = []respCase{
 	{name: "204 without a body, open", data: "HTTP/1.1 204 No Content\r\nContent-Type: text/plain\r\n\r\n"},
 
 	// The classic mistakes.
-	{name: "length counted in characters", data: okHead + "Content-Length: 13\r\n\r\n" + HelloBody, closed: true,
+	{name: "length counted in characters", data: okHead + "Content-Length: 13\r\n\r\n" + helloBody, closed: true,
 		rule: RuleLength, at: len(okHead+"Content-Length: 13\r\n\r\n") + 13,
 		reason: []string{"18 bytes were sent after the header but Content-Length says 13", "counts bytes, not characters", "🎉 is 4 bytes"}},
-	{name: "length is the number of characters", data: okHead + "Content-Length: 15\r\n\r\n" + HelloBody, closed: true,
+	{name: "length is the number of characters", data: okHead + "Content-Length: 15\r\n\r\n" + helloBody, closed: true,
 		rule: RuleLength, at: len(okHead+"Content-Length: 15\r\n\r\n") + 15, reason: []string{"18 bytes were sent", "15 is the number of characters"}},
-	{name: "length is JavaScript's .length", data: okHead + "Content-Length: 16\r\n\r\n" + HelloBody, closed: true,
+	{name: "length is JavaScript's .length", data: okHead + "Content-Length: 16\r\n\r\n" + helloBody, closed: true,
 		rule: RuleLength, at: len(okHead+"Content-Length: 16\r\n\r\n") + 16, reason: []string{"UTF-16", "Buffer.byteLength"}},
 	{name: "length short on Korean", data: okHead + "Content-Length: 7\r\n\r\n안녕, 세상!", closed: true,
 		rule: RuleLength, at: len(okHead+"Content-Length: 7\r\n\r\n") + 7, reason: []string{"15 bytes were sent after the header but Content-Length says 7", "안 is 3 bytes", "7 is the number of characters"}},
@@ -75,9 +82,9 @@ var respCases = []respCase{
 		rule: RuleBodyEnd, at: len(okHead + "\r\nhello"), hang: true, reason: []string{"no Content-Length", "kept the connection open", "cannot know the body is complete"}},
 
 	// Lengths.
-	{name: "length too long, open", data: okHead + "Content-Length: 30\r\n\r\n" + HelloBody,
+	{name: "length too long, open", data: okHead + "Content-Length: 30\r\n\r\n" + helloBody,
 		rule: RuleLength, at: len(okHead+"Content-Length: 30\r\n\r\n") + 18, hang: true, reason: []string{"only 18 bytes came", "waiting for 12 bytes"}},
-	{name: "length too long, closed", data: okHead + "Content-Length: 30\r\n\r\n" + HelloBody, closed: true,
+	{name: "length too long, closed", data: okHead + "Content-Length: 30\r\n\r\n" + helloBody, closed: true,
 		rule: RuleLength, at: len(okHead+"Content-Length: 30\r\n\r\n") + 18, reason: []string{"closed the connection after 18 body bytes", "12 bytes remaining"}},
 	{name: "two lengths", data: okHead + "Content-Length: 2\r\nContent-Length: 2\r\n\r\nhi", closed: true,
 		rule: RuleLength, at: len(okHead + "Content-Length: 2\r\n"), reason: []string{"2 Content-Length headers"}},
@@ -156,11 +163,11 @@ func TestResponseAnalyzer(t *testing.T) {
 
 // The parts of a good response are where they should be.
 func TestResponseParts(t *testing.T) {
-	r := AnalyzeResponse(HelloResponse, true)
+	r := AnalyzeResponse(helloResponse, true)
 	if r.Version != "HTTP/1.1" || r.Status != 200 || r.StatusText != "OK" {
 		t.Fatalf("status line: %q %d %q", r.Version, r.Status, r.StatusText)
 	}
-	if r.Length != 18 || string(r.Body) != HelloBody || r.End != len(HelloResponse) || r.HeaderEnd != len(HelloResponse)-18 {
+	if r.Length != 18 || string(r.Body) != helloBody || r.End != len(helloResponse) || r.HeaderEnd != len(helloResponse)-18 {
 		t.Fatalf("length %d, body %q, end %d, header end %d", r.Length, r.Body, r.End, r.HeaderEnd)
 	}
 	if v, ok := r.Get("content-type"); !ok || v != "text/plain; charset=utf-8" {
@@ -171,9 +178,9 @@ func TestResponseParts(t *testing.T) {
 	}
 
 	// Complete as soon as the framing says so, before any close.
-	for n := 0; n < len(HelloResponse); n++ {
-		if AnalyzeResponse(HelloResponse[:n], false).Complete {
-			t.Fatalf("complete after only %d of %d bytes", n, len(HelloResponse))
+	for n := 0; n < len(helloResponse); n++ {
+		if AnalyzeResponse(helloResponse[:n], false).Complete {
+			t.Fatalf("complete after only %d of %d bytes", n, len(helloResponse))
 		}
 	}
 	chunked := okHead + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
@@ -193,7 +200,7 @@ func TestResponseContentType(t *testing.T) {
 	if f == nil || f.Offset != -1 || !strings.Contains(f.Reason, "Content-Type") {
 		t.Fatalf("Content-Type finding: %+v", f)
 	}
-	if r := AnalyzeResponse(HelloResponse, true); r.Finding(RuleContentType) != nil {
+	if r := AnalyzeResponse(helloResponse, true); r.Finding(RuleContentType) != nil {
 		t.Fatal("Content-Type reported missing in the lesson's response")
 	}
 }

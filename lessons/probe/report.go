@@ -1,4 +1,4 @@
-package lessons
+package probe
 
 import (
 	"bufio"
@@ -17,7 +17,7 @@ import (
 type Report struct {
 	Lesson  string
 	Target  string
-	Results []ProbeResult
+	Results []Result
 	// NotRun: the server never came up, so the lesson's probes did not
 	// run; Results holds that one failure.
 	NotRun bool
@@ -72,7 +72,7 @@ const showBytes = 400
 func (r *Report) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "tubes check: lesson %s, server %s\n", r.Lesson, r.Target)
-	var prev *ProbeResult
+	var prev *Result
 	for i := range r.Results {
 		res := &r.Results[i]
 		fmt.Fprintln(bw)
@@ -101,7 +101,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		if res.Command != "" {
 			fmt.Fprintln(bw, ind+"try:      "+res.Command)
 		}
-		if res.Kind == Refused || res.Kind == Unreachable {
+		if res.Kind == NotListening || res.Kind == Unreachable {
 			continue
 		}
 		writeBytes(bw, ind+"sent:     ", res.Sent, -1, "")
@@ -111,11 +111,11 @@ func (r *Report) WriteText(w io.Writer) error {
 	return bw.Flush()
 }
 
-func sameExchange(a, b *ProbeResult) bool {
+func sameExchange(a, b *Result) bool {
 	return a.ex != nil && a.ex == b.ex && len(a.Sent) == len(b.Sent) && len(a.Received) == len(b.Received) && a.Command == b.Command
 }
 
-func endingWords(res *ProbeResult) string {
+func endingWords(res *Result) string {
 	switch res.Ending {
 	case "closed":
 		return "then the server closed the connection"

@@ -5,16 +5,18 @@ import (
 	"time"
 
 	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/behaviors"
+	"github.com/tubes-course/tubes/netcore/httpwire"
 )
 
-// A Check decides when a step is done. It is fed every event that arrives
+// A Goal decides when a step is done. It is fed every event that arrives
 // after the step began, in order, and reports true once the step is done.
 // NewTracker makes fresh state for each time the step begins.
-type Check struct {
+type Goal struct {
 	NewTracker func() Tracker
 }
 
-// Tracker is the running state of a Check.
+// Tracker is the running state of a Goal.
 type Tracker interface {
 	Feed(e netcore.Event, own *OwnClients) bool
 }
@@ -24,7 +26,7 @@ type trackerFunc func(e netcore.Event, own *OwnClients) bool
 
 func (f trackerFunc) Feed(e netcore.Event, own *OwnClients) bool { return f(e, own) }
 
-func stateless(f trackerFunc) Check { return Check{NewTracker: func() Tracker { return f }} }
+func stateless(f trackerFunc) Goal { return Goal{NewTracker: func() Tracker { return f }} }
 
 // OwnClients remembers the local addresses of the app's own client
 // connections, so a check can tell them from a learner's nc or curl.
@@ -55,13 +57,13 @@ func (o *OwnClients) External(e netcore.Event) bool {
 // serverSide: the built-in server's events, or the tap's in front of a
 // learner's server, which see the same traffic from the same side.
 func serverSide(e netcore.Event) bool {
-	return e.Source == netcore.FromServer || e.Source == netcore.FromProxy
+	return e.Source == netcore.FromServer || e.Source == netcore.FromTap
 }
 
 func isServer(e netcore.Event, k netcore.Kind) bool { return serverSide(e) && e.Kind == k }
 
 // ClientConnects: the app's client connects.
-func ClientConnects() Check {
+func ClientConnects() Goal {
 	return stateless(func(e netcore.Event, _ *OwnClients) bool {
 		return e.Source == netcore.FromClient && e.Kind == netcore.Connected
 	})
@@ -69,37 +71,37 @@ func ClientConnects() Check {
 
 // ServerAccepts: a connection is accepted: by the built-in server, or, on
 // the tap, by the learner's server behind it (the tap's upstream connect).
-func ServerAccepts() Check {
+func ServerAccepts() Goal {
 	return stateless(func(e netcore.Event, _ *OwnClients) bool {
 		return (e.Source == netcore.FromServer && e.Kind == netcore.Accepted) ||
-			(e.Source == netcore.FromProxy && e.Kind == netcore.Connected)
+			(e.Source == netcore.FromTap && e.Kind == netcore.Connected)
 	})
 }
 
 // ExternalSends: bytes arrive from a connection that is not the app's client.
-func ExternalSends() Check {
+func ExternalSends() Goal {
 	return stateless(func(e netcore.Event, own *OwnClients) bool {
 		return isServer(e, netcore.Recv) && e.Count > 0 && own.External(e)
 	})
 }
 
 // ExternalGetsReply: the server writes to a connection that is not the app's.
-func ExternalGetsReply() Check {
+func ExternalGetsReply() Goal {
 	return stateless(func(e netcore.Event, own *OwnClients) bool {
 		return isServer(e, netcore.Sent) && own.External(e)
 	})
 }
 
 // ServerRefuses: the server turns a connection away at its limit.
-func ServerRefuses() Check {
+func ServerRefuses() Goal {
 	return stateless(func(e netcore.Event, _ *OwnClients) bool {
 		return isServer(e, netcore.Refused) && e.Reason == netcore.ByLimit
 	})
 }
 
 // Closes: at least n server-side connections end for one of reasons.
-func Closes(n int, reasons ...netcore.CloseReason) Check {
-	return Check{NewTracker: func() Tracker {
+func Closes(n int, reasons ...netcore.CloseReason) Goal {
+	return Goal{NewTracker: func() Tracker {
 		seen := 0
 		return trackerFunc(func(e netcore.Event, _ *OwnClients) bool {
 			if isServer(e, netcore.Closed) {
@@ -116,98 +118,98 @@ func Closes(n int, reasons ...netcore.CloseReason) Check {
 }
 
 // ServerCloses: the server side ends a connection (on purpose or idle).
-func ServerCloses() Check { return Closes(1, netcore.BySelf, netcore.ByIdle) }
+func ServerCloses() Goal { return Closes(1, netcore.BySelf, netcore.ByIdle) }
 
 // ClientReceives: the app's client reads bytes that contain want.
-func ClientReceives(want []byte) Check {
+func ClientReceives(want []byte) Goal {
 	return onStreams(netcore.FromClient, func(s *stream) bool { return bytes.Contains(s.in, want) })
 }
 
 // ClientReceivesPrefix: the app's client reads a reply that starts with want.
-func ClientReceivesPrefix(want []byte) Check {
+func ClientReceivesPrefix(want []byte) Goal {
 	return onStreams(netcore.FromClient, func(s *stream) bool { return bytes.HasPrefix(s.in, want) })
 }
 
 // ClientSendsOwnMessage: the app's client sends something other than the
 // default message and gets the pong back.
-func ClientSendsOwnMessage() Check {
+func ClientSendsOwnMessage() Goal {
 	return onStreams(netcore.FromClient, func(s *stream) bool {
-		return len(s.out) > 0 && !bytes.Equal(s.out, HelloMessage) && bytes.Contains(s.in, netcore.PongReply)
+		return len(s.out) > 0 && !bytes.Equal(s.out, behaviors.HelloMessage) && bytes.Contains(s.in, behaviors.PongReply)
 	})
 }
 
 // ServerReadHolds: one server read holds all of want.
-func ServerReadHolds(want []byte) Check {
+func ServerReadHolds(want []byte) Goal {
 	return stateless(func(e netcore.Event, _ *OwnClients) bool {
 		return isServer(e, netcore.Recv) && bytes.Contains(e.Data, want)
 	})
 }
 
 // ManyReads: one connection's bytes took at least n server reads.
-func ManyReads(n int) Check {
+func ManyReads(n int) Goal {
 	return onStreams(netcore.FromServer, func(s *stream) bool { return s.reads >= n })
 }
 
 // ServerSends: the server writes bytes that contain want.
-func ServerSends(want []byte) Check {
+func ServerSends(want []byte) Goal {
 	return onStreams(netcore.FromServer, func(s *stream) bool { return bytes.Contains(s.out, want) })
 }
 
 // HTTPRequestThenClose: a connection sends an HTTP request line and the
 // connection then ends.
-func HTTPRequestThenClose() Check {
+func HTTPRequestThenClose() Goal {
 	return onStreams(netcore.FromServer, func(s *stream) bool { return s.closed && looksLikeRequest(s.in) })
 }
 
 // Answered: the server answers a request that matches req with a response
 // that starts with status (e.g. "HTTP/1.1 200").
-func Answered(req func(r *netcore.Request, raw []byte) bool, status string) Check {
+func Answered(req func(r *httpwire.Request, raw []byte) bool, status string) Goal {
 	return onStreams(netcore.FromServer, func(s *stream) bool {
 		if !bytes.HasPrefix(s.out, []byte(status)) {
 			return false
 		}
-		r, _, err := netcore.ParseRequest(s.in, netcore.Limits{})
+		r, _, err := httpwire.ParseRequest(s.in, httpwire.Limits{})
 		return err == nil && req(r, s.in)
 	})
 }
 
 // Request predicates for Answered.
-func AnyRequest(*netcore.Request, []byte) bool { return true }
+func AnyRequest(*httpwire.Request, []byte) bool { return true }
 
-func Route(method, path string) func(*netcore.Request, []byte) bool {
-	return func(r *netcore.Request, _ []byte) bool {
+func Route(method, path string) func(*httpwire.Request, []byte) bool {
+	return func(r *httpwire.Request, _ []byte) bool {
 		p, _, _ := bytes.Cut([]byte(r.Target), []byte("?"))
 		return r.Method == method && string(p) == path
 	}
 }
 
-func UserAgent(prefix string) func(*netcore.Request, []byte) bool {
-	return func(r *netcore.Request, _ []byte) bool {
+func UserAgent(prefix string) func(*httpwire.Request, []byte) bool {
+	return func(r *httpwire.Request, _ []byte) bool {
 		ua, _ := r.Get("User-Agent")
 		return len(ua) >= len(prefix) && ua[:len(prefix)] == prefix
 	}
 }
 
-func WithBody(r *netcore.Request, _ []byte) bool { return len(r.Body) > 0 }
+func WithBody(r *httpwire.Request, _ []byte) bool { return len(r.Body) > 0 }
 
 // NotFavicon: any request but the one a browser sends for its tab icon on
 // its own, which must not complete a step the learner did not do.
-func NotFavicon(r *netcore.Request, _ []byte) bool { return r.Target != "/favicon.ico" }
+func NotFavicon(r *httpwire.Request, _ []byte) bool { return r.Target != "/favicon.ico" }
 
-func AsksToClose(r *netcore.Request, _ []byte) bool { return r.Close }
+func AsksToClose(r *httpwire.Request, _ []byte) bool { return r.Close }
 
 // UserAgentGetsReply: a request whose User-Agent starts with agent gets bytes
 // back from the server.
-func UserAgentGetsReply(agent string) Check { return Answered(UserAgent(agent), "HTTP/") }
+func UserAgentGetsReply(agent string) Goal { return Answered(UserAgent(agent), "HTTP/") }
 
 // AnsweredThenClosed: like Answered, and the connection then ends for one
 // of reasons.
-func AnsweredThenClosed(req func(*netcore.Request, []byte) bool, reasons ...netcore.CloseReason) Check {
+func AnsweredThenClosed(req func(*httpwire.Request, []byte) bool, reasons ...netcore.CloseReason) Goal {
 	return onStreams(netcore.FromServer, func(s *stream) bool {
 		if !s.closed || len(s.out) == 0 {
 			return false
 		}
-		r, _, err := netcore.ParseRequest(s.in, netcore.Limits{})
+		r, _, err := httpwire.ParseRequest(s.in, httpwire.Limits{})
 		if err != nil || !req(r, s.in) {
 			return false
 		}
@@ -222,7 +224,7 @@ func AnsweredThenClosed(req func(*netcore.Request, []byte) bool, reasons ...netc
 
 // NoLengthThenClosed: the server sends a response without Content-Length
 // and the connection ends later.
-func NoLengthThenClosed() Check {
+func NoLengthThenClosed() Goal {
 	return onStreams(netcore.FromServer, func(s *stream) bool {
 		head, _, ok := bytes.Cut(s.out, []byte("\r\n\r\n"))
 		return ok && s.closed && bytes.HasPrefix(head, []byte("HTTP/1.1 ")) &&
@@ -232,20 +234,20 @@ func NoLengthThenClosed() Check {
 
 // RequestsOnOneConn: one connection, whose first request matches req,
 // carries at least n answered requests.
-func RequestsOnOneConn(n int, req func(*netcore.Request, []byte) bool) Check {
+func RequestsOnOneConn(n int, req func(*httpwire.Request, []byte) bool) Goal {
 	return onStreams(netcore.FromServer, func(s *stream) bool {
 		if s.responses < n {
 			return false
 		}
-		r, _, err := netcore.ParseRequest(s.in, netcore.Limits{})
+		r, _, err := httpwire.ParseRequest(s.in, httpwire.Limits{})
 		return err == nil && req(r, s.in)
 	})
 }
 
 // FiveAnswered: five connections get a 200 response; with within > 0 the
 // five responses must all go out within that span of each other.
-func FiveAnswered(within time.Duration) Check {
-	return Check{NewTracker: func() Tracker {
+func FiveAnswered(within time.Duration) Goal {
+	return Goal{NewTracker: func() Tracker {
 		var times []time.Time
 		seen := map[uint64]bool{}
 		return trackerFunc(func(e netcore.Event, _ *OwnClients) bool {
@@ -288,8 +290,8 @@ type streams struct {
 	conns map[uint64]*stream
 }
 
-func onStreams(side netcore.Source, match func(*stream) bool) Check {
-	return Check{NewTracker: func() Tracker { return &streams{side: side, match: match} }}
+func onStreams(side netcore.Source, match func(*stream) bool) Goal {
+	return Goal{NewTracker: func() Tracker { return &streams{side: side, match: match} }}
 }
 
 func (t *streams) Feed(e netcore.Event, _ *OwnClients) bool {

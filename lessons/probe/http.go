@@ -1,4 +1,4 @@
-package lessons
+package probe
 
 import (
 	"bytes"
@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/httpwire"
 )
 
 // The probes of the HTTP lessons. Each sends a request the way curl or a
 // browser would, reads the response by its own framing, and judges it with
-// netcore.AnalyzeResponse, the strict response analyzer.
+// httpwire.AnalyzeResponse, the strict response analyzer.
 
 // httpReq is one request a probe sends.
 type httpReq struct {
@@ -109,21 +110,21 @@ func (p *prober) httpExchange(ctx context.Context, req httpReq, first time.Durat
 	if ex.send(c, req.bytes(p)) {
 		p.readResponse(c, ex, first)
 	}
-	ex.resp = netcore.AnalyzeResponse(ex.received, ex.closed || ex.reset)
+	ex.resp = httpwire.AnalyzeResponse(ex.received, ex.closed || ex.reset)
 	return ex
 }
 
 // readResponse reads one response, by its framing, into ex; then it waits
 // a moment longer for stray bytes or the server's close.
 func (p *prober) readResponse(c *netcore.Conn, ex *probeEx, first time.Duration) {
-	p.read(c, ex, first, func(b []byte) bool { return netcore.AnalyzeResponse(b, false).Complete },
+	p.read(c, ex, first, func(b []byte) bool { return httpwire.AnalyzeResponse(b, false).Complete },
 		min(p.opt.Quiet, 200*time.Millisecond))
 }
 
 // judge gives the verdict on the response in ex.received[from:], resp,
 // for the rules given: no reply, a reset, or the first broken rule. It
 // reports whether the probe failed.
-func (p *prober) judge(res *ProbeResult, ex *probeEx, from int, resp *netcore.Response, what string, rules ...netcore.ResponseRule) bool {
+func (p *prober) judge(res *Result, ex *probeEx, from int, resp *httpwire.Response, what string, rules ...httpwire.ResponseRule) bool {
 	if p.silent(res, ex, from, what) {
 		return true
 	}
@@ -139,7 +140,7 @@ func (p *prober) judge(res *ProbeResult, ex *probeEx, from int, resp *netcore.Re
 }
 
 // finding turns an analyzer finding into a failure.
-func (p *prober) finding(res *ProbeResult, f *netcore.ResponseFinding, from int) {
+func (p *prober) finding(res *Result, f *httpwire.ResponseFinding, from int) {
 	caret := -1
 	if f.Offset >= 0 {
 		caret = from + f.Offset
@@ -152,7 +153,7 @@ func (p *prober) finding(res *ProbeResult, f *netcore.ResponseFinding, from int)
 }
 
 // status describes a response's status line for a reason, escaped.
-func statusOf(r *netcore.Response) string {
+func statusOf(r *httpwire.Response) string {
 	s := fmt.Sprintf("%d", r.Status)
 	if r.StatusText != "" {
 		s += " " + netcore.Escape([]byte(r.StatusText))
@@ -161,7 +162,7 @@ func statusOf(r *netcore.Response) string {
 }
 
 // wantStatus fails res unless the response has status want.
-func wantStatus(res *ProbeResult, from int, r *netcore.Response, want int, asked string) bool {
+func wantStatus(res *Result, from int, r *httpwire.Response, want int, asked string) bool {
 	if r.Status == want {
 		return true
 	}
@@ -185,23 +186,23 @@ func statusName(code int) string {
 
 // probeHTTPResponse: the six rules of a hand-written response, judged on
 // one GET.
-func probeHTTPResponse(ctx context.Context, p *prober) []ProbeResult {
+func probeHTTPResponse(ctx context.Context, p *prober) []Result {
 	ex := p.httpExchange(ctx, getReq("/"), 0)
 	r := ex.resp
 	type rule struct {
 		name  string
-		rules []netcore.ResponseRule
+		rules []httpwire.ResponseRule
 	}
 	rules := []rule{
-		{"a valid status line and header lines", []netcore.ResponseRule{netcore.RuleStatusLine, netcore.RuleHeaderLine}},
-		{"every line ends in CRLF", []netcore.ResponseRule{netcore.RuleLineEnd}},
-		{"the header ends with a blank line", []netcore.ResponseRule{netcore.RuleBlankLine}},
-		{"Content-Length, when present, equals the body's bytes", []netcore.ResponseRule{netcore.RuleLength}},
-		{"without Content-Length, the server closes", []netcore.ResponseRule{netcore.RuleBodyEnd}},
+		{"a valid status line and header lines", []httpwire.ResponseRule{httpwire.RuleStatusLine, httpwire.RuleHeaderLine}},
+		{"every line ends in CRLF", []httpwire.ResponseRule{httpwire.RuleLineEnd}},
+		{"the header ends with a blank line", []httpwire.ResponseRule{httpwire.RuleBlankLine}},
+		{"Content-Length, when present, equals the body's bytes", []httpwire.ResponseRule{httpwire.RuleLength}},
+		{"without Content-Length, the server closes", []httpwire.ResponseRule{httpwire.RuleBodyEnd}},
 		{"a Content-Type is present", nil},
 	}
-	var out []ProbeResult
-	var first ProbeResult
+	var out []Result
+	var first Result
 	for i, ru := range rules {
 		res := ex.result(ru.name)
 		switch {
@@ -225,7 +226,7 @@ func probeHTTPResponse(ctx context.Context, p *prober) []ProbeResult {
 		switch {
 		case ru.rules == nil:
 			if _, ok := r.Get("Content-Type"); !ok {
-				if f := r.Finding(netcore.RuleContentType); f != nil {
+				if f := r.Finding(httpwire.RuleContentType); f != nil {
 					p.finding(&res, f, 0)
 				} else {
 					res.fail(Malformed, -1, "no Content-Type header came before the header stopped; a client must guess what the body is (add one, like Content-Type: text/plain; charset=utf-8)")
@@ -271,11 +272,11 @@ func probeHTTPResponse(ctx context.Context, p *prober) []ProbeResult {
 
 // probeContentLength: a well-formed response whose Content-Length counts
 // the body's bytes.
-func probeContentLength(ctx context.Context, p *prober) []ProbeResult {
+func probeContentLength(ctx context.Context, p *prober) []Result {
 	ex := p.httpExchange(ctx, getReq("/"), 0)
 	r := ex.resp
 	wellFormed := ex.result("a well-formed response")
-	if !p.judge(&wellFormed, ex, 0, r, "GET /", netcore.RuleStatusLine, netcore.RuleHeaderLine, netcore.RuleLineEnd, netcore.RuleBlankLine) {
+	if !p.judge(&wellFormed, ex, 0, r, "GET /", httpwire.RuleStatusLine, httpwire.RuleHeaderLine, httpwire.RuleLineEnd, httpwire.RuleBlankLine) {
 		wellFormed.Note = fmt.Sprintf("%s %s", r.Version, statusOf(r))
 	}
 	const only = "This probe can only check that Content-Length equals the bytes actually sent, whatever the body is: tubes cannot choose your body"
@@ -285,7 +286,7 @@ func probeContentLength(ctx context.Context, p *prober) []ProbeResult {
 		res.fail(wellFormed.Kind, -1, "not checked: no complete response came (see the first probe)")
 	case r.HeaderEnd < 0:
 		res.fail(Malformed, -1, "not checked: the header never ended, so there is no body to measure")
-	case p.judge(&res, ex, 0, r, "GET /", netcore.RuleLength, netcore.RuleBodyEnd):
+	case p.judge(&res, ex, 0, r, "GET /", httpwire.RuleLength, httpwire.RuleBodyEnd):
 		res.Note = only
 	case r.Length < 0:
 		how := "and the server closed the connection to end the body"
@@ -297,26 +298,26 @@ func probeContentLength(ctx context.Context, p *prober) []ProbeResult {
 		body := r.Body
 		chars := len([]rune(string(body)))
 		res.Note = fmt.Sprintf("Content-Length: %d, and %d bytes came after the header (%d characters)", r.Length, len(body), chars)
-		if wide := netcore.MultiByte(body, 3); len(wide) > 0 {
+		if wide := httpwire.MultiByte(body, 3); len(wide) > 0 {
 			res.Note += "; " + strings.Join(wide, ", ")
 		} else {
 			res.Note += "; the body is plain ASCII, where bytes and characters agree: put emoji or Korean text in it (Hello, world! 🎉, 안녕, 세상!) to make the count matter"
 		}
 		res.Note += ". " + only
 	}
-	return []ProbeResult{wellFormed, res}
+	return []Result{wellFormed, res}
 }
 
 // answers is a probe that sends req and wants status want, with a
 // well-formed response; more checks the response further.
-func (p *prober) answers(ctx context.Context, name string, req httpReq, want int, more func(*ProbeResult, *netcore.Response)) ProbeResult {
+func (p *prober) answers(ctx context.Context, name string, req httpReq, want int, more func(*Result, *httpwire.Response)) Result {
 	ex := p.httpExchange(ctx, req, 0)
 	res := ex.result(name)
 	asked := req.method + " " + req.target
 	if req.raw != nil {
 		asked = "the request"
 	}
-	if p.judge(&res, ex, 0, ex.resp, asked, netcore.FramingRules...) {
+	if p.judge(&res, ex, 0, ex.resp, asked, httpwire.FramingRules...) {
 		return res
 	}
 	if !wantStatus(&res, 0, ex.resp, want, asked) {
@@ -334,11 +335,11 @@ const badRequestLine = "HELLO"
 
 // probeHTTPRequest: GETs from curl and a browser, a POST with a body, and
 // a broken request line.
-func probeHTTPRequest(ctx context.Context, p *prober) []ProbeResult {
+func probeHTTPRequest(ctx context.Context, p *prober) []Result {
 	browser := httpReq{method: "GET", target: "/", headers: browserHeaders}
 	post := bodyReq("POST", "/form", "application/x-www-form-urlencoded", []byte("name=tubes&lesson=7"))
 	bad := httpReq{raw: []byte(badRequestLine + "\r\nHost: " + p.opt.Target + "\r\n\r\n")}
-	out := []ProbeResult{
+	out := []Result{
 		p.answers(ctx, "GET / is answered with 200", getReq("/"), 200, nil),
 		p.answers(ctx, "a browser's GET is answered with 200", browser, 200, nil),
 		p.answers(ctx, "a POST with a body is answered with 200", post, 200, nil),
@@ -357,12 +358,12 @@ func probeHTTPRequest(ctx context.Context, p *prober) []ProbeResult {
 var echoBody = []byte("ping from tubes 🏓")
 
 // probeRouting: the router's routes and its two error statuses.
-func probeRouting(ctx context.Context, p *prober) []ProbeResult {
-	return []ProbeResult{
+func probeRouting(ctx context.Context, p *prober) []Result {
+	return []Result{
 		p.answers(ctx, "GET / is answered with 200", getReq("/"), 200, nil),
 		p.answers(ctx, "GET /time is answered with 200", getReq("/time"), 200, nil),
 		p.answers(ctx, "POST /echo sends the body back", bodyReq("POST", "/echo", "text/plain; charset=utf-8", echoBody), 200,
-			func(res *ProbeResult, r *netcore.Response) {
+			func(res *Result, r *httpwire.Response) {
 				if bytes.Equal(r.Body, echoBody) {
 					res.Note += fmt.Sprintf("; the %d-byte body came back unchanged", len(echoBody))
 					return
@@ -374,14 +375,14 @@ func probeRouting(ctx context.Context, p *prober) []ProbeResult {
 				res.fail(Wrong, r.HeaderEnd+i, "the body came back different: the client sent \"%s\" (%d bytes) and got \"%s\" (%d bytes); /echo should send back exactly the request's body",
 					netcore.Escape(echoBody), len(echoBody), netcore.Escape(r.Body), len(r.Body))
 			}),
-		p.answers(ctx, "GET /nope gets 404 with a body", getReq("/nope"), 404, func(res *ProbeResult, r *netcore.Response) {
+		p.answers(ctx, "GET /nope gets 404 with a body", getReq("/nope"), 404, func(res *Result, r *httpwire.Response) {
 			if len(r.Body) == 0 {
 				res.fail(Wrong, r.HeaderEnd, "the 404 has an empty body; the status is for programs, but a person who mistyped the URL needs a few words, like \"no route for GET /nope\"")
 				return
 			}
 			res.Note += fmt.Sprintf(" with a %d-byte body", len(r.Body))
 		}),
-		p.answers(ctx, "DELETE /time gets 405 with an Allow header", httpReq{method: "DELETE", target: "/time", headers: curlHeaders}, 405, func(res *ProbeResult, r *netcore.Response) {
+		p.answers(ctx, "DELETE /time gets 405 with an Allow header", httpReq{method: "DELETE", target: "/time", headers: curlHeaders}, 405, func(res *Result, r *httpwire.Response) {
 			allow, ok := r.Get("Allow")
 			if !ok {
 				res.fail(Wrong, r.HeaderEnd-2, "the 405 has no Allow header; a 405 must list the methods that would work on /time, like Allow: GET, HEAD")
@@ -399,7 +400,7 @@ func probeRouting(ctx context.Context, p *prober) []ProbeResult {
 }
 
 // probeConcurrency: five requests at once take about as long as one.
-func probeConcurrency(ctx context.Context, p *prober) []ProbeResult {
+func probeConcurrency(ctx context.Context, p *prober) []Result {
 	const name = "five requests at once take about as long as one"
 	// One request alone, twice: the faster is the time of one, so that a
 	// slow first connection does not raise the limit. A handler may be
@@ -409,9 +410,9 @@ func probeConcurrency(ctx context.Context, p *prober) []ProbeResult {
 	for i := 0; i < 2; i++ {
 		ex := p.httpExchange(ctx, getReq("/"), p.opt.Reply+5*time.Second)
 		res := ex.result(name)
-		if p.judge(&res, ex, 0, ex.resp, "GET /", netcore.FramingRules...) {
+		if p.judge(&res, ex, 0, ex.resp, "GET /", httpwire.FramingRules...) {
 			res.Reason = "one request alone: " + res.Reason
-			return []ProbeResult{res}
+			return []Result{res}
 		}
 		if one == nil || ex.took() < t1 {
 			one, t1 = ex, ex.took()
@@ -439,9 +440,9 @@ func probeConcurrency(ctx context.Context, p *prober) []ProbeResult {
 		total = max(total, took)
 		times = append(times, took)
 		r := ex.result(name)
-		if p.judge(&r, ex, 0, ex.resp, "GET /", netcore.FramingRules...) {
+		if p.judge(&r, ex, 0, ex.resp, "GET /", httpwire.FramingRules...) {
 			r.Reason = fmt.Sprintf("request %d of the %d sent at once: %s", i+1, n, r.Reason)
-			return []ProbeResult{r}
+			return []Result{r}
 		}
 	}
 	slices.Sort(times)
@@ -455,33 +456,33 @@ func probeConcurrency(ctx context.Context, p *prober) []ProbeResult {
 	res.Command = fmt.Sprintf("for i in 1 2 3 4 5; do curl -s -o /dev/null -w '%%{time_total}s\\n' %s & done; wait", shellQuote(p.url("/")))
 	if total >= limit {
 		res.fail(Wrong, -1, "%s. The server answers one connection at a time: handle each connection on its own (a goroutine, a thread, or async I/O), so a slow answer does not hold up the others", numbers)
-		return []ProbeResult{res}
+		return []Result{res}
 	}
 	res.Note = numbers
 	if t1 < 50*time.Millisecond {
 		res.Note += ". Your server answers so fast that this says little: make each answer wait, say 1s, as the lesson's server does, and check again"
 	}
-	return []ProbeResult{res}
+	return []Result{res}
 }
 
 // probeKeepAlive: two requests on one connection, each answered with its
 // length.
-func probeKeepAlive(ctx context.Context, p *prober) []ProbeResult {
+func probeKeepAlive(ctx context.Context, p *prober) []Result {
 	first := getReq("/")
 	second := getReq("/")
 	second.headers = append(append([][2]string{}, curlHeaders...), [2]string{"Connection", "close"})
 	ex := &probeEx{command: first.curl(p, p.url("/"), p.url("/"))}
-	res1 := ProbeResult{Name: "the first response has a Content-Length and the connection stays open"}
-	res2 := ProbeResult{Name: "a second request on the same connection is answered"}
+	res1 := Result{Name: "the first response has a Content-Length and the connection stays open"}
+	res2 := Result{Name: "a second request on the same connection is answered"}
 
 	c, release := p.dial(ctx, ex)
 	defer release()
 	if c != nil && ex.send(c, first.bytes(p)) {
 		p.readResponse(c, ex, p.opt.Reply)
 	}
-	r1 := netcore.AnalyzeResponse(ex.received, ex.closed || ex.reset)
+	r1 := httpwire.AnalyzeResponse(ex.received, ex.closed || ex.reset)
 	res1 = ex.result(res1.Name)
-	failed := p.judge(&res1, ex, 0, r1, "the first GET /", netcore.FramingRules...)
+	failed := p.judge(&res1, ex, 0, r1, "the first GET /", httpwire.FramingRules...)
 	switch {
 	case failed:
 	case r1.Length < 0 && !r1.Chunked:
@@ -501,7 +502,7 @@ func probeKeepAlive(ctx context.Context, p *prober) []ProbeResult {
 			kind = ClosedEarly
 		}
 		res2.fail(kind, -1, "not sent: the first response failed (see above)")
-		return []ProbeResult{res1, res2}
+		return []Result{res1, res2}
 	}
 
 	base := len(ex.received)
@@ -509,20 +510,20 @@ func probeKeepAlive(ctx context.Context, p *prober) []ProbeResult {
 	if ex.send(c, second.bytes(p)) {
 		p.readResponse(c, ex, p.opt.Reply)
 	}
-	r2 := netcore.AnalyzeResponse(ex.received[base:], ex.closed || ex.reset)
+	r2 := httpwire.AnalyzeResponse(ex.received[base:], ex.closed || ex.reset)
 	res2 = ex.result(res2.Name)
-	if p.judge(&res2, ex, base, r2, "the second request on the connection", netcore.FramingRules...) {
-		return []ProbeResult{res1, res2}
+	if p.judge(&res2, ex, base, r2, "the second request on the connection", httpwire.FramingRules...) {
+		return []Result{res1, res2}
 	}
 	res2.Note = fmt.Sprintf("%s %s", r2.Version, statusOf(r2))
 	if r2.Length >= 0 {
 		res2.Note += fmt.Sprintf(" with Content-Length: %d", r2.Length)
 	}
 	res2.Note += " on the same connection"
-	return []ProbeResult{res1, res2}
+	return []Result{res1, res2}
 }
 
-func saysClose(r *netcore.Response) string {
+func saysClose(r *httpwire.Response) string {
 	if v, ok := r.Get("Connection"); ok && strings.Contains(strings.ToLower(v), "close") {
 		return "; the response even says Connection: close"
 	}

@@ -1,4 +1,4 @@
-package netcore
+package httpwire
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"math"
 	"net/netip"
 	"strings"
+
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // This file is a small, strict HTTP/1.1 request parser. It is what the
@@ -257,7 +259,7 @@ func checkTarget(method, t string) *ParseError {
 		c := t[i]
 		switch {
 		case c < 0x20 || c == 0x7f:
-			return refusef(400, "the target has a control byte (%s) in it", Escape([]byte{c}))
+			return refusef(400, "the target has a control byte (%s) in it", netcore.Escape([]byte{c}))
 		case c >= 0x80:
 			return refusef(400, "the target %s has bytes that are not ASCII; clients send them percent-encoded (é is %%C3%%A9)", excerpt(t))
 		case c == '#':
@@ -367,7 +369,7 @@ func parseHeaderLine(line []byte, lineNo int) (Header, *ParseError) {
 	value := line[colon+1:]
 	for _, c := range value {
 		if c < 0x20 && c != '\t' || c == 0x7f {
-			return Header{}, refusef(400, "the value of header %s has a control byte (%s) in it", string(name), Escape([]byte{c}))
+			return Header{}, refusef(400, "the value of header %s has a control byte (%s) in it", string(name), netcore.Escape([]byte{c}))
 		}
 	}
 	return Header{Name: string(name), Value: string(bytes.Trim(value, " \t"))}, nil
@@ -524,9 +526,9 @@ func ReadRequest(r io.Reader, buf *[]byte, lim Limits) (*Request, error) {
 func excerpt[T []byte | string](b T) string {
 	const most = 40
 	if len(b) > most {
-		return `"` + Escape([]byte(b[:most])) + `…"`
+		return `"` + netcore.Escape([]byte(b[:most])) + `…"`
 	}
-	return `"` + Escape([]byte(b)) + `"`
+	return `"` + netcore.Escape([]byte(b)) + `"`
 }
 
 // isToken reports whether s is an RFC 9110 token, what methods and header

@@ -1,20 +1,22 @@
-package lessons
+package probe
 
 import (
 	"bytes"
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/tubes-course/tubes/netcore/behaviors"
 )
 
 // The probes of the lessons below HTTP: connections, replies, streams.
 
 // probeAccept: the server accepts a connection.
-func probeAccept(ctx context.Context, p *prober) []ProbeResult {
-	return []ProbeResult{p.accepts(ctx)}
+func probeAccept(ctx context.Context, p *prober) []Result {
+	return []Result{p.accepts(ctx)}
 }
 
-func (p *prober) accepts(ctx context.Context) ProbeResult {
+func (p *prober) accepts(ctx context.Context) Result {
 	ex := &probeEx{command: "nc -vz " + p.host() + " " + p.port()}
 	c, release := p.dial(ctx, ex)
 	defer release()
@@ -32,11 +34,11 @@ func (p *prober) accepts(ctx context.Context) ProbeResult {
 
 // probeClient: the server accepts, and closes its side when the client
 // closes.
-func probeClient(ctx context.Context, p *prober) []ProbeResult {
-	return []ProbeResult{p.accepts(ctx), p.closesAfterClient(ctx)}
+func probeClient(ctx context.Context, p *prober) []Result {
+	return []Result{p.accepts(ctx), p.closesAfterClient(ctx)}
 }
 
-func (p *prober) closesAfterClient(ctx context.Context) ProbeResult {
+func (p *prober) closesAfterClient(ctx context.Context) Result {
 	const name = "closes the connection when the client closes"
 	ex := &probeEx{command: "nc -N " + p.host() + " " + p.port() + " </dev/null"}
 	c, release := p.dial(ctx, ex)
@@ -68,8 +70,8 @@ func (p *prober) closesAfterClient(ctx context.Context) ProbeResult {
 }
 
 // probePingPong: the server answers a message.
-func probePingPong(ctx context.Context, p *prober) ProbeResult {
-	msg := append(append([]byte(nil), HelloMessage...), '\n')
+func probePingPong(ctx context.Context, p *prober) Result {
+	msg := append(append([]byte(nil), behaviors.HelloMessage...), '\n')
 	ex := &probeEx{command: p.ncCommand(msg)}
 	c, release := p.dial(ctx, ex)
 	defer release()
@@ -97,7 +99,7 @@ var (
 
 // probeByteStream: the server frames the stream by newlines, whatever
 // the reads return.
-func probeByteStream(ctx context.Context, p *prober) ProbeResult {
+func probeByteStream(ctx context.Context, p *prober) Result {
 	const name = "answers each line, however the writes split it"
 	ex := &probeEx{command: fmt.Sprintf("(printf 'first li'; sleep 0.3; printf 'ne\\nsecond line\\nthi'; sleep 0.3; printf 'rd line\\n'; sleep 1) | nc -N %s %s", p.host(), p.port())}
 	c, release := p.dial(ctx, ex)
@@ -209,7 +211,7 @@ func streamMissAt(reply []byte) int {
 }
 
 // probeTimeouts: the server closes a connection that stays idle.
-func probeTimeouts(ctx context.Context, p *prober) ProbeResult {
+func probeTimeouts(ctx context.Context, p *prober) Result {
 	const name = "closes an idle connection"
 	ex := &probeEx{command: "time nc -d " + p.host() + " " + p.port()}
 	c, release := p.dial(ctx, ex)

@@ -7,24 +7,24 @@ import (
 	"time"
 )
 
-// Forward is the tap: it relays each connection to Target and back, so
-// the events show a learner's own server at work. Its events have Source
-// FromProxy, on any Server. Bytes stream through a fixed buffer in
+// Tap relays each connection to Target and back, so the events show a
+// learner's own server at work. Its events have Source FromTap, on any
+// Server. Bytes stream through a fixed buffer in
 // each direction; nothing is held beyond the capture cap.
-type Forward struct {
+type Tap struct {
 	Target string
 }
 
-func (f Forward) Name() string { return "tap → " + f.Target }
+func (f Tap) Name() string { return "tap → " + f.Target }
 
 // EventSource marks the tap's events, so views and checks can tell them
 // from the built-in server's.
-func (Forward) EventSource() Source { return FromProxy }
+func (Tap) EventSource() Source { return FromTap }
 
-// forwardBuf is the relay's buffer per direction.
-const forwardBuf = 32 << 10
+// tapBuf is the relay's buffer per direction.
+const tapBuf = 32 << 10
 
-func (f Forward) Serve(c *Conn) {
+func (f Tap) Serve(c *Conn) {
 	// The learner's server decides its own timeouts; the tap waits.
 	c.SetIdle(0)
 	up, err := net.DialTimeout("tcp", f.Target, 3*time.Second)
@@ -50,7 +50,7 @@ func (f Forward) Serve(c *Conn) {
 	down := make(chan struct{})
 	go func() {
 		defer close(down)
-		buf := make([]byte, forwardBuf)
+		buf := make([]byte, tapBuf)
 		for {
 			n, err := up.Read(buf)
 			if n > 0 {
@@ -72,7 +72,7 @@ func (f Forward) Serve(c *Conn) {
 	}()
 
 	// Client to server, on this goroutine.
-	buf := make([]byte, forwardBuf)
+	buf := make([]byte, tapBuf)
 	for {
 		n, err := c.Read(buf)
 		if n > 0 {

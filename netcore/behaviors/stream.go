@@ -1,9 +1,11 @@
-package netcore
+package behaviors
 
 import (
 	"bytes"
 	"fmt"
 	"time"
+
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // HangUp accepts, stays silent for After, then closes: the server is the
@@ -12,17 +14,15 @@ type HangUp struct{ After time.Duration }
 
 func (HangUp) Name() string { return "hang-up" }
 
-func (b HangUp) Serve(c *Conn) {
+func (b HangUp) Serve(c *netcore.Conn) {
 	buf := make([]byte, 4096)
 	deadline := time.Now().Add(b.After)
 	for left := b.After; left > 0; left = time.Until(deadline) {
 		c.SetIdle(left)
 		if _, err := c.Read(buf); err != nil {
-			if c.reason.Load() == uint32(ByIdle) {
-				// Our own timer ran out: the server chose to close, whatever
-				// the client sent meanwhile.
-				c.reason.Store(uint32(BySelf))
-			}
+			// Our own timer ran out: the server chose to close, whatever
+			// the client sent meanwhile.
+			c.IdleWasMine()
 			return
 		}
 	}
@@ -38,7 +38,7 @@ type ReadLater struct {
 
 func (ReadLater) Name() string { return "read-later" }
 
-func (b ReadLater) Serve(c *Conn) {
+func (b ReadLater) Serve(c *netcore.Conn) {
 	c.SetIdle(b.Idle)
 	buf := make([]byte, 4096)
 	for {
@@ -62,7 +62,7 @@ type SmallReads struct {
 
 func (SmallReads) Name() string { return "small-reads" }
 
-func (b SmallReads) Serve(c *Conn) {
+func (b SmallReads) Serve(c *netcore.Conn) {
 	c.SetIdle(b.Idle)
 	buf := make([]byte, max(1, b.Buf))
 	for {
@@ -81,7 +81,7 @@ type LineEcho struct{ Idle time.Duration }
 
 func (LineEcho) Name() string { return "line-echo" }
 
-func (b LineEcho) Serve(c *Conn) {
+func (b LineEcho) Serve(c *netcore.Conn) {
 	c.SetIdle(b.Idle)
 	buf := make([]byte, 4096)
 	var pending []byte

@@ -1,4 +1,4 @@
-package lessons
+package probe
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/rivo/uniseg"
 	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/behaviors"
 )
 
 // reportSafe: s is text a terminal shows as it is: lines of printable
@@ -103,7 +104,7 @@ func TestReportCaretLinesUp(t *testing.T) {
 		{long, bytes.Index(long, []byte("HERE"))},
 		{long, 10},
 	} {
-		rep := &Report{Lesson: "x", Target: "localhost:1", Results: []ProbeResult{{Name: "p", Kind: Malformed, Reason: "r", Command: "c", Received: tc.received, Caret: tc.caret}}}
+		rep := &Report{Lesson: "x", Target: "localhost:1", Results: []Result{{Name: "p", Kind: Malformed, Reason: "r", Command: "c", Received: tc.received, Caret: tc.caret}}}
 		text := probeText(t, rep)
 		if !reportSafe(text) {
 			t.Fatalf("unsafe report:\n%s", text)
@@ -119,7 +120,7 @@ func TestReportCaretLinesUp(t *testing.T) {
 // byte past Content-Length, in text and in JSON.
 func TestReportClassicMistake(t *testing.T) {
 	t.Parallel()
-	resp := probeHead + "Content-Length: 13\r\nConnection: close\r\n\r\n" + netcore.HelloBody
+	resp := probeHead + "Content-Length: 13\r\nConnection: close\r\n\r\n" + behaviors.HelloBody
 	addr := startProbeServer(t, answerOnce(resp, true))
 	rep := probeCheck(t, "http-response", probeOpts(addr))
 	text := probeText(t, rep)
@@ -235,11 +236,11 @@ func TestReportSummary(t *testing.T) {
 		rep  Report
 		want string
 	}{
-		{Report{Results: []ProbeResult{{Pass: true}}}, "the probe passed"},
-		{Report{Results: []ProbeResult{{Pass: true}, {Pass: true}}}, "all 2 probes passed"},
-		{Report{Results: []ProbeResult{{}}}, "the probe failed"},
-		{Report{Results: []ProbeResult{{}, {Pass: true}}}, "1 of 2 probes failed"},
-		{Report{NotRun: true, Results: []ProbeResult{{}}}, "the server is not reachable; no probe ran"},
+		{Report{Results: []Result{{Pass: true}}}, "the probe passed"},
+		{Report{Results: []Result{{Pass: true}, {Pass: true}}}, "all 2 probes passed"},
+		{Report{Results: []Result{{}}}, "the probe failed"},
+		{Report{Results: []Result{{}, {Pass: true}}}, "1 of 2 probes failed"},
+		{Report{NotRun: true, Results: []Result{{}}}, "the server is not reachable; no probe ran"},
 	} {
 		if got := tc.rep.Summary(); got != tc.want {
 			t.Errorf("Summary = %q, want %q", got, tc.want)

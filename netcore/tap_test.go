@@ -1,12 +1,10 @@
 package netcore
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"io"
 	"net"
-	"net/http"
 	"runtime"
 	"sync"
 	"testing"
@@ -16,7 +14,7 @@ import (
 // startTap puts a tap in front of target and returns its address.
 func startTap(t *testing.T, target string) (string, *collector) {
 	t.Helper()
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, Forward{Target: target})
+	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, Tap{Target: target})
 	return v4Addr(t, s), col
 }
 
@@ -50,7 +48,7 @@ func rawServer(t *testing.T, handle func(net.Conn)) string {
 }
 
 func TestTapRelaysBothWaysAndLabelsItsEvents(t *testing.T) {
-	target, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, HTTPHello{})
+	target, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, hello{})
 	tap, col := startTap(t, v4Addr(t, target))
 	c := dialRaw(t, "tcp", tap)
 	req := "GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: curl/8.5.0\r\n\r\n"
@@ -58,23 +56,23 @@ func TestTapRelaysBothWaysAndLabelsItsEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := readToEnd(t, c)
-	if !bytes.Equal(got, HelloResponse) {
+	if !bytes.Equal(got, helloResponse) {
 		t.Fatalf("through the tap: %q", got)
 	}
 	c.Close() // like curl: done reading, it closes; the tap then closes both sides
-	col.waitCount(1, "tap closed", is(FromProxy, Closed))
-	recv := filter(col.events, is(FromProxy, Recv))
-	sent := filter(col.events, is(FromProxy, Sent))
-	if len(recv) != 1 || string(recv[0].Data) != req || len(sent) != 1 || !bytes.Equal(sent[0].Data, HelloResponse) {
+	col.waitCount(1, "tap closed", is(FromTap, Closed))
+	recv := filter(col.events, is(FromTap, Recv))
+	sent := filter(col.events, is(FromTap, Sent))
+	if len(recv) != 1 || string(recv[0].Data) != req || len(sent) != 1 || !bytes.Equal(sent[0].Data, helloResponse) {
 		t.Fatalf("the tap should report the request as recv and the response as sent:\n%s", dumpEvents(col.events))
 	}
-	if closed := filter(col.events, is(FromProxy, Closed))[0]; closed.Reason != BySelf {
+	if closed := filter(col.events, is(FromTap, Closed))[0]; closed.Reason != BySelf {
 		t.Errorf("the server closed first: want BySelf, got %s", closed.Reason)
 	}
 }
 
 func TestTapManyConnectionsAtOnce(t *testing.T) {
-	target, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, PingPong{Idle: 5 * time.Second})
+	target, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, pingPong{Idle: 5 * time.Second})
 	tap, _ := startTap(t, v4Addr(t, target))
 	var wg sync.WaitGroup
 	errs := make(chan error, 50)
@@ -89,10 +87,10 @@ func TestTapManyConnectionsAtOnce(t *testing.T) {
 			}
 			defer c.Close()
 			_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-			buf := make([]byte, len(PongReply))
+			buf := make([]byte, len(pongReply))
 			if _, err := c.Write([]byte("ping")); err != nil {
 				errs <- err
-			} else if _, err := io.ReadFull(c, buf); err != nil || !bytes.Equal(buf, PongReply) {
+			} else if _, err := io.ReadFull(c, buf); err != nil || !bytes.Equal(buf, pongReply) {
 				errs <- errors.Join(err, errors.New("wrong pong: "+string(buf)))
 			}
 		}()
@@ -101,34 +99,6 @@ func TestTapManyConnectionsAtOnce(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
-	}
-}
-
-func TestTapKeepAlivePair(t *testing.T) {
-	target, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, KeepAlive{Idle: 5 * time.Second})
-	tap, col := startTap(t, v4Addr(t, target))
-	c := dialRaw(t, "tcp", tap)
-	r := bufio.NewReader(c)
-	for i, closing := range []string{"", "Connection: close\r\n"} {
-		if _, err := c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n" + closing + "\r\n")); err != nil {
-			t.Fatal(err)
-		}
-		resp, err := http.ReadResponse(r, nil)
-		if err != nil {
-			t.Fatalf("response %d: %v", i+1, err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		if !bytes.Contains(body, []byte("response #"+string(rune('1'+i))+" on connection #1")) {
-			t.Fatalf("response %d came on another connection: %q", i+1, body)
-		}
-	}
-	if rest, _ := io.ReadAll(r); len(rest) != 0 { // the server's FIN, passed on
-		t.Fatalf("bytes after the last response: %q", rest)
-	}
-	c.Close()
-	col.waitCount(1, "closed after Connection: close", is(FromProxy, Closed))
-	if n := len(filter(col.events, is(FromProxy, Accepted))); n != 1 {
-		t.Fatalf("two requests should share one tap connection, saw %d", n)
 	}
 }
 
@@ -172,12 +142,12 @@ func TestTapStreamsALargeBodyInBoundedMemory(t *testing.T) {
 	if grew := int64(after.HeapInuse) - int64(before.HeapInuse); grew > 16<<20 {
 		t.Errorf("heap grew by %d MiB relaying 50 MiB", grew>>20)
 	}
-	closed := col.waitCount(1, "closed", is(FromProxy, Closed))[0]
+	closed := col.waitCount(1, "closed", is(FromTap, Closed))[0]
 	if closed.In != size {
 		t.Errorf("exact totals beyond the capture cap: in=%d, want %d", closed.In, size)
 	}
 	var kept int
-	for _, e := range filter(col.events, is(FromProxy, Recv)) {
+	for _, e := range filter(col.events, is(FromTap, Recv)) {
 		kept += len(e.Data)
 	}
 	if kept > DefaultCaptureCap {
@@ -221,7 +191,7 @@ func TestTapTargetDownAndDyingMidStream(t *testing.T) {
 	if got, _ := io.ReadAll(c); len(got) != 0 {
 		t.Fatalf("nothing should come back, got %q", got)
 	}
-	refused := col.waitCount(1, "a refused event", is(FromProxy, Refused))[0]
+	refused := col.waitCount(1, "a refused event", is(FromTap, Refused))[0]
 	if !bytes.Contains([]byte(refused.Text), []byte(down)) {
 		t.Errorf("the event should name the target: %q", refused.Text)
 	}
@@ -244,7 +214,7 @@ func TestTapTargetDownAndDyingMidStream(t *testing.T) {
 			t.Log("client saw EOF")
 		}
 	}
-	col2.waitCount(1, "the tap closes the client's side", is(FromProxy, Closed))
+	col2.waitCount(1, "the tap closes the client's side", is(FromTap, Closed))
 	// The tap is still up for the next client.
 	c3 := dialRaw(t, "tcp", tap2)
 	if _, err := c3.Write([]byte("x")); err != nil {

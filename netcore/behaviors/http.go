@@ -1,4 +1,4 @@
-package netcore
+package behaviors
 
 import (
 	"errors"
@@ -7,13 +7,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/httpwire"
 )
 
 // The HTTP behaviors write their responses by hand, one write each, so the
 // bytes pane shows a whole response as one block.
 
 // respond writes one response. length < 0 leaves Content-Length out.
-func respond(c *Conn, status int, headers [][2]string, body []byte, length int, closing bool) error {
+func respond(c *netcore.Conn, status int, headers [][2]string, body []byte, length int, closing bool) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
 	for _, h := range headers {
@@ -35,14 +38,14 @@ var plainText = [][2]string{{"Content-Type", "text/plain; charset=utf-8"}}
 
 // finish closes our side politely: FIN first, then read what the client
 // still sends, so it is never reset before it read the response.
-func finish(c *Conn) {
+func finish(c *netcore.Conn) {
 	_ = c.CloseWrite()
 	c.DrainFor(2 * time.Second)
 }
 
 // refuse answers a request the parser rejected and ends the connection.
-func refuse(c *Conn, err error) {
-	var pe *ParseError
+func refuse(c *netcore.Conn, err error) {
+	var pe *httpwire.ParseError
 	if errors.As(err, &pe) {
 		_ = respond(c, pe.Status, plainText, []byte(pe.Reason+"\n"), len(pe.Reason)+1, true)
 		finish(c)
@@ -70,10 +73,10 @@ func (b HTTPText) Name() string {
 	return "http-text (length too long)"
 }
 
-func (b HTTPText) Serve(c *Conn) {
+func (b HTTPText) Serve(c *netcore.Conn) {
 	c.SetIdle(b.Idle)
 	var buf []byte
-	if _, err := c.ReadRequest(&buf); err != nil {
+	if _, err := readRequest(c, &buf); err != nil {
 		refuse(c, err)
 		return
 	}
@@ -93,7 +96,7 @@ func (b HTTPText) Serve(c *Conn) {
 
 // readUntilIdle keeps the connection open, reading whatever comes, until
 // the client closes it or the idle timeout does.
-func readUntilIdle(c *Conn) {
+func readUntilIdle(c *netcore.Conn) {
 	buf := make([]byte, 4096)
 	for {
 		if _, err := c.Read(buf); err != nil {
@@ -108,10 +111,10 @@ type HTTPEcho struct{ Idle time.Duration }
 
 func (HTTPEcho) Name() string { return "http-echo" }
 
-func (b HTTPEcho) Serve(c *Conn) {
+func (b HTTPEcho) Serve(c *netcore.Conn) {
 	c.SetIdle(b.Idle)
 	var buf []byte
-	req, err := c.ReadRequest(&buf)
+	req, err := readRequest(c, &buf)
 	if err != nil {
 		refuse(c, err)
 		return
@@ -122,16 +125,16 @@ func (b HTTPEcho) Serve(c *Conn) {
 
 // DescribeRequest is the page HTTPEcho sends back. Body bytes are escaped:
 // they came from the network.
-func DescribeRequest(r *Request) string {
+func DescribeRequest(r *httpwire.Request) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "You sent a %s request for %s using %s.\n\n", r.Method, r.Target, r.Version)
 	fmt.Fprintf(&b, "Headers (%d):\n", len(r.Headers))
 	for _, h := range r.Headers {
-		fmt.Fprintf(&b, "  %s: %s\n", h.Name, Escape([]byte(h.Value)))
+		fmt.Fprintf(&b, "  %s: %s\n", h.Name, netcore.Escape([]byte(h.Value)))
 	}
 	fmt.Fprintf(&b, "\nBody: %d bytes\n", len(r.Body))
 	if len(r.Body) > 0 {
-		b.WriteString(Escape(r.Body) + "\n")
+		b.WriteString(netcore.Escape(r.Body) + "\n")
 	}
 	return b.String()
 }
@@ -148,10 +151,10 @@ type Router struct{ Idle time.Duration }
 
 func (Router) Name() string { return "router" }
 
-func (b Router) Serve(c *Conn) {
+func (b Router) Serve(c *netcore.Conn) {
 	c.SetIdle(b.Idle)
 	var buf []byte
-	req, err := c.ReadRequest(&buf)
+	req, err := readRequest(c, &buf)
 	if err != nil {
 		refuse(c, err)
 		return
@@ -165,7 +168,7 @@ func (b Router) Serve(c *Conn) {
 	finish(c)
 }
 
-func route(r *Request) (int, [][2]string, []byte) {
+func route(r *httpwire.Request) (int, [][2]string, []byte) {
 	path, _, _ := strings.Cut(r.Target, "?")
 	get := r.Method == "GET" || r.Method == "HEAD"
 	switch {
@@ -184,10 +187,10 @@ func route(r *Request) (int, [][2]string, []byte) {
 	case path == "/echo":
 		return notAllowed(r, path, "POST")
 	}
-	return 404, plainText, []byte(fmt.Sprintf("404: there is no route for %s %s\n", r.Method, Escape([]byte(path))))
+	return 404, plainText, []byte(fmt.Sprintf("404: there is no route for %s %s\n", r.Method, netcore.Escape([]byte(path))))
 }
 
-func notAllowed(r *Request, path, allow string) (int, [][2]string, []byte) {
+func notAllowed(r *httpwire.Request, path, allow string) (int, [][2]string, []byte) {
 	body := fmt.Sprintf("405: %s answers %s, not %s\n", path, allow, r.Method)
 	return 405, append([][2]string{{"Allow", allow}}, plainText...), []byte(body)
 }
@@ -209,15 +212,15 @@ func (b SlowHello) Name() string {
 
 func (b SlowHello) OneAtATime() bool { return b.OneByOne }
 
-func (b SlowHello) Serve(c *Conn) {
+func (b SlowHello) Serve(c *netcore.Conn) {
 	c.SetIdle(b.Idle)
 	var buf []byte
-	if _, err := c.ReadRequest(&buf); err != nil {
+	if _, err := readRequest(c, &buf); err != nil {
 		refuse(c, err)
 		return
 	}
 	time.Sleep(b.Delay)
-	body := fmt.Sprintf("Hello after a %s wait! (connection #%d)\n", ShortDuration(b.Delay), c.ID())
+	body := fmt.Sprintf("Hello after a %s wait! (connection #%d)\n", netcore.ShortDuration(b.Delay), c.ID())
 	_ = respond(c, 200, plainText, []byte(body), len(body), true)
 	finish(c)
 }
@@ -238,11 +241,11 @@ func (b KeepAlive) Name() string {
 	return "keep-alive"
 }
 
-func (b KeepAlive) Serve(c *Conn) {
+func (b KeepAlive) Serve(c *netcore.Conn) {
 	c.SetIdle(b.Idle)
 	var buf []byte
 	for n := 1; ; n++ {
-		req, err := c.ReadRequest(&buf)
+		req, err := readRequest(c, &buf)
 		if err != nil {
 			refuse(c, err)
 			return
@@ -280,13 +283,13 @@ func (Guarded) Name() string { return "guarded" }
 
 func (b Guarded) ConnLimit() int { return b.Limit }
 
-func (b Guarded) Serve(c *Conn) {
+func (b Guarded) Serve(c *netcore.Conn) {
 	c.SetIdle(b.Idle)
 	if b.HeaderTimeout > 0 {
 		c.SetHeaderTimeout(b.HeaderTimeout)
 	}
 	var buf []byte
-	if _, err := c.ReadRequest(&buf); err != nil {
+	if _, err := readRequest(c, &buf); err != nil {
 		refuse(c, err)
 		return
 	}
@@ -294,4 +297,12 @@ func (b Guarded) Serve(c *Conn) {
 	body := "Hello! Your request arrived in time.\n"
 	_ = respond(c, 200, plainText, []byte(body), len(body), true)
 	finish(c)
+}
+
+// readRequest reads one request with the server's header limits.
+func readRequest(c *netcore.Conn, buf *[]byte) (*httpwire.Request, error) {
+	lim := httpwire.Limits{MaxHeaderBytes: c.StartHeader()}
+	req, err := httpwire.ReadRequest(c, buf, lim)
+	c.HeaderDone()
+	return req, err
 }

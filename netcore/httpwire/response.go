@@ -1,4 +1,4 @@
-package netcore
+package httpwire
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // This file is a strict HTTP/1.1 response analyzer, the other half of the
@@ -299,7 +301,7 @@ func (r *Response) statusLine(line []byte, off int) {
 	reason := line[13:]
 	for i, c := range reason {
 		if c < 0x20 && c != '\t' || c == 0x7f {
-			r.add(RuleStatusLine, off+13+i, false, "the reason phrase has a control byte (%s) in it", Escape([]byte{c}))
+			r.add(RuleStatusLine, off+13+i, false, "the reason phrase has a control byte (%s) in it", netcore.Escape([]byte{c}))
 			return
 		}
 	}
@@ -340,7 +342,7 @@ func (r *Response) headerLine(data, line []byte, off, lineNo int) bool {
 	value := line[colon+1:]
 	for i, c := range value {
 		if c < 0x20 && c != '\t' || c == 0x7f {
-			r.add(RuleHeaderLine, off+colon+1+i, false, "the value of header %s has a control byte (%s) in it", excerpt(name), Escape([]byte{c}))
+			r.add(RuleHeaderLine, off+colon+1+i, false, "the value of header %s has a control byte (%s) in it", excerpt(name), netcore.Escape([]byte{c}))
 			break
 		}
 	}
@@ -389,7 +391,7 @@ func (r *Response) analyzeBody(data []byte, closed bool) {
 		case len(encodings) > 1:
 			r.add(RuleBodyEnd, r.headerAt[encodings[1]], false, "the response has %d Transfer-Encoding headers; send one, Transfer-Encoding: chunked", len(encodings))
 		case !equalFoldASCII(r.Headers[te].Value, "chunked"):
-			r.add(RuleBodyEnd, r.headerAt[te], false, "Transfer-Encoding: %s is not an encoding clients can be counted on to read; send Transfer-Encoding: chunked, or Content-Length", Escape([]byte(r.Headers[te].Value)))
+			r.add(RuleBodyEnd, r.headerAt[te], false, "Transfer-Encoding: %s is not an encoding clients can be counted on to read; send Transfer-Encoding: chunked, or Content-Length", netcore.Escape([]byte(r.Headers[te].Value)))
 		case r.Version == "HTTP/1.0":
 			r.add(RuleBodyEnd, r.headerAt[te], false, "an HTTP/1.0 response cannot be chunked: HTTP/1.0 clients ignore Transfer-Encoding; answer with HTTP/1.1, or use Content-Length")
 		default:
@@ -623,7 +625,7 @@ func MultiByte(b []byte, most int) []string {
 		r, size := utf8.DecodeRune(b[i:])
 		if size > 1 && !seen[r] {
 			seen[r] = true
-			out = append(out, fmt.Sprintf("%s is %d bytes", Escape(b[i:i+size]), size))
+			out = append(out, fmt.Sprintf("%s is %d bytes", netcore.Escape(b[i:i+size]), size))
 		}
 		i += size
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/behaviors"
 )
 
 // stepCase is how the tests drive one step of the course.
@@ -146,7 +147,7 @@ var stepCases = map[string]stepCase{
 			}
 			// A step begun after the request was read (a fresh tracker fed
 			// only the close) must not count the request it never saw.
-			late := s.Check.NewTracker()
+			late := s.Goal.NewTracker()
 			var own lessons.OwnClients
 			for _, e := range r.events {
 				if serverClosed(e) {
@@ -337,7 +338,7 @@ var stepCases = map[string]stepCase{
 		{name: "nc gets the reply instead", run: func(t *testing.T, r *rig, s lessons.Step) {
 			c := r.dial()
 			send(t, c, "ping\n")
-			if got := readN(t, c, len(netcore.PongReply)); got != string(netcore.PongReply) {
+			if got := readN(t, c, len(behaviors.PongReply)); got != string(behaviors.PongReply) {
 				t.Errorf("nc got %q", got)
 			}
 			_ = c.Close()
@@ -349,7 +350,7 @@ var stepCases = map[string]stepCase{
 	"ping-pong/2": {"", func(t *testing.T, r *rig, s lessons.Step) {
 		c := r.dial()
 		send(t, c, "ping\n")
-		if got := readN(t, c, len(netcore.PongReply)); got != "Hello client! 🎉" {
+		if got := readN(t, c, len(behaviors.PongReply)); got != "Hello client! 🎉" {
 			t.Errorf("nc got %q", got)
 		}
 		_ = c.Close()
@@ -358,7 +359,7 @@ var stepCases = map[string]stepCase{
 		{name: "nc pings", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) {
 			c := r.dial()
 			send(t, c, "ping\n")
-			readN(t, c, len(netcore.PongReply))
+			readN(t, c, len(behaviors.PongReply))
 			r.waitDone()
 			if e := r.doneEvent(); !serverSent(e) {
 				t.Errorf("completed by %s, want the server's reply", netcore.TranscriptLine(e))
@@ -406,7 +407,7 @@ var stepCases = map[string]stepCase{
 		{name: "nc sends its own text", run: func(t *testing.T, r *rig, s lessons.Step) {
 			c := r.dial()
 			send(t, c, "안녕\n")
-			readN(t, c, len(netcore.PongReply))
+			readN(t, c, len(behaviors.PongReply))
 			_ = c.Close()
 			r.settle(1)
 			r.assertNotDone("the message must come from the app's client")
@@ -697,7 +698,7 @@ var stepCases = map[string]stepCase{
 		// curl: (18) transfer closed with 12 bytes remaining to read.
 		raw := r.exchange(curlRequest(r.hostPort()))
 		head, body, _ := strings.Cut(raw, "\r\n\r\n")
-		if !strings.Contains(head, "\r\nContent-Length: 30") || body != netcore.HelloBody {
+		if !strings.Contains(head, "\r\nContent-Length: 30") || body != behaviors.HelloBody {
 			t.Errorf("curl got %q, want Content-Length: 30 and the 18-byte body", raw)
 		}
 		r.settle(1)
@@ -1174,7 +1175,7 @@ var stepCases = map[string]stepCase{
 			}
 		}},
 		{name: "enter", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) { r.mustRun(s.Action) }},
-		{name: "with a length it is not this step", behavior: netcore.KeepAlive{Idle: 5 * time.Second}, run: func(t *testing.T, r *rig, s lessons.Step) {
+		{name: "with a length it is not this step", behavior: behaviors.KeepAlive{Idle: 5 * time.Second}, run: func(t *testing.T, r *rig, s lessons.Step) {
 			r.exchange(curlReq(r.hostPort(), "GET", "/", "", "Connection: close"))
 			r.settle(1)
 			r.assertNotDone("the response had a Content-Length")
@@ -1371,7 +1372,7 @@ func TestStepChecksWithRealTraffic(t *testing.T) {
 					if tr.like != "" {
 						b = stepOf(t, c, tr.like).Behavior
 					}
-					r := newServerRig(t, b, s.Check)
+					r := newServerRig(t, b, s.Goal)
 					tr.run(t, r, s)
 					if tr.complete {
 						r.waitDone()
@@ -1394,7 +1395,7 @@ func TestStepChecksWithRealTraffic(t *testing.T) {
 // not count as "gets the reply".
 func assertNoReplyNoDone(t *testing.T, r *rig, s lessons.Step) {
 	t.Helper()
-	tr := s.Check.NewTracker()
+	tr := s.Goal.NewTracker()
 	var own lessons.OwnClients
 	for _, e := range r.events {
 		if serverSent(e) {
@@ -1437,8 +1438,8 @@ func (r *rig) waitResponse(t *testing.T) []byte {
 // wantHello checks a whole HTTPHello response as curl saw it.
 func wantHello(t *testing.T, resp string) {
 	t.Helper()
-	if resp != string(netcore.HelloResponse) {
-		t.Errorf("response %q, want %q", resp, netcore.HelloResponse)
+	if resp != string(behaviors.HelloResponse) {
+		t.Errorf("response %q, want %q", resp, behaviors.HelloResponse)
 	}
 	if !strings.HasPrefix(resp, "HTTP/1.1 200 OK\r\n") || !strings.HasSuffix(resp, "\r\n\r\nHello, world! 🎉") {
 		t.Errorf("response is not the lesson's 200 with body Hello, world! 🎉: %q", resp)

@@ -1,4 +1,4 @@
-package lessons
+package probe
 
 import (
 	"bytes"
@@ -12,35 +12,39 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/behaviors"
 )
 
 // These tests run every lesson's probes against the course's own servers,
 // which must pass, and against broken servers written here, on real
 // loopback sockets, which must fail for the right reason.
 
-// probeOpts are short waits, so a failing probe fails fast.
-func probeOpts(target string) CheckOptions {
-	return CheckOptions{Target: target, Wait: time.Second, Reply: 2 * time.Second, Quiet: 500 * time.Millisecond,
-		IdleWait: 2 * time.Second, Pause: 100 * time.Millisecond}
+// setOf names the sets by lesson id, as the course's registry does.
+var setOf = map[string]Set{
+	"tcp-accept": TCPAccept, "client": Client, "ping-pong": PingPong, "byte-stream": ByteStream,
+	"http-response": HTTPResponse, "content-length": ContentLength, "http-request": HTTPRequest,
+	"routing": Routing, "concurrency": Concurrency, "keep-alive": KeepAlive, "timeouts": Timeouts,
 }
 
-// probeBehaviors picks, for each lesson, the step whose server does what
-// the probes test (0-based). The others are the lesson's first step.
-var probeBehaviors = map[string]int{
-	"byte-stream": 2, // line-echo: framing with newlines
-	"concurrency": 1, // a goroutine per connection
+// probeOpts are short waits, so a failing probe fails fast.
+func probeOpts(target string) Options {
+	return Options{Target: target, Wait: time.Second, Reply: 2 * time.Second, Quiet: 500 * time.Millisecond,
+		IdleWait: 2 * time.Second, Pause: 100 * time.Millisecond}
 }
 
 // probeCheck runs lesson's probes against target with opt and fails the
 // test if the check itself could not run.
-func probeCheck(t *testing.T, lesson string, opt CheckOptions) *Report {
+func probeCheck(t *testing.T, lesson string, opt Options) *Report {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	rep, err := RunCheck(ctx, lesson, opt)
+	set, ok := setOf[lesson]
+	if !ok {
+		t.Fatalf("no probe set for %s", lesson)
+	}
+	rep, err := Run(ctx, lesson, set, opt)
 	if err != nil {
-		t.Fatalf("RunCheck %s: %v", lesson, err)
+		t.Fatalf("Run %s: %v", lesson, err)
 	}
 	return rep
 }
@@ -55,7 +59,7 @@ func probeText(t *testing.T, rep *Report) string {
 }
 
 // probeResult returns the result named name.
-func probeResult(t *testing.T, rep *Report, name string) ProbeResult {
+func probeResult(t *testing.T, rep *Report, name string) Result {
 	t.Helper()
 	for _, r := range rep.Results {
 		if r.Name == name {
@@ -63,12 +67,12 @@ func probeResult(t *testing.T, rep *Report, name string) ProbeResult {
 		}
 	}
 	t.Fatalf("no probe %q in\n%s", name, probeText(t, rep))
-	return ProbeResult{}
+	return Result{}
 }
 
 // wantFail checks that probe name failed with kind and a reason saying
 // each of says.
-func wantFail(t *testing.T, rep *Report, name string, kind Outcome, says ...string) ProbeResult {
+func wantFail(t *testing.T, rep *Report, name string, kind Outcome, says ...string) Result {
 	t.Helper()
 	r := probeResult(t, rep, name)
 	if r.Pass || r.Kind != kind {
@@ -83,41 +87,6 @@ func wantFail(t *testing.T, rep *Report, name string, kind Outcome, says ...stri
 		t.Errorf("the report passes with a failed probe")
 	}
 	return r
-}
-
-// Every lesson's probes pass against the course's own server for it.
-func TestProbesPassOnCourseServers(t *testing.T) {
-	course, err := Load("en")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range IDs() {
-		t.Run(id, func(t *testing.T) {
-			t.Parallel()
-			l := course.Lessons[course.Find(id)]
-			srv, err := netcore.Listen(netcore.Config{Addr: "127.0.0.1:0"}, l.Steps[probeBehaviors[id]].Behavior, probeSink{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
-			opt := probeOpts(srv.Addrs()[0].String())
-			opt.IdleWait = 10 * time.Second // the timeouts lesson closes after 5s
-			rep := probeCheck(t, id, opt)
-			text := probeText(t, rep)
-			if !rep.Pass() || rep.NotRun || len(rep.Results) == 0 {
-				t.Fatalf("probes failed against the lesson's own server:\n%s", text)
-			}
-			for _, r := range rep.Results {
-				if r.Kind != Passed || r.Reason != "" || r.Caret != -1 || r.Command == "" {
-					t.Errorf("passing probe %q: kind %s, reason %q, caret %d, command %q", r.Name, r.Kind, r.Reason, r.Caret, r.Command)
-				}
-			}
-			if !strings.Contains(text, "PASS  ") || strings.Contains(text, "FAIL") {
-				t.Errorf("report:\n%s", text)
-			}
-			t.Logf("\n%s", text)
-		})
-	}
 }
 
 // probeServer is a hand-written broken server on loopback: handle runs
@@ -236,7 +205,7 @@ const probeHead = "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\
 func TestProbeHTTPResponseClassicMistakes(t *testing.T) {
 	t.Run("Content-Length counted in characters", func(t *testing.T) {
 		t.Parallel()
-		resp := probeHead + "Content-Length: 13\r\nConnection: close\r\n\r\n" + netcore.HelloBody
+		resp := probeHead + "Content-Length: 13\r\nConnection: close\r\n\r\n" + behaviors.HelloBody
 		addr := startProbeServer(t, answerOnce(resp, true))
 		for _, lesson := range []string{"http-response", "content-length"} {
 			rep := probeCheck(t, lesson, probeOpts(addr))
@@ -289,7 +258,7 @@ func TestProbeHTTPResponseClassicMistakes(t *testing.T) {
 	})
 	t.Run("Content-Length too long, the client hangs", func(t *testing.T) {
 		t.Parallel()
-		resp := probeHead + "Content-Length: 30\r\n\r\n" + netcore.HelloBody
+		resp := probeHead + "Content-Length: 30\r\n\r\n" + behaviors.HelloBody
 		addr := startProbeServer(t, answerOnce(resp, false))
 		rep := probeCheck(t, "content-length", probeOpts(addr))
 		wantFail(t, rep, "Content-Length counts the body's bytes", Hung, "only 18 bytes came", "12 bytes that never come")
@@ -355,7 +324,7 @@ func TestProbeTransportFailures(t *testing.T) {
 			if !rep.NotRun || len(rep.Results) != 1 {
 				t.Fatalf("not run %v, %d results", rep.NotRun, len(rep.Results))
 			}
-			wantFail(t, rep, "the server is listening", Refused, "nothing is listening on "+addr, "refused")
+			wantFail(t, rep, "the server is listening", NotListening, "nothing is listening on "+addr, "refused")
 			if text := probeText(t, rep); !strings.Contains(text, "nothing is listening on "+addr) || !strings.Contains(text, "no probe ran") {
 				t.Errorf("report:\n%s", text)
 			}
@@ -602,14 +571,6 @@ func TestCheckParseTarget(t *testing.T) {
 	for _, in := range []string{"", "3000", ":3000", "localhost", "localhost:0", "localhost:70000", "localhost:http", "http://localhost:3000/", "::1:3000"} {
 		if _, err := ParseTarget(in); err == nil {
 			t.Errorf("ParseTarget(%q) accepted", in)
-		}
-	}
-	if _, err := RunCheck(context.Background(), "no-such-lesson", CheckOptions{Target: "localhost:1"}); err == nil {
-		t.Error("RunCheck accepted an unknown lesson")
-	}
-	for _, id := range IDs() {
-		if !HasProbes(id) {
-			t.Errorf("lesson %s has no probes", id)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package lessons
+package probe
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/httpwire"
 )
 
 // This file is `tubes check`: probes that test a learner's own server, at
@@ -25,19 +26,19 @@ import (
 type Outcome string
 
 const (
-	Passed      Outcome = "pass"
-	Refused     Outcome = "refused"     // nothing is listening
-	Unreachable Outcome = "unreachable" // the connect itself got no answer, or the host is unknown
-	TimedOut    Outcome = "timeout"     // accepted, but no reply in time
-	ClosedEarly Outcome = "closed"      // closed without replying
-	WasReset    Outcome = "reset"       // reset the connection
-	Malformed   Outcome = "malformed"   // the reply breaks the protocol's rules
-	Hung        Outcome = "hang"        // the reply never ends: a client waits forever
-	Wrong       Outcome = "wrong"       // a valid reply, but not the right one
+	Passed       Outcome = "pass"
+	NotListening Outcome = "refused"     // nothing is listening
+	Unreachable  Outcome = "unreachable" // the connect itself got no answer, or the host is unknown
+	TimedOut     Outcome = "timeout"     // accepted, but no reply in time
+	ClosedEarly  Outcome = "closed"      // closed without replying
+	WasReset     Outcome = "reset"       // reset the connection
+	Malformed    Outcome = "malformed"   // the reply breaks the protocol's rules
+	Hung         Outcome = "hang"        // the reply never ends: a client waits forever
+	Wrong        Outcome = "wrong"       // a valid reply, but not the right one
 )
 
-// ProbeResult is the verdict of one probe, with what it sent and received.
-type ProbeResult struct {
+// Result is the verdict of one probe, with what it sent and received.
+type Result struct {
 	Name string
 	Pass bool
 	Kind Outcome
@@ -60,8 +61,8 @@ type ProbeResult struct {
 	ex *probeEx // shared by probes that judge the same exchange
 }
 
-// CheckOptions are the knobs of a check. Zero values take the defaults.
-type CheckOptions struct {
+// Options are the knobs of a check. Zero values take the defaults.
+type Options struct {
 	// Target is the learner's server, HOST:PORT.
 	Target string
 	// Wait is how long to keep trying to connect while the server comes
@@ -85,7 +86,7 @@ const (
 	readCap          = 1 << 20 // a probe keeps at most this much of a reply
 )
 
-func (o CheckOptions) withDefaults() CheckOptions {
+func (o Options) withDefaults() Options {
 	if o.Wait == 0 {
 		o.Wait = DefaultCheckWait
 	}
@@ -122,61 +123,54 @@ func ParseTarget(s string) (string, error) {
 	return net.JoinHostPort(host, port), nil
 }
 
-// HasProbes reports whether lesson id has probes for `tubes check`.
-func HasProbes(id string) bool { _, ok := probeSets[id]; return ok }
+// Set is a lesson's probes for `tubes check`. The course's registry
+// (lessons.bindings) names each lesson's set.
+type Set func(context.Context, *prober) []Result
 
-// probeSets are the probes of each lesson, in course order.
-var probeSets = map[string]func(context.Context, *prober) []ProbeResult{
-	"tcp-accept":     probeAccept,
-	"client":         probeClient,
-	"ping-pong":      single(probePingPong),
-	"byte-stream":    single(probeByteStream),
-	"http-response":  probeHTTPResponse,
-	"content-length": probeContentLength,
-	"http-request":   probeHTTPRequest,
-	"routing":        probeRouting,
-	"concurrency":    probeConcurrency,
-	"keep-alive":     probeKeepAlive,
-	"timeouts":       single(probeTimeouts),
+// The probe sets of the lessons, in course order.
+var (
+	TCPAccept     Set = probeAccept
+	Client        Set = probeClient
+	PingPong          = single(probePingPong)
+	ByteStream        = single(probeByteStream)
+	HTTPResponse  Set = probeHTTPResponse
+	ContentLength Set = probeContentLength
+	HTTPRequest   Set = probeHTTPRequest
+	Routing       Set = probeRouting
+	Concurrency   Set = probeConcurrency
+	KeepAlive     Set = probeKeepAlive
+	Timeouts          = single(probeTimeouts)
+)
+
+func single(f func(context.Context, *prober) Result) Set {
+	return func(ctx context.Context, p *prober) []Result { return []Result{f(ctx, p)} }
 }
 
-func single(f func(context.Context, *prober) ProbeResult) func(context.Context, *prober) []ProbeResult {
-	return func(ctx context.Context, p *prober) []ProbeResult { return []ProbeResult{f(ctx, p)} }
-}
-
-// RunCheck runs lesson's probes against opt.Target. It first waits for the
-// server to come up; when nothing listens by then, the report has that one
-// failure and no probes ran. The error is only for a lesson without probes
-// or a bad target.
-func RunCheck(ctx context.Context, lesson string, opt CheckOptions) (*Report, error) {
-	run, ok := probeSets[lesson]
-	if !ok {
-		return nil, fmt.Errorf("no lesson %q (see tubes lessons)", lesson)
-	}
+// Run runs the probes of lesson (its id, for the report) against
+// opt.Target. It first waits for the server to come up; when nothing
+// listens by then, the report has that one failure and no probes ran. The
+// error is only for a bad target.
+func Run(ctx context.Context, lesson string, set Set, opt Options) (*Report, error) {
 	target, err := ParseTarget(opt.Target)
 	if err != nil {
 		return nil, err
 	}
 	opt.Target = target
-	p := &prober{opt: opt.withDefaults(), client: netcore.NewClient(probeSink{})}
+	p := &prober{opt: opt.withDefaults(), client: netcore.NewClient(netcore.Discard{})}
 	defer p.client.CloseAll()
 	rep := &Report{Lesson: lesson, Target: target}
 	if res, up := p.waitUp(ctx); !up {
-		rep.Results = []ProbeResult{res}
+		rep.Results = []Result{res}
 		rep.NotRun = true
 		return rep, nil
 	}
-	rep.Results = run(ctx, p)
+	rep.Results = set(ctx, p)
 	return rep, nil
 }
 
-type probeSink struct{}
-
-func (probeSink) Push(netcore.Event) {}
-
 // prober runs probes against one target.
 type prober struct {
-	opt    CheckOptions
+	opt    Options
 	client *netcore.Client
 }
 
@@ -188,7 +182,7 @@ func (p *prober) url(target string) string { return "http://" + p.opt.Target + t
 
 // waitUp connects until the server answers or opt.Wait passes, with a
 // growing pause between tries.
-func (p *prober) waitUp(ctx context.Context) (ProbeResult, bool) {
+func (p *prober) waitUp(ctx context.Context) (Result, bool) {
 	start := time.Now()
 	deadline := start.Add(max(p.opt.Wait, 0))
 	pause := 25 * time.Millisecond
@@ -198,7 +192,7 @@ func (p *prober) waitUp(ctx context.Context) (ProbeResult, bool) {
 		cancel()
 		if err == nil {
 			p.client.Release(c)
-			return ProbeResult{}, true
+			return Result{}, true
 		}
 		retry := errors.Is(err, syscall.ECONNREFUSED) || netTimeout(err)
 		left := time.Until(deadline)
@@ -221,12 +215,12 @@ func (p *prober) waitUp(ctx context.Context) (ProbeResult, bool) {
 
 // dialFailure turns a failed connect into a verdict in its own words.
 // tried says how long connecting went on, like " for 5s".
-func (p *prober) dialFailure(name string, err error, tried string) ProbeResult {
-	res := ProbeResult{Name: name, Caret: -1}
+func (p *prober) dialFailure(name string, err error, tried string) Result {
+	res := Result{Name: name, Caret: -1}
 	var dns *net.DNSError
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
-		res.Kind = Refused
+		res.Kind = NotListening
 		res.Reason = fmt.Sprintf("nothing is listening on %s: the connection was refused%s. Is your server running, and listening on port %s?", p.opt.Target, tried, p.port())
 	case errors.As(err, &dns):
 		res.Kind = Unreachable
@@ -259,8 +253,8 @@ type probeEx struct {
 	start    time.Time
 	done     time.Time // when the reply was complete (or the probe gave up)
 	local    string
-	waited   time.Duration     // how long the last read waited for a first byte
-	resp     *netcore.Response // for HTTP exchanges
+	waited   time.Duration      // how long the last read waited for a first byte
+	resp     *httpwire.Response // for HTTP exchanges
 }
 
 func (ex *probeEx) took() time.Duration { return ex.done.Sub(ex.start) }
@@ -278,12 +272,12 @@ func (ex *probeEx) ending() string {
 }
 
 // result starts a verdict for this exchange.
-func (ex *probeEx) result(name string) ProbeResult {
-	return ProbeResult{Name: name, Pass: true, Kind: Passed, Command: ex.command, Sent: ex.sent, Received: ex.received,
+func (ex *probeEx) result(name string) Result {
+	return Result{Name: name, Pass: true, Kind: Passed, Command: ex.command, Sent: ex.sent, Received: ex.received,
 		Ending: ex.ending(), Caret: -1, Took: ex.took(), ex: ex}
 }
 
-func (r *ProbeResult) fail(kind Outcome, caret int, format string, args ...any) {
+func (r *Result) fail(kind Outcome, caret int, format string, args ...any) {
 	r.Pass, r.Kind, r.Caret = false, kind, caret
 	r.Reason = fmt.Sprintf(format, args...)
 }
@@ -368,7 +362,7 @@ func (p *prober) read(c *netcore.Conn, ex *probeEx, first time.Duration, done fu
 
 // silent returns the verdict for an exchange that got no reply bytes, or
 // nil when some came. what names what was sent ("the request").
-func (p *prober) silent(res *ProbeResult, ex *probeEx, from int, what string) bool {
+func (p *prober) silent(res *Result, ex *probeEx, from int, what string) bool {
 	if ex.dialErr != nil {
 		d := p.dialFailure(res.Name, ex.dialErr, "")
 		res.fail(d.Kind, -1, "%s", d.Reason)

@@ -1,0 +1,123 @@
+package behaviors
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tubes-course/tubes/netcore"
+)
+
+// waitLimit bounds every wait in these tests so a bug fails, never hangs.
+const waitLimit = 5 * time.Second
+
+// collector gathers a server's events through a real Inbox.
+type collector struct {
+	t      *testing.T
+	inbox  *netcore.Inbox
+	events []netcore.Event
+}
+
+// waitCount waits until at least n events match and returns the matches.
+func (c *collector) waitCount(n int, what string, match func(netcore.Event) bool) []netcore.Event {
+	c.t.Helper()
+	deadline := time.NewTimer(waitLimit)
+	defer deadline.Stop()
+	for {
+		c.events = append(c.events, c.inbox.Drain()...)
+		if got := filter(c.events, match); len(got) >= n {
+			return got
+		}
+		select {
+		case <-c.inbox.Wake():
+		case <-deadline.C:
+			c.t.Fatalf("timed out waiting for %s; saw %d events", what, len(c.events))
+		}
+	}
+}
+
+func filter(es []netcore.Event, match func(netcore.Event) bool) []netcore.Event {
+	var out []netcore.Event
+	for _, e := range es {
+		if match(e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func is(src netcore.Source, k netcore.Kind) func(netcore.Event) bool {
+	return func(e netcore.Event) bool { return e.Source == src && e.Kind == k }
+}
+
+// startServer listens on a free loopback port and shuts down with the test.
+func startServer(t *testing.T, cfg netcore.Config, b netcore.Behavior) (*netcore.Server, *collector) {
+	t.Helper()
+	col := &collector{t: t, inbox: netcore.NewInbox(4096)}
+	s, err := netcore.Listen(cfg, b, col.inbox)
+	if err != nil {
+		t.Fatalf("Listen(%q): %v", cfg.Addr, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		defer cancel()
+		_ = s.Shutdown(ctx)
+	})
+	return s, col
+}
+
+// startTap puts a tap in front of target and returns its address.
+func startTap(t *testing.T, target string) (string, *collector) {
+	t.Helper()
+	s, col := startServer(t, netcore.Config{Addr: "127.0.0.1:0"}, netcore.Tap{Target: target})
+	return v4Addr(t, s), col
+}
+
+func dialRaw(t *testing.T, network, addr string) net.Conn {
+	t.Helper()
+	c, err := net.DialTimeout(network, addr, waitLimit)
+	if err != nil {
+		t.Fatalf("dial %s %s: %v", network, addr, err)
+	}
+	_ = c.SetDeadline(time.Now().Add(waitLimit))
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// dialFrom connects from a chosen loopback source address, so a test can
+// play several machines on one host.
+func dialFrom(src, addr string) (net.Conn, error) {
+	d := net.Dialer{Timeout: 2 * time.Second, LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}}
+	return d.Dial("tcp", addr)
+}
+
+func v4Addr(t *testing.T, s *netcore.Server) string {
+	t.Helper()
+	for _, a := range s.Addrs() {
+		if ta := a.(*net.TCPAddr); ta.IP.To4() != nil {
+			return ta.String()
+		}
+	}
+	t.Fatalf("no IPv4 listener among %v", s.Addrs())
+	return ""
+}
+
+// readToEnd reads until the peer closes; a reset is returned, a timeout fails.
+func readToEnd(t *testing.T, c net.Conn) ([]byte, error) {
+	t.Helper()
+	b, err := io.ReadAll(c)
+	if errors.Is(err, syscall.ECONNRESET) {
+		return b, err
+	}
+	if err != nil {
+		t.Fatalf("reading to EOF: %v (got %q)", err, b)
+	}
+	return b, nil
+}
+
+func firstLineOf(b []byte) string { l, _, _ := bytes.Cut(b, []byte("\r\n")); return string(l) }
