@@ -58,6 +58,23 @@ const (
 	DefaultCaptureCap  = 64 << 10
 )
 
+// DefaultConfig is the server users get: the only home of the shipped
+// defaults. Flags bind to its fields; tests start from it and lift a
+// limit by name.
+func DefaultConfig() Config {
+	return Config{
+		Addr:              DefaultAddr,
+		MaxConns:          DefaultMaxConns,
+		IdleTimeout:       DefaultIdleTimeout,
+		CaptureCap:        DefaultCaptureCap,
+		MaxConnsPerIP:     32,
+		ConnRatePerIP:     20,
+		ReadHeaderTimeout: 10 * time.Second,
+		MaxHeaderBytes:    8 << 10,
+		CaptureTotal:      32 << 20,
+	}
+}
+
 func (c Config) withDefaults() Config {
 	if c.Addr == "" {
 		c.Addr = DefaultAddr
