@@ -116,7 +116,7 @@ var bindings = []struct {
 		{behaviors.KeepAlive{Idle: 5 * second, NoLength: true}, Get("/"), NoLengthThenClosed()},
 	}},
 	{"timeouts", probe.Timeouts, []Binding{
-		{behaviors.Guarded{Idle: 5 * second}, Connect, Closes(1, netcore.ByIdle)},
+		{behaviors.AcceptOnly{Idle: 5 * second}, Connect, Closes(1, netcore.ByIdle)},
 		{behaviors.Guarded{Idle: 10 * second, HeaderTimeout: 3 * second}, Trickle(700*time.Millisecond, 10*second), Closes(1, netcore.ByHeaderTimeout)},
 		{behaviors.Guarded{Idle: 10 * second, HeaderTimeout: 10 * second, Limit: 3}, OpenMany(5, 3*second), ServerRefuses()},
 		{behaviors.Guarded{Idle: 10 * second, HeaderTimeout: 3 * second, Limit: 20}, Slowloris(30, 500*time.Millisecond, 8*second), Closes(5, netcore.ByHeaderTimeout)},

@@ -1206,10 +1206,20 @@ var stepCases = map[string]stepCase{
 			r.settle(1)
 			r.assertNotDone("the client left")
 		}},
-		{name: "curl is answered", run: func(t *testing.T, r *rig, s lessons.Step) {
-			r.exchange(curlRequest(r.hostPort()))
-			r.settle(1)
-			r.assertNotDone("the request was answered")
+		{name: "nc types a line every 2 s and the connection lives", run: func(t *testing.T, r *rig, s lessons.Step) {
+			// What the text asks: typing resets the idle clock, so the
+			// connection outlives 5 s; the server reads and never answers.
+			c := r.dial()
+			for i := 0; i < 4; i++ {
+				send(t, c, "still here\n")
+				time.Sleep(2 * time.Second)
+			}
+			_ = c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+			if n, err := c.Read(make([]byte, 1)); n > 0 || !isTimeout(err) {
+				t.Fatalf("after 8 s of typing, the server answered or closed: %d bytes, %v", n, err)
+			}
+			r.assertNotDone("the client kept typing")
+			_ = c.Close()
 		}},
 	}},
 

@@ -516,3 +516,8 @@ func stepOf(t *testing.T, c *lessons.Course, key string) lessons.Step {
 	}
 	return c.Lessons[li].Steps[i-1]
 }
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
