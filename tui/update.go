@@ -91,20 +91,19 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case key.Matches(msg, k.Choose) && m.heldConn() != 0:
+	case key.Matches(msg, k.Choose) && m.d.Backend.State().HeldConn != 0:
 		// A held reply takes enter first: the presenter lets it go.
-		m.d.Server.ReleaseReply()
+		m.d.Backend.ReleaseReply()
 		m.setStatus(m.t("hold.released"), false)
-	case key.Matches(msg, k.Hold) && m.d.Server != nil:
-		if m.holding() {
-			m.d.Server.ReleaseReply()
+	case key.Matches(msg, k.Hold):
+		if m.d.Backend.State().HoldArmed {
 			m.setStatus(m.t("hold.released"), false)
 		} else {
-			m.d.Server.HoldNextReply()
 			m.setStatus(m.t("hold.armed"), false)
 		}
-	case key.Matches(msg, k.Slow) && m.d.Server != nil:
-		m.d.Server.SetSlowMotion(!m.d.Server.SlowMotion())
+		m.d.Backend.ToggleHold()
+	case key.Matches(msg, k.Slow):
+		m.d.Backend.ToggleSlow()
 	case key.Matches(msg, k.Choose) && !k.Enter.Enabled():
 		m.setStatus(m.t("lesson.noaction"), false)
 	case key.Matches(msg, k.Enter):
@@ -112,10 +111,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Message):
 		return m.openInput(inputMessage, "")
 	case key.Matches(msg, k.Yours):
-		if m.target != "" {
+		if m.d.Backend.Target() != "" {
 			// Back to the lesson's own server.
-			m.target = ""
-			m.enterStep()
+			m.d.Backend.Watch("")
 			m.setStatus(m.t("yours.off"), false)
 			return nil
 		}
@@ -148,11 +146,11 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		if n := len(m.currentStep().Hints); n > 0 {
 			m.hints = m.hints%n + 1
 		}
-	case key.Matches(msg, k.Pause) && m.d.Replay != nil:
+	case key.Matches(msg, k.Pause) && m.d.Backend.Caps().Has(CanPlayback):
 		// In a replay, space pauses the recording itself; . then steps.
-		m.d.Replay.SetPaused(!m.d.Replay.Paused())
-	case key.Matches(msg, k.Step) && m.d.Replay != nil:
-		m.d.Replay.Step()
+		m.d.Backend.TogglePause()
+	case key.Matches(msg, k.Step):
+		m.d.Backend.StepOne()
 	case key.Matches(msg, k.Pause):
 		m.paused = !m.paused
 		m.pausedAt, m.pausedCh = m.events.total, m.chunks.total
@@ -282,8 +280,8 @@ func (m *Model) watchYours(target string) tea.Cmd {
 		m.setStatus(m.t("yours.bad")+" "+target, true)
 		return nil
 	}
-	m.target, m.lastTarget = target, target
-	m.enterStep()
+	m.lastTarget = target
+	m.d.Backend.Watch(target)
 	m.setStatus(m.t("yours.on")+" "+target, false)
 	return nil
 }
@@ -309,22 +307,4 @@ func (m *Model) onPeersKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.eventsView.offset, m.bytesView.offset = 0, 0
 	}
 	return nil
-}
-
-// holding reports whether a hold is armed or a reply is held.
-func (m *Model) holding() bool {
-	if m.d.Server == nil {
-		return false
-	}
-	armed, _ := m.d.Server.Holding()
-	return armed
-}
-
-// heldConn is the connection whose reply is held, 0 if none is.
-func (m *Model) heldConn() uint64 {
-	if m.d.Server == nil {
-		return 0
-	}
-	_, conn := m.d.Server.Holding()
-	return conn
 }

@@ -127,8 +127,8 @@ func (m *Model) lessonLines(w, h int) []string {
 	default:
 		head = append(head, m.st.todo.Render("○ "+m.t("lesson.todo")))
 	}
-	if m.target != "" {
-		head = append(head, m.st.statusWarn.Render(fmt.Sprintf(m.t("yours.banner"), m.target)))
+	if target := m.d.Backend.Target(); target != "" {
+		head = append(head, m.st.statusWarn.Render(fmt.Sprintf(m.t("yours.banner"), target)))
 	}
 	if m.status != "" {
 		if m.statusIsErr {
@@ -172,13 +172,13 @@ func (m *Model) statusLine() string {
 		}
 		parts = []string{st.statusWarn.Render("◉ " + m.t("status.open.room") + " " + m.d.URLs[0] + more)}
 	}
-	if r := m.d.Replay; r != nil {
-		played, total := r.Progress()
+	caps, bs := m.d.Backend.Caps(), m.d.Backend.State()
+	if caps.Has(CanPlayback) {
 		mark := "▶"
-		if r.Paused() {
+		if bs.Paused {
 			mark = "⏸"
 		}
-		parts = []string{st.statusWarn.Render(fmt.Sprintf("%s %s %d/%d", mark, m.t("status.replay"), played, total))}
+		parts = []string{st.statusWarn.Render(fmt.Sprintf("%s %s %d/%d", mark, m.t("status.replay"), bs.Played, bs.Total))}
 	}
 	if m.filter.IsValid() {
 		parts = append(parts, st.statusWarn.Render(m.t("status.filter")+" "+m.filter.String()))
@@ -194,19 +194,21 @@ func (m *Model) statusLine() string {
 		extra := m.events.total - m.pausedAt
 		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("⏸ %s (+%d %s)", m.t("status.paused"), extra, m.t("status.new"))))
 	}
-	if m.d.Server != nil {
-		parts = append(parts, st.status.Render(m.d.Server.Behavior().Name()))
-		if armed, conn := m.d.Server.Holding(); conn != 0 {
-			parts = append(parts, st.statusWarn.Render(fmt.Sprintf("✋ "+m.t("status.held"), conn)))
-		} else if armed {
+	if caps.Has(CanServe) {
+		parts = append(parts, st.status.Render(bs.Behavior))
+	}
+	if caps.Has(CanPresent) {
+		if bs.HeldConn != 0 {
+			parts = append(parts, st.statusWarn.Render(fmt.Sprintf("✋ "+m.t("status.held"), bs.HeldConn)))
+		} else if bs.HoldArmed {
 			parts = append(parts, st.statusWarn.Render("✋ "+m.t("status.hold")))
 		}
-		if m.d.Server.SlowMotion() {
+		if bs.Slow {
 			parts = append(parts, st.statusWarn.Render("🐢 "+m.t("status.slow")))
 		}
 	}
 	t := m.totals
-	if m.d.Server != nil {
+	if caps.Has(CanServe) {
 		parts = append(parts, st.status.Render(fmt.Sprintf("%d %s / %d %s", t.Open, m.t("status.open"), t.Accepted, m.t("status.conns"))),
 			st.status.Render(fmt.Sprintf("→%s ←%s", humanBytes(t.BytesIn), humanBytes(t.BytesOut))))
 	}
