@@ -73,12 +73,11 @@ const flushEvery = 33 * time.Millisecond
 
 // Model is the root model.
 type Model struct {
-	d     Deps
-	keys  keyMap
-	st    styles
-	help  help.Model
-	width int
-	high  int
+	d    Deps
+	keys keyMap
+	st   styles
+	help help.Model
+	lay  layout // from the last tea.WindowSizeMsg
 
 	lesson, step int
 	tracker      lessons.Tracker

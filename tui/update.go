@@ -10,36 +10,44 @@ import (
 )
 
 // Update routes every message. It does no I/O: network and disk work is
-// returned as commands.
+// returned as commands. Whatever the message, the panes' scroll offsets
+// are put back in range after it, so View has nothing to correct.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	m.clampScroll()
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.high = msg.Width, msg.Height
+		m.lay = computeLayout(msg.Width, msg.Height)
 		m.help.SetWidth(msg.Width)
-		return m, nil
+		m.input.SetWidth(m.lay.inputW)
+		return nil
 	case tea.BackgroundColorMsg:
 		m.st = newStyles(msg.IsDark(), m.d.Contrast)
 		if m.lessonView.style != "notty" && !msg.IsDark() {
 			m.lessonView.style = "light"
 		}
-		return m, nil
+		return nil
 	case wakeMsg:
 		if m.ticking {
-			return m, nil
+			return nil
 		}
 		m.ticking = true
-		return m, m.flushTick()
+		return m.flushTick()
 	case batchMsg:
 		if len(msg.events) == 0 {
 			m.ticking = false
 			m.folded, m.totals = msg.folded, msg.totals
-			return m, m.waitForEvents()
+			return m.waitForEvents()
 		}
 		var cmds []tea.Cmd
 		if m.applyBatch(msg) {
 			cmds = append(cmds, m.saveProgress())
 		}
-		return m, tea.Batch(append(cmds, m.flushTick())...)
+		return tea.Batch(append(cmds, m.flushTick())...)
 	case actionDoneMsg:
 		m.busy = false
 		if msg.err != nil {
@@ -47,21 +55,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			m.setStatus(msg.note, false)
 		}
-		return m, nil
+		return nil
 	case savedMsg:
 		if msg.err != nil {
 			m.setStatus(msg.err.Error(), true)
 		}
-		return m, nil
+		return nil
 	case tea.KeyPressMsg:
-		return m, m.onKey(msg)
+		return m.onKey(msg)
 	}
 	if m.overlay == messageOverlay {
 		var cmd tea.Cmd
 		m.input, cmd = m.input.Update(msg) // the cursor's blink
-		return m, cmd
+		return cmd
 	}
-	return m, nil
+	return nil
 }
 
 func (m *Model) setStatus(s string, isErr bool) { m.status, m.statusIsErr = s, isErr }
@@ -191,7 +199,7 @@ func (m *Model) openInput(purpose inputPurpose, value string) tea.Cmd {
 	m.input.SetValue(value)
 	m.input.CursorEnd()
 	m.input.Placeholder = m.t([...]string{"message.placeholder", "yours.placeholder"}[purpose])
-	m.input.SetWidth(min(60, m.width-10))
+	m.input.SetWidth(m.lay.inputW)
 	return m.input.Focus()
 }
 
@@ -270,7 +278,14 @@ func (m *Model) scroll(by int) {
 	}
 }
 
-func (m *Model) pageSize() int { return max(1, m.high/2) }
+// pageSize is what pgup and pgdn move: the rows the focused pane shows.
+func (m *Model) pageSize() int {
+	w, h := m.lay.panes[m.focus].inner()
+	if m.focus == focusLesson {
+		h -= len(m.lessonHead(w)) // the body scrolls under the header
+	}
+	return max(1, h)
+}
 
 // watchYours puts the tap in front of the learner's server at target: the
 // step's checks and the panes now follow that server.

@@ -10,14 +10,8 @@ import (
 	"github.com/tubes-course/tubes/lessons"
 )
 
-// Below this the panes cannot be read; above wideWidth they sit side by side.
-const (
-	minWidth  = 60
-	minHeight = 20
-	wideWidth = 100
-)
-
-// View draws the whole screen. It only formats what Update stored.
+// View draws the whole screen. It only formats what Update stored: sizes
+// come from m.lay and scroll offsets were kept in range by Update.
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.screen())
 	v.AltScreen = true
@@ -26,14 +20,13 @@ func (m *Model) View() tea.View {
 }
 
 func (m *Model) screen() string {
-	if m.width == 0 || m.high == 0 {
+	l := m.lay
+	if l.width == 0 || l.height == 0 {
 		return ""
 	}
-	if m.width < minWidth || m.high < minHeight {
-		return lipgloss.Place(m.width, m.high, lipgloss.Center, lipgloss.Center, m.t("small.message"))
+	if l.tooSmall {
+		return lipgloss.Place(l.width, l.height, lipgloss.Center, lipgloss.Center, m.t("small.message"))
 	}
-	wide := m.width >= wideWidth
-	bodyH := m.high - 2
 	var body string
 	switch {
 	case m.overlay == messageOverlay:
@@ -42,28 +35,25 @@ func (m *Model) screen() string {
 			title, help = "yours.title", "yours.help"
 		}
 		box := m.st.overlay.Render(m.st.bold.Render(m.t(title)) + "\n\n" + m.input.View() + "\n\n" + m.st.dim.Render(m.t(help)))
-		body = lipgloss.Place(m.width, bodyH, lipgloss.Center, lipgloss.Center, box)
+		body = lipgloss.Place(l.body.w, l.body.h, lipgloss.Center, lipgloss.Center, box)
 	case m.overlay != noOverlay:
-		body = lipgloss.Place(m.width, bodyH, lipgloss.Center, lipgloss.Center, m.overlayBox())
-	case wide:
-		body = m.wideBody(bodyH)
+		body = lipgloss.Place(l.body.w, l.body.h, lipgloss.Center, lipgloss.Center, m.overlayBox())
+	case l.wide:
+		body = m.wideBody()
 	default:
-		body = m.narrowBody(bodyH)
+		body = m.narrowBody()
 	}
-	return body + "\n" + fit(m.statusLine(), m.width) + "\n" + fit(m.help.ShortHelpView(m.keys.shortHelp(!wide)), m.width)
+	return body + "\n" + fit(m.statusLine(), l.status.w) + "\n" + fit(m.help.ShortHelpView(m.keys.shortHelp(!l.wide)), l.help.w)
 }
 
-// layout: the lesson takes the left 45%; events the top 40% of the right.
-func (m *Model) wideBody(h int) string {
-	leftW := m.width * 45 / 100
-	rightW := m.width - leftW
-	evH := max(5, h*2/5)
-	left := m.paneFrame(focusLesson, leftW, h)
-	right := m.paneFrame(focusEvents, rightW, evH) + "\n" + m.paneFrame(focusBytes, rightW, h-evH)
+func (m *Model) wideBody() string {
+	p := m.lay.panes
+	left := m.paneFrame(focusLesson, p[focusLesson])
+	right := m.paneFrame(focusEvents, p[focusEvents]) + "\n" + m.paneFrame(focusBytes, p[focusBytes])
 	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
 }
 
-func (m *Model) narrowBody(h int) string {
+func (m *Model) narrowBody() string {
 	tabs := make([]string, 0, paneCount)
 	for f := focus(0); f < paneCount; f++ {
 		label := fmt.Sprintf(" %d %s ", f+1, m.paneTitle(f))
@@ -73,7 +63,7 @@ func (m *Model) narrowBody(h int) string {
 			tabs = append(tabs, m.st.tabInactive.Render(label))
 		}
 	}
-	return fit(strings.Join(tabs, m.st.dim.Render("│")), m.width) + "\n" + m.paneFrame(m.focus, m.width, h-1)
+	return fit(strings.Join(tabs, m.st.dim.Render("│")), m.lay.tabs.w) + "\n" + m.paneFrame(m.focus, m.lay.panes[m.focus])
 }
 
 func (m *Model) paneTitle(f focus) string {
@@ -87,30 +77,48 @@ func (m *Model) paneTitle(f focus) string {
 	return m.t("pane.lesson")
 }
 
-func (m *Model) paneFrame(f focus, w, h int) string {
-	innerW, innerH := w-2, h-2
+func (m *Model) paneFrame(f focus, r rect) string {
+	innerW, innerH := r.inner()
 	var lines []string
 	switch f {
 	case focusLesson:
 		lines = m.lessonLines(innerW, innerH)
 	case focusEvents:
-		upTo := m.events.total
-		if m.paused {
-			upTo = m.pausedAt
-		}
-		lines = m.eventsView.view(m.st, m.events, upTo, innerW, innerH, m.t("events.empty"), m.filter)
+		lines = m.eventsView.view(m.st, m.events, m.eventsUpTo(), innerW, innerH, m.t("events.empty"), m.filter)
 	case focusBytes:
-		upTo := m.chunks.total
-		if m.paused {
-			upTo = m.pausedCh
-		}
-		lines = m.bytesView.view(m.st, m.t, m.chunks, upTo, innerW, innerH, m.filter)
+		lines = m.bytesView.view(m.st, m.t, m.chunks, m.chunksUpTo(), innerW, innerH, m.filter)
 	}
-	return frame(m.st, m.paneTitle(f), f == m.focus, lines, w, h)
+	return frame(m.st, m.paneTitle(f), f == m.focus, lines, r.w, r.h)
 }
 
-// lessonLines is the step header, whether it is done, then its text.
+// eventsUpTo and chunksUpTo are where the panes stop: the newest, or
+// where they were when the live view was paused.
+func (m *Model) eventsUpTo() uint64 {
+	if m.paused {
+		return m.pausedAt
+	}
+	return m.events.total
+}
+
+func (m *Model) chunksUpTo() uint64 {
+	if m.paused {
+		return m.pausedCh
+	}
+	return m.chunks.total
+}
+
+// lessonLines is the step header, whether it is done, then its text from
+// the scroll offset on.
 func (m *Model) lessonLines(w, h int) []string {
+	head, body := m.lessonHead(w), m.lessonBody(w)
+	room := max(1, h-len(head))
+	offset := min(m.lessonView.offset, max(0, len(body)-room)) // Update keeps it so
+	end := min(len(body), offset+room)
+	return append(head, body[offset:end]...)
+}
+
+// lessonHead is the header wrapped to w, with a blank line after it.
+func (m *Model) lessonHead(w int) []string {
 	l := m.current()
 	s := m.currentStep()
 	head := []string{
@@ -145,18 +153,18 @@ func (m *Model) lessonLines(w, h int) []string {
 	for _, h := range head {
 		wrapped = append(wrapped, strings.Split(ansi.Wordwrap(h, w, ""), "\n")...)
 	}
-	head = append(wrapped, "")
+	return append(wrapped, "")
+}
+
+// lessonBody is the step's text (or the example program) at width w,
+// rendered once and cached.
+func (m *Model) lessonBody(w int) []string {
+	l := m.current()
 	key := lessonKey{lesson: m.lesson, step: m.step, width: w, style: m.lessonView.style, example: m.lessonView.example}
-	var body []string
 	if m.lessonView.example {
-		body = m.lessonView.exampleLines(m.st, key, l.ID, m.t("example.title"))
-	} else {
-		body = m.lessonView.body(key, func() string { return stepMarkdown(l, m.step, m.d.Addr) })
+		return m.lessonView.exampleLines(m.st, key, l.ID, m.t("example.title"))
 	}
-	room := max(1, h-len(head))
-	m.lessonView.offset = min(m.lessonView.offset, max(0, len(body)-room))
-	end := min(len(body), m.lessonView.offset+room)
-	return append(head, body[m.lessonView.offset:end]...)
+	return m.lessonView.body(key, func() string { return stepMarkdown(l, m.step, m.d.Addr) })
 }
 
 // statusLine: address, progress, behavior, then counters; the least
@@ -225,7 +233,7 @@ func (m *Model) overlayBox() string {
 	switch m.overlay {
 	case helpOverlay:
 		h := m.help // a copy: sized to the box, not the screen
-		h.SetWidth(m.width - 6)
+		h.SetWidth(m.lay.width - 6)
 		return m.st.overlay.Render(m.st.bold.Render(m.t("help.title")) + "\n\n" + h.FullHelpView(m.keys.fullHelp()) + "\n\n" + m.st.dim.Render(m.t("help.close")))
 	case peersOverlay:
 		return m.st.overlay.Render(m.peersBox())
@@ -238,7 +246,7 @@ func (m *Model) overlayBox() string {
 		for _, l := range m.d.Course.Lessons {
 			idW, titleW = max(idW, len(l.ID)), max(titleW, ansi.StringWidth(l.Title))
 		}
-		titleW = min(titleW, max(10, m.width-idW-24))
+		titleW = min(titleW, max(10, m.lay.width-idW-24))
 		for i, l := range m.d.Course.Lessons {
 			done := 0
 			for s := range l.Steps {
@@ -335,7 +343,7 @@ func (m *Model) peersBox() string {
 			ua = "-"
 		}
 		row := fmt.Sprintf("%-39s %4d %s  →%s ←%s  %s", p.host, p.conns, m.t("status.conns"), humanBytes(p.in), humanBytes(p.out), ua)
-		rows = append(rows, ansi.Truncate(row, max(20, m.width-12), "…"))
+		rows = append(rows, ansi.Truncate(row, max(20, m.lay.width-12), "…"))
 	}
 	for i, row := range rows {
 		mark, style := "  ", m.st.listPlain
