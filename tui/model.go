@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
@@ -54,14 +53,6 @@ const (
 	qrOverlay      // the URL as a QR code, for phones in the room
 )
 
-// inputPurpose is what the input box is for.
-type inputPurpose int
-
-const (
-	inputMessage inputPurpose = iota // a message for the step's action
-	inputTarget                      // the address of the learner's server
-)
-
 // Ring sizes: the panes' memory is bounded by these.
 const (
 	eventRows  = 4096
@@ -95,19 +86,20 @@ type Model struct {
 
 	focus   focus
 	overlay overlay
-	cursor  int // lesson list selection
 
 	lessonView lessonPane
 	eventsView eventsPane
 	bytesView  bytesPane
 
-	input       textinput.Model
-	inputFor    inputPurpose
+	// The overlays, one open at a time (overlay says which).
+	keysBox    keysPanel
+	lessonsBox lessonsPanel
+	inputBox   inputPanel
+	peersBox   peersPanel
+	qrBox      qrPanel
+
 	peers       peerTable
 	filter      netip.Addr // show only this peer's events (zero: everyone)
-	peerCursor  int
-	qr          []string // the room URL's code, drawn when u opens it
-	qrErr       error
 	lastTarget  string
 	status      string
 	statusIsErr bool
@@ -131,9 +123,7 @@ func New(d Deps) *Model {
 		style = "notty"
 	}
 	m.lessonView = newLessonPane(style)
-	m.input = textinput.New()
-	m.input.CharLimit = 512
-	m.input.Placeholder = m.t("message.placeholder")
+	m.inputBox = newInputPanel()
 	m.status = d.Notice
 	m.lastTarget = d.Backend.Target()
 	if m.lastTarget == "" {

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"net"
-	"net/netip"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -23,7 +22,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.WindowSizeMsg:
 		m.lay = computeLayout(msg.Width, msg.Height)
 		m.help.SetWidth(msg.Width)
-		m.input.SetWidth(m.lay.inputW)
+		m.inputBox.field.SetWidth(m.lay.inputW)
+		m.lessonsBox.list.setSize(len(m.d.Course.Lessons), m.lay.listRows)
+		m.peersBox.list.setSize(len(m.peersBox.peers)+1, m.lay.listRows)
 		return nil
 	case tea.BackgroundColorMsg:
 		m.st = newStyles(msg.IsDark(), m.d.Contrast)
@@ -44,7 +45,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return m.waitForEvents()
 		}
 		var cmds []tea.Cmd
-		if m.applyBatch(msg) {
+		finished := m.applyBatch(msg)
+		if m.overlay == peersOverlay {
+			m.peersBox.refresh(m.peers.sorted(), m.lay.listRows) // new peers show as they come
+		}
+		if finished {
 			cmds = append(cmds, m.saveProgress())
 		}
 		return tea.Batch(append(cmds, m.flushTick())...)
@@ -65,9 +70,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.onKey(msg)
 	}
 	if m.overlay == messageOverlay {
-		var cmd tea.Cmd
-		m.input, cmd = m.input.Update(msg) // the cursor's blink
-		return cmd
+		return m.inputBox.blink(msg)
 	}
 	return nil
 }
@@ -82,7 +85,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch m.overlay {
 	case helpOverlay:
-		if key.Matches(msg, k.Help, k.Close, k.Quit) {
+		if m.keysBox.closes(msg, k) {
 			m.overlay = noOverlay
 		}
 		return nil
@@ -93,7 +96,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case peersOverlay:
 		return m.onPeersKey(msg)
 	case qrOverlay:
-		if key.Matches(msg, k.QR, k.Close, k.Quit) {
+		if m.qrBox.closes(msg, k) {
 			m.overlay = noOverlay
 		}
 		return nil
@@ -170,16 +173,21 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.lessonView.example = !m.lessonView.example
 		m.lessonView.offset = 0
 		m.focus = focusLesson
+	case key.Matches(msg, k.Home):
+		m.scroll(-farAway)
+	case key.Matches(msg, k.End):
+		m.scroll(farAway)
 	case key.Matches(msg, k.Peers):
-		m.overlay, m.peerCursor = peersOverlay, 0
+		m.overlay = peersOverlay
+		m.peersBox.open(m.peers.sorted(), m.lay.listRows)
 	case key.Matches(msg, k.QR):
 		m.overlay = qrOverlay
-		m.qr, m.qrErr = qrLines(m.roomURL(), m.st.dark)
+		m.qrBox.open(m.roomURL(), m.st.dark)
 	case key.Matches(msg, k.Help):
 		m.overlay = helpOverlay
 	case key.Matches(msg, k.List):
 		m.overlay = listOverlay
-		m.cursor = m.lesson
+		m.lessonsBox.open(m.lesson, len(m.d.Course.Lessons), m.lay.listRows)
 	}
 	return nil
 }
@@ -194,54 +202,33 @@ func (m *Model) startAction(message string) tea.Cmd {
 }
 
 func (m *Model) openInput(purpose inputPurpose, value string) tea.Cmd {
-	m.overlay, m.inputFor = messageOverlay, purpose
-	m.input.Reset()
-	m.input.SetValue(value)
-	m.input.CursorEnd()
-	m.input.Placeholder = m.t([...]string{"message.placeholder", "yours.placeholder"}[purpose])
-	m.input.SetWidth(m.lay.inputW)
-	return m.input.Focus()
+	m.overlay = messageOverlay
+	placeholder := m.t([...]string{"message.placeholder", "yours.placeholder"}[purpose])
+	return m.inputBox.open(purpose, value, placeholder, m.lay.inputW)
 }
 
 // onMessageKey edits the input box; enter uses what was typed.
 func (m *Model) onMessageKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.Close):
+	text, submitted, closed, cmd := m.inputBox.key(msg, m.keys)
+	if closed {
 		m.overlay = noOverlay
-		m.input.Blur()
-		return nil
-	case key.Matches(msg, m.keys.Choose):
-		m.overlay = noOverlay
-		m.input.Blur()
-		text := m.input.Value()
-		m.input.Reset()
-		if text == "" {
-			return nil
-		}
-		if m.inputFor == inputTarget {
-			return m.watchYours(text)
-		}
-		return m.startAction(text)
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
-	return cmd
+	switch {
+	case !submitted:
+		return cmd
+	case m.inputBox.purpose == inputTarget:
+		return m.watchYours(text)
+	}
+	return m.startAction(text)
 }
 
 func (m *Model) onListKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Close, k.List, k.Quit):
+	chosen, closed := m.lessonsBox.key(msg, m.keys)
+	if closed {
 		m.overlay = noOverlay
-	case key.Matches(msg, k.Up, k.Prev):
-		m.cursor = max(0, m.cursor-1)
-	case key.Matches(msg, k.Down, k.Next):
-		m.cursor = min(len(m.d.Course.Lessons)-1, m.cursor+1)
-	case key.Matches(msg, k.Choose):
-		m.overlay = noOverlay
-		if m.cursor != m.lesson {
-			return m.goTo(m.cursor, 0)
-		}
+	}
+	if chosen >= 0 && chosen != m.lesson {
+		return m.goTo(chosen, 0)
 	}
 	return nil
 }
@@ -268,6 +255,7 @@ func (m *Model) goTo(lesson, step int) tea.Cmd {
 // scroll moves the focused pane; the event and byte panes count from the
 // newest line, so "down" means towards it.
 func (m *Model) scroll(by int) {
+	by = min(max(by, -farAway), farAway)
 	switch m.focus {
 	case focusLesson:
 		m.lessonView.scroll(by)
@@ -277,6 +265,10 @@ func (m *Model) scroll(by int) {
 		m.bytesView.scroll(-by)
 	}
 }
+
+// farAway is a scroll past either end: home and end; clampScroll brings
+// it back to the first or last row.
+const farAway = 1 << 30
 
 // pageSize is what pgup and pgdn move: the rows the focused pane shows.
 func (m *Model) pageSize() int {
@@ -303,22 +295,12 @@ func (m *Model) watchYours(target string) tea.Cmd {
 
 // onPeersKey picks a peer to filter the panes to; the first row is everyone.
 func (m *Model) onPeersKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	peers := m.peers.sorted()
-	n := len(peers)
-	switch {
-	case key.Matches(msg, k.Close, k.Peers, k.Quit):
+	chosen, closed := m.peersBox.key(msg, m.keys)
+	if closed {
 		m.overlay = noOverlay
-	case key.Matches(msg, k.Up):
-		m.peerCursor = max(0, m.peerCursor-1)
-	case key.Matches(msg, k.Down):
-		m.peerCursor = min(n, m.peerCursor+1)
-	case key.Matches(msg, k.Choose):
-		m.overlay = noOverlay
-		m.filter = netip.Addr{}
-		if m.peerCursor > 0 && m.peerCursor <= n {
-			m.filter = peers[m.peerCursor-1].ip
-		}
+	}
+	if chosen {
+		m.filter = m.peersBox.selected()
 		m.eventsView.offset, m.bytesView.offset = 0, 0
 	}
 	return nil

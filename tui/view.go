@@ -29,13 +29,6 @@ func (m *Model) screen() string {
 	}
 	var body string
 	switch {
-	case m.overlay == messageOverlay:
-		title, help := "message.title", "message.help"
-		if m.inputFor == inputTarget {
-			title, help = "yours.title", "yours.help"
-		}
-		box := m.st.overlay.Render(m.st.bold.Render(m.t(title)) + "\n\n" + m.input.View() + "\n\n" + m.st.dim.Render(m.t(help)))
-		body = lipgloss.Place(l.body.w, l.body.h, lipgloss.Center, lipgloss.Center, box)
 	case m.overlay != noOverlay:
 		body = lipgloss.Place(l.body.w, l.body.h, lipgloss.Center, lipgloss.Center, m.overlayBox())
 	case l.wide:
@@ -229,44 +222,19 @@ func (m *Model) statusLine() string {
 	return strings.Join(parts, sep)
 }
 
+// overlayBox is the open overlay's box, to centre on the body.
 func (m *Model) overlayBox() string {
 	switch m.overlay {
 	case helpOverlay:
-		h := m.help // a copy: sized to the box, not the screen
-		h.SetWidth(m.lay.width - 6)
-		return m.st.overlay.Render(m.st.bold.Render(m.t("help.title")) + "\n\n" + h.FullHelpView(m.keys.fullHelp()) + "\n\n" + m.st.dim.Render(m.t("help.close")))
-	case peersOverlay:
-		return m.st.overlay.Render(m.peersBox())
-	case qrOverlay:
-		return m.st.overlay.Render(m.qrBox())
+		return m.keysBox.view(m.st, m.t, m.help, m.keys, m.lay.width)
 	case listOverlay:
-		var b strings.Builder
-		b.WriteString(m.st.bold.Render(m.t("list.title")) + "\n\n")
-		idW, titleW := 0, 0
-		for _, l := range m.d.Course.Lessons {
-			idW, titleW = max(idW, len(l.ID)), max(titleW, ansi.StringWidth(l.Title))
-		}
-		titleW = min(titleW, max(10, m.lay.width-idW-24))
-		for i, l := range m.d.Course.Lessons {
-			done := 0
-			for s := range l.Steps {
-				if m.d.Progress.IsDone(l.ID, s) {
-					done++
-				}
-			}
-			mark, style := "  ", m.st.listPlain
-			if i == m.cursor {
-				mark, style = "▸ ", m.st.listCursor
-			}
-			check := " "
-			if done == len(l.Steps) {
-				check = "✓"
-			}
-			title := fit(ansi.Truncate(l.Title, titleW, "…"), titleW)
-			fmt.Fprintf(&b, "%s\n", style.Render(fmt.Sprintf("%s%2d. %-*s %s %d/%d %s", mark, i+1, idW, l.ID, title, done, len(l.Steps), check)))
-		}
-		b.WriteString("\n" + m.st.dim.Render(m.t("list.help")))
-		return m.st.overlay.Render(b.String())
+		return m.lessonsBox.view(m.st, m.t, m.d.Course, m.d.Progress, m.lay.width)
+	case messageOverlay:
+		return m.inputBox.view(m.st, m.t)
+	case peersOverlay:
+		return m.peersBox.view(m.st, m.t, m.lay.width)
+	case qrOverlay:
+		return m.qrBox.view(m.st, m.t, m.d.URLs)
 	}
 	return ""
 }
@@ -311,51 +279,4 @@ func (m *Model) roomURL() string {
 		return m.d.URLs[0]
 	}
 	return m.d.Addr.URL()
-}
-
-func (m *Model) qrBox() string {
-	url := m.roomURL()
-	if m.qrErr != nil {
-		return m.st.errorText.Render(m.qrErr.Error())
-	}
-	lines := m.qr
-	var b strings.Builder
-	b.WriteString(m.st.bold.Render(m.t("qr.title")) + "\n\n")
-	b.WriteString(strings.Join(lines, "\n") + "\n\n")
-	b.WriteString(m.st.statusKey.Render(url) + "\n")
-	for _, other := range m.d.URLs[min(1, len(m.d.URLs)):] {
-		b.WriteString(m.st.status.Render(other) + "\n") // one per interface
-	}
-	if len(m.d.URLs) == 0 {
-		b.WriteString(m.st.statusWarn.Render(m.t("qr.loopback")) + "\n")
-	}
-	b.WriteString(m.st.dim.Render(m.t("qr.close")))
-	return b.String()
-}
-
-func (m *Model) peersBox() string {
-	var b strings.Builder
-	b.WriteString(m.st.bold.Render(m.t("peers.title")) + "\n\n")
-	rows := []string{m.t("peers.all")}
-	for _, p := range m.peers.sorted() {
-		ua := p.userAgent
-		if ua == "" {
-			ua = "-"
-		}
-		row := fmt.Sprintf("%-39s %4d %s  →%s ←%s  %s", p.host, p.conns, m.t("status.conns"), humanBytes(p.in), humanBytes(p.out), ua)
-		rows = append(rows, ansi.Truncate(row, max(20, m.lay.width-12), "…"))
-	}
-	for i, row := range rows {
-		mark, style := "  ", m.st.listPlain
-		if i == m.peerCursor {
-			mark, style = "▸ ", m.st.listCursor
-		}
-		b.WriteString(style.Render(mark+row) + "\n")
-		if i > 20 {
-			b.WriteString(m.st.dim.Render(fmt.Sprintf("  … %d", len(rows)-i-1)) + "\n")
-			break
-		}
-	}
-	b.WriteString("\n" + m.st.dim.Render(m.t("peers.help")))
-	return b.String()
 }
