@@ -409,9 +409,9 @@ func runCourse(o options) error {
 	noColor := o.noColor || os.Getenv("NO_COLOR") != ""
 	w.progress.Lesson, w.progress.Step = w.course.Lessons[w.lesson].ID, w.step
 	m := tui.New(tui.Deps{
-		Server: w.server, Client: client, Inbox: w.inbox, Course: w.course, Store: w.store,
+		Backend: tui.NewLive(w.server, client, w.inbox, o.target), Course: w.course, Store: w.store,
 		Progress: w.progress, Addr: w.addr, UI: lessons.UIStrings(w.course.Lang), Notice: w.notice, NoColor: noColor,
-		Target: o.target, URLs: roomURLs(w.server.Host(), w.server.Port()), Contrast: o.theme == "contrast",
+		URLs: roomURLs(w.server.Host(), w.server.Port()), Contrast: o.theme == "contrast",
 	})
 	return runProgram(m, noColor)
 }
@@ -669,8 +669,8 @@ func runReplay(o options, file string) error {
 	defer cancel()
 	go rep.Run(ctx)
 	noColor := o.noColor || os.Getenv("NO_COLOR") != ""
-	m := tui.New(tui.Deps{Inbox: inbox, Course: w.course, Progress: w.progress, UI: lessons.UIStrings(w.course.Lang),
-		Addr: lessons.Address{Host: "localhost", Port: portOf(o.listen, 3000)}, NoColor: noColor, Contrast: o.theme == "contrast", Replay: rep})
+	m := tui.New(tui.Deps{Backend: tui.NewReplay(rep, inbox), Course: w.course, Progress: w.progress, UI: lessons.UIStrings(w.course.Lang),
+		Addr: lessons.Address{Host: "localhost", Port: portOf(o.listen, 3000)}, NoColor: noColor, Contrast: o.theme == "contrast"})
 	return runProgram(m, noColor)
 }
 

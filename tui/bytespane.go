@@ -43,22 +43,35 @@ type bytesPane struct {
 
 func (p *bytesPane) scroll(by int) { p.offset = max(0, p.offset+by) }
 
-// view walks back from the newest block and renders only what fits.
-func (p *bytesPane) view(st styles, t func(string) string, log *ring[*chunk], upTo uint64, w, h int, filter netip.Addr) []string {
-	n := log.visible(upTo)
-	if n == 0 {
+// view walks back from the newest block and renders only what fits. It
+// reads the offset and never moves it: clamp does, from Update.
+func (p bytesPane) view(st styles, t func(string) string, log *ring[*chunk], upTo uint64, w, h int, filter netip.Addr) []string {
+	if log.visible(upTo) == 0 {
 		return []string{st.dim.Render(t("bytes.empty"))}
 	}
+	out, _ := tail(p.rows(st, t, log, upTo, w, h, filter), h, p.offset)
+	return out
+}
+
+// rows renders the newest blocks back to the first that fills the view
+// scrolled up by offset.
+func (p bytesPane) rows(st styles, t func(string) string, log *ring[*chunk], upTo uint64, w, h int, filter netip.Addr) []string {
 	want := h + p.offset
 	var rows []string
-	for i := n - 1; i >= 0 && len(rows) < want; i-- {
+	for i := log.visible(upTo) - 1; i >= 0 && len(rows) < want; i-- {
 		if c := log.at(i); shows(filter, c.ev) {
 			rows = append(c.render(st, t, w, p.mode), rows...)
 		}
 	}
-	out, off := tail(rows, h, p.offset)
-	p.offset = off
-	return out
+	return rows
+}
+
+// clamp keeps the offset from scrolling past the oldest row.
+func (p *bytesPane) clamp(st styles, t func(string) string, log *ring[*chunk], upTo uint64, w, h int, filter netip.Addr) {
+	if p.offset == 0 {
+		return
+	}
+	_, p.offset = tail(p.rows(st, t, log, upTo, w, h, filter), h, p.offset)
 }
 
 func (c *chunk) render(st styles, t func(string) string, w int, mode bytesMode) []string {

@@ -155,7 +155,7 @@ func TestReplayPausesAndSteps(t *testing.T) {
 	rep := netcore.NewReplayer(events, inbox)
 	rep.SetPaused(true)
 	go rep.Run(t.Context())
-	m := New(Deps{Inbox: inbox, Course: course, UI: lessons.UIStrings("en"), Replay: rep, Addr: lessons.Address{Host: "localhost", Port: 3000}})
+	m := New(Deps{Backend: NewReplay(rep, inbox), Course: course, UI: lessons.UIStrings("en"), Addr: lessons.Address{Host: "localhost", Port: 3000}})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	if m.keys.Enter.Enabled() {
 		t.Fatal("a replay has no server to act on: enter must be off")

@@ -22,7 +22,8 @@ func (p *eventsPane) scroll(by int) { p.offset = max(0, p.offset+by) }
 
 // view renders only the rows that fit: it walks back from the newest event.
 // With a peer filter it walks back through the events for that peer only.
-func (p *eventsPane) view(st styles, log *ring[netcore.Event], upTo uint64, w, h int, empty string, filter netip.Addr) []string {
+// It reads the offset and never moves it: clamp does, from Update.
+func (p eventsPane) view(st styles, log *ring[netcore.Event], upTo uint64, w, h int, empty string, filter netip.Addr) []string {
 	n := log.visible(upTo)
 	if n == 0 {
 		return []string{st.dim.Render(empty)}
@@ -34,22 +35,40 @@ func (p *eventsPane) view(st styles, log *ring[netcore.Event], upTo uint64, w, h
 				picked = append(picked, eventLine(st, e, w))
 			}
 		}
-		p.offset = min(p.offset, max(0, len(picked)-h))
-		picked = picked[p.offset:]
+		picked = picked[min(p.offset, max(0, len(picked)-h)):]
 		lines := make([]string, 0, len(picked))
 		for i := len(picked) - 1; i >= 0; i-- {
 			lines = append(lines, picked[i])
 		}
 		return lines
 	}
-	p.offset = min(p.offset, max(0, n-h))
-	end := n - p.offset
+	end := n - min(p.offset, max(0, n-h))
 	start := max(0, end-h)
 	lines := make([]string, 0, end-start)
 	for i := start; i < end; i++ {
 		lines = append(lines, eventLine(st, log.at(i), w))
 	}
 	return lines
+}
+
+// clamp keeps the offset from scrolling past the oldest row: at most the
+// rows there are (for the filter's peer) less the h shown. It counts back
+// no further than the offset reaches.
+func (p *eventsPane) clamp(log *ring[netcore.Event], upTo uint64, h int, filter netip.Addr) {
+	if p.offset == 0 {
+		return
+	}
+	n := log.visible(upTo)
+	if filter.IsValid() {
+		rows := 0
+		for i := n - 1; i >= 0 && rows < h+p.offset; i-- {
+			if shows(filter, log.at(i)) {
+				rows++
+			}
+		}
+		n = rows
+	}
+	p.offset = min(p.offset, max(0, n-h))
 }
 
 // eventLine is one event in one row: time, who, an arrow for bytes, what.

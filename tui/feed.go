@@ -5,7 +5,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
 )
 
@@ -29,7 +28,7 @@ type actionDoneMsg struct {
 type savedMsg struct{ err error }
 
 func (m *Model) waitForEvents() tea.Cmd {
-	wake := m.d.Inbox.Wake()
+	wake := m.d.Backend.Wake()
 	return func() tea.Msg {
 		<-wake
 		return wakeMsg{}
@@ -37,13 +36,10 @@ func (m *Model) waitForEvents() tea.Cmd {
 }
 
 func (m *Model) flushTick() tea.Cmd {
-	inbox, srv := m.d.Inbox, m.d.Server
+	b := m.d.Backend
 	return tea.Tick(flushEvery, func(time.Time) tea.Msg {
-		b := batchMsg{events: inbox.Drain(), folded: inbox.Folded()}
-		if srv != nil {
-			b.totals = srv.Totals()
-		}
-		return b
+		events, folded, totals := b.Poll()
+		return batchMsg{events: events, folded: folded, totals: totals}
 	})
 }
 
@@ -64,11 +60,12 @@ func (m *Model) applyBatch(b batchMsg) (finished bool) {
 			}
 		}
 	}
+	completes := m.d.Backend.Caps().Has(CanComplete)
 	for i, e := range b.events {
 		m.own.Note(e)
 		m.peers.note(e)
 		// A replay shows what happened once; it completes nothing now.
-		if m.d.Replay == nil && !m.stepDone() && m.tracker.Feed(e, &m.own) {
+		if completes && !m.stepDone() && m.tracker.Feed(e, &m.own) {
 			m.d.Progress.MarkDone(m.current().ID, m.step)
 			finished = true
 		}
@@ -110,7 +107,7 @@ func isBlock(e netcore.Event) bool {
 // the learner's message when they typed one.
 func (m *Model) runAction(message string) tea.Cmd {
 	act := m.currentStep().Action
-	env := lessons.Env{Client: m.d.Client, Addr: m.d.Addr, Message: []byte(message)}
+	env := m.d.Backend.Env(m.d.Addr, []byte(message))
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()

@@ -5,9 +5,9 @@ import "charm.land/bubbles/v2/key"
 // keyMap is every key the app knows. The help line and the ? screen are
 // built from it, so a key and its help cannot drift apart.
 type keyMap struct {
-	Enter, Next, Prev, Focus, FocusBack, Up, Down, PageUp, PageDown     key.Binding
-	Hex, Hint, List, Pause, Clear, Help, Quit, Tab1, Tab2, Tab3         key.Binding
-	Close, Choose, Message, Example, Yours, Peers, QR, Hold, Slow, Step key.Binding
+	Enter, Next, Prev, Focus, FocusBack, Up, Down, PageUp, PageDown, Home, End key.Binding
+	Hex, Hint, List, Pause, Clear, Help, Quit, Tab1, Tab2, Tab3                key.Binding
+	Close, Choose, Message, Example, Yours, Peers, QR, Hold, Slow, Step        key.Binding
 }
 
 func newKeyMap(t func(string) string) keyMap {
@@ -24,6 +24,8 @@ func newKeyMap(t func(string) string) keyMap {
 		Down:      b([]string{"down", "j"}, "↓/j", "key.scroll"),
 		PageUp:    b([]string{"pgup"}, "pgup", "key.page"),
 		PageDown:  b([]string{"pgdown"}, "pgdn", "key.page"),
+		Home:      b([]string{"home"}, "home/end", "key.ends"),
+		End:       b([]string{"end"}, "end", "key.ends"),
 		Hex:       b([]string{"x"}, "x", "key.hex"),
 		Hint:      b([]string{"h"}, "h", "key.hint"),
 		List:      b([]string{"l"}, "l", "key.list"),
@@ -59,7 +61,7 @@ func (k keyMap) shortHelp(narrow bool) []key.Binding {
 // fullHelp is the ? screen: two columns, so it fits an 80-column window.
 func (k keyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.Example, k.List, k.Yours, k.Focus, k.FocusBack, k.Tab1, k.Up, k.PageUp},
+		{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.Example, k.List, k.Yours, k.Focus, k.FocusBack, k.Tab1, k.Up, k.PageUp, k.Home},
 		{k.Hex, k.Pause, k.Clear, k.Peers, k.QR, k.Hold, k.Slow, k.Step, k.Help, k.Quit},
 	}
 }

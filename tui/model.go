@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
@@ -16,9 +15,8 @@ import (
 // Deps is what main wires in. The model never opens sockets or files
 // itself: it asks these, from commands that run off the UI goroutine.
 type Deps struct {
-	Server   *netcore.Server
-	Client   *netcore.Client
-	Inbox    *netcore.Inbox
+	// Backend is the live server (NewLive) or a recording (NewReplay).
+	Backend  Backend
 	Course   *lessons.Course
 	Store    *lessons.Store // nil: progress is not saved
 	Progress lessons.Progress
@@ -28,17 +26,11 @@ type Deps struct {
 	Notice string
 	// Plain glamour output, for --no-color and NO_COLOR.
 	NoColor bool
-	// Target, when set, starts in "your server" mode: the server is a tap
-	// in front of this address (tubes tap).
-	Target string
 	// URLs are the addresses others in the room can use, when the server
 	// listens on every interface; empty on loopback.
 	URLs []string
 	// Contrast picks the high-contrast theme.
 	Contrast bool
-	// Replay, when set, plays a recording instead of running a server:
-	// space pauses it and . steps one event.
-	Replay *netcore.Replayer
 }
 
 type focus int
@@ -61,14 +53,6 @@ const (
 	qrOverlay      // the URL as a QR code, for phones in the room
 )
 
-// inputPurpose is what the input box is for.
-type inputPurpose int
-
-const (
-	inputMessage inputPurpose = iota // a message for the step's action
-	inputTarget                      // the address of the learner's server
-)
-
 // Ring sizes: the panes' memory is bounded by these.
 const (
 	eventRows  = 4096
@@ -80,12 +64,11 @@ const flushEvery = 33 * time.Millisecond
 
 // Model is the root model.
 type Model struct {
-	d     Deps
-	keys  keyMap
-	st    styles
-	help  help.Model
-	width int
-	high  int
+	d    Deps
+	keys keyMap
+	st   styles
+	help help.Model
+	lay  layout // from the last tea.WindowSizeMsg
 
 	lesson, step int
 	tracker      lessons.Tracker
@@ -103,20 +86,20 @@ type Model struct {
 
 	focus   focus
 	overlay overlay
-	cursor  int // lesson list selection
 
 	lessonView lessonPane
 	eventsView eventsPane
 	bytesView  bytesPane
 
-	input       textinput.Model
-	inputFor    inputPurpose
-	target      string // "your server" mode: the tap forwards here
+	// The overlays, one open at a time (overlay says which).
+	keysBox    keysPanel
+	lessonsBox lessonsPanel
+	inputBox   inputPanel
+	peersBox   peersPanel
+	qrBox      qrPanel
+
 	peers       peerTable
 	filter      netip.Addr // show only this peer's events (zero: everyone)
-	peerCursor  int
-	qr          []string // the room URL's code, drawn when u opens it
-	qrErr       error
 	lastTarget  string
 	status      string
 	statusIsErr bool
@@ -128,6 +111,11 @@ type Model struct {
 func New(d Deps) *Model {
 	m := &Model{d: d, events: newRing[netcore.Event](eventRows), chunks: newRing[*chunk](byteBlocks)}
 	m.keys = newKeyMap(m.t)
+	caps := d.Backend.Caps()
+	m.keys.Yours.SetEnabled(caps.Has(CanTap))
+	m.keys.Hold.SetEnabled(caps.Has(CanPresent))
+	m.keys.Slow.SetEnabled(caps.Has(CanPresent))
+	m.keys.Step.SetEnabled(caps.Has(CanPlayback))
 	m.st = newStyles(true, d.Contrast)
 	m.help = help.New()
 	style := "dark"
@@ -135,11 +123,9 @@ func New(d Deps) *Model {
 		style = "notty"
 	}
 	m.lessonView = newLessonPane(style)
-	m.input = textinput.New()
-	m.input.CharLimit = 512
-	m.input.Placeholder = m.t("message.placeholder")
+	m.inputBox = newInputPanel()
 	m.status = d.Notice
-	m.target, m.lastTarget = d.Target, d.Target
+	m.lastTarget = d.Backend.Target()
 	if m.lastTarget == "" {
 		m.lastTarget = "localhost:8080"
 	}
@@ -174,19 +160,14 @@ func (m *Model) stepDone() bool { return m.d.Progress.IsDone(m.current().ID, m.s
 // check, no hints shown.
 func (m *Model) enterStep() {
 	s := m.currentStep()
-	if m.d.Server != nil {
-		if m.target != "" {
-			m.d.Server.SetBehavior(netcore.Tap{Target: m.target})
-		} else {
-			m.d.Server.SetBehavior(s.Behavior)
-		}
-	}
+	m.d.Backend.SetBehavior(s.Behavior)
 	m.tracker = s.Goal.NewTracker()
 	m.hints = 0
 	m.lessonView.offset = 0
 	m.d.Progress.Lesson = m.current().ID
 	m.d.Progress.Step = m.step
 	m.keys.Enter.SetHelp("enter", m.t("key.enter."+s.Action.Label))
-	m.keys.Enter.SetEnabled(!s.Action.None() && m.d.Replay == nil)
-	m.keys.Message.SetEnabled(s.Action.TakesMessage)
+	acts := m.d.Backend.Caps().Has(CanAct)
+	m.keys.Enter.SetEnabled(acts && !s.Action.None())
+	m.keys.Message.SetEnabled(acts && s.Action.TakesMessage)
 }

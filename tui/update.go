@@ -2,7 +2,6 @@ package tui
 
 import (
 	"net"
-	"net/netip"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -10,36 +9,50 @@ import (
 )
 
 // Update routes every message. It does no I/O: network and disk work is
-// returned as commands.
+// returned as commands. Whatever the message, the panes' scroll offsets
+// are put back in range after it, so View has nothing to correct.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	m.clampScroll()
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.high = msg.Width, msg.Height
+		m.lay = computeLayout(msg.Width, msg.Height)
 		m.help.SetWidth(msg.Width)
-		return m, nil
+		m.inputBox.field.SetWidth(m.lay.inputW)
+		m.lessonsBox.list.setSize(len(m.d.Course.Lessons), m.lay.listRows)
+		m.peersBox.list.setSize(len(m.peersBox.peers)+1, m.lay.listRows)
+		return nil
 	case tea.BackgroundColorMsg:
 		m.st = newStyles(msg.IsDark(), m.d.Contrast)
 		if m.lessonView.style != "notty" && !msg.IsDark() {
 			m.lessonView.style = "light"
 		}
-		return m, nil
+		return nil
 	case wakeMsg:
 		if m.ticking {
-			return m, nil
+			return nil
 		}
 		m.ticking = true
-		return m, m.flushTick()
+		return m.flushTick()
 	case batchMsg:
 		if len(msg.events) == 0 {
 			m.ticking = false
 			m.folded, m.totals = msg.folded, msg.totals
-			return m, m.waitForEvents()
+			return m.waitForEvents()
 		}
 		var cmds []tea.Cmd
-		if m.applyBatch(msg) {
+		finished := m.applyBatch(msg)
+		if m.overlay == peersOverlay {
+			m.peersBox.refresh(m.peers.sorted(), m.lay.listRows) // new peers show as they come
+		}
+		if finished {
 			cmds = append(cmds, m.saveProgress())
 		}
-		return m, tea.Batch(append(cmds, m.flushTick())...)
+		return tea.Batch(append(cmds, m.flushTick())...)
 	case actionDoneMsg:
 		m.busy = false
 		if msg.err != nil {
@@ -47,21 +60,19 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			m.setStatus(msg.note, false)
 		}
-		return m, nil
+		return nil
 	case savedMsg:
 		if msg.err != nil {
 			m.setStatus(msg.err.Error(), true)
 		}
-		return m, nil
+		return nil
 	case tea.KeyPressMsg:
-		return m, m.onKey(msg)
+		return m.onKey(msg)
 	}
 	if m.overlay == messageOverlay {
-		var cmd tea.Cmd
-		m.input, cmd = m.input.Update(msg) // the cursor's blink
-		return m, cmd
+		return m.inputBox.blink(msg)
 	}
-	return m, nil
+	return nil
 }
 
 func (m *Model) setStatus(s string, isErr bool) { m.status, m.statusIsErr = s, isErr }
@@ -74,7 +85,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch m.overlay {
 	case helpOverlay:
-		if key.Matches(msg, k.Help, k.Close, k.Quit) {
+		if m.keysBox.closes(msg, k) {
 			m.overlay = noOverlay
 		}
 		return nil
@@ -85,26 +96,25 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case peersOverlay:
 		return m.onPeersKey(msg)
 	case qrOverlay:
-		if key.Matches(msg, k.QR, k.Close, k.Quit) {
+		if m.qrBox.closes(msg, k) {
 			m.overlay = noOverlay
 		}
 		return nil
 	}
 	switch {
-	case key.Matches(msg, k.Choose) && m.heldConn() != 0:
+	case key.Matches(msg, k.Choose) && m.d.Backend.State().HeldConn != 0:
 		// A held reply takes enter first: the presenter lets it go.
-		m.d.Server.ReleaseReply()
+		m.d.Backend.ReleaseReply()
 		m.setStatus(m.t("hold.released"), false)
-	case key.Matches(msg, k.Hold) && m.d.Server != nil:
-		if m.holding() {
-			m.d.Server.ReleaseReply()
+	case key.Matches(msg, k.Hold):
+		if m.d.Backend.State().HoldArmed {
 			m.setStatus(m.t("hold.released"), false)
 		} else {
-			m.d.Server.HoldNextReply()
 			m.setStatus(m.t("hold.armed"), false)
 		}
-	case key.Matches(msg, k.Slow) && m.d.Server != nil:
-		m.d.Server.SetSlowMotion(!m.d.Server.SlowMotion())
+		m.d.Backend.ToggleHold()
+	case key.Matches(msg, k.Slow):
+		m.d.Backend.ToggleSlow()
 	case key.Matches(msg, k.Choose) && !k.Enter.Enabled():
 		m.setStatus(m.t("lesson.noaction"), false)
 	case key.Matches(msg, k.Enter):
@@ -112,10 +122,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Message):
 		return m.openInput(inputMessage, "")
 	case key.Matches(msg, k.Yours):
-		if m.target != "" {
+		if m.d.Backend.Target() != "" {
 			// Back to the lesson's own server.
-			m.target = ""
-			m.enterStep()
+			m.d.Backend.Watch("")
 			m.setStatus(m.t("yours.off"), false)
 			return nil
 		}
@@ -148,11 +157,11 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		if n := len(m.currentStep().Hints); n > 0 {
 			m.hints = m.hints%n + 1
 		}
-	case key.Matches(msg, k.Pause) && m.d.Replay != nil:
+	case key.Matches(msg, k.Pause) && m.d.Backend.Caps().Has(CanPlayback):
 		// In a replay, space pauses the recording itself; . then steps.
-		m.d.Replay.SetPaused(!m.d.Replay.Paused())
-	case key.Matches(msg, k.Step) && m.d.Replay != nil:
-		m.d.Replay.Step()
+		m.d.Backend.TogglePause()
+	case key.Matches(msg, k.Step):
+		m.d.Backend.StepOne()
 	case key.Matches(msg, k.Pause):
 		m.paused = !m.paused
 		m.pausedAt, m.pausedCh = m.events.total, m.chunks.total
@@ -164,16 +173,21 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.lessonView.example = !m.lessonView.example
 		m.lessonView.offset = 0
 		m.focus = focusLesson
+	case key.Matches(msg, k.Home):
+		m.scroll(-farAway)
+	case key.Matches(msg, k.End):
+		m.scroll(farAway)
 	case key.Matches(msg, k.Peers):
-		m.overlay, m.peerCursor = peersOverlay, 0
+		m.overlay = peersOverlay
+		m.peersBox.open(m.peers.sorted(), m.lay.listRows)
 	case key.Matches(msg, k.QR):
 		m.overlay = qrOverlay
-		m.qr, m.qrErr = qrLines(m.roomURL(), m.st.dark)
+		m.qrBox.open(m.roomURL(), m.st.dark)
 	case key.Matches(msg, k.Help):
 		m.overlay = helpOverlay
 	case key.Matches(msg, k.List):
 		m.overlay = listOverlay
-		m.cursor = m.lesson
+		m.lessonsBox.open(m.lesson, len(m.d.Course.Lessons), m.lay.listRows)
 	}
 	return nil
 }
@@ -188,54 +202,33 @@ func (m *Model) startAction(message string) tea.Cmd {
 }
 
 func (m *Model) openInput(purpose inputPurpose, value string) tea.Cmd {
-	m.overlay, m.inputFor = messageOverlay, purpose
-	m.input.Reset()
-	m.input.SetValue(value)
-	m.input.CursorEnd()
-	m.input.Placeholder = m.t([...]string{"message.placeholder", "yours.placeholder"}[purpose])
-	m.input.SetWidth(min(60, m.width-10))
-	return m.input.Focus()
+	m.overlay = messageOverlay
+	placeholder := m.t([...]string{"message.placeholder", "yours.placeholder"}[purpose])
+	return m.inputBox.open(purpose, value, placeholder, m.lay.inputW)
 }
 
 // onMessageKey edits the input box; enter uses what was typed.
 func (m *Model) onMessageKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.Close):
+	text, submitted, closed, cmd := m.inputBox.key(msg, m.keys)
+	if closed {
 		m.overlay = noOverlay
-		m.input.Blur()
-		return nil
-	case key.Matches(msg, m.keys.Choose):
-		m.overlay = noOverlay
-		m.input.Blur()
-		text := m.input.Value()
-		m.input.Reset()
-		if text == "" {
-			return nil
-		}
-		if m.inputFor == inputTarget {
-			return m.watchYours(text)
-		}
-		return m.startAction(text)
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
-	return cmd
+	switch {
+	case !submitted:
+		return cmd
+	case m.inputBox.purpose == inputTarget:
+		return m.watchYours(text)
+	}
+	return m.startAction(text)
 }
 
 func (m *Model) onListKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Close, k.List, k.Quit):
+	chosen, closed := m.lessonsBox.key(msg, m.keys)
+	if closed {
 		m.overlay = noOverlay
-	case key.Matches(msg, k.Up, k.Prev):
-		m.cursor = max(0, m.cursor-1)
-	case key.Matches(msg, k.Down, k.Next):
-		m.cursor = min(len(m.d.Course.Lessons)-1, m.cursor+1)
-	case key.Matches(msg, k.Choose):
-		m.overlay = noOverlay
-		if m.cursor != m.lesson {
-			return m.goTo(m.cursor, 0)
-		}
+	}
+	if chosen >= 0 && chosen != m.lesson {
+		return m.goTo(chosen, 0)
 	}
 	return nil
 }
@@ -262,6 +255,7 @@ func (m *Model) goTo(lesson, step int) tea.Cmd {
 // scroll moves the focused pane; the event and byte panes count from the
 // newest line, so "down" means towards it.
 func (m *Model) scroll(by int) {
+	by = min(max(by, -farAway), farAway)
 	switch m.focus {
 	case focusLesson:
 		m.lessonView.scroll(by)
@@ -272,7 +266,18 @@ func (m *Model) scroll(by int) {
 	}
 }
 
-func (m *Model) pageSize() int { return max(1, m.high/2) }
+// farAway is a scroll past either end: home and end; clampScroll brings
+// it back to the first or last row.
+const farAway = 1 << 30
+
+// pageSize is what pgup and pgdn move: the rows the focused pane shows.
+func (m *Model) pageSize() int {
+	w, h := m.lay.panes[m.focus].inner()
+	if m.focus == focusLesson {
+		h -= len(m.lessonHead(w)) // the body scrolls under the header
+	}
+	return max(1, h)
+}
 
 // watchYours puts the tap in front of the learner's server at target: the
 // step's checks and the panes now follow that server.
@@ -282,49 +287,21 @@ func (m *Model) watchYours(target string) tea.Cmd {
 		m.setStatus(m.t("yours.bad")+" "+target, true)
 		return nil
 	}
-	m.target, m.lastTarget = target, target
-	m.enterStep()
+	m.lastTarget = target
+	m.d.Backend.Watch(target)
 	m.setStatus(m.t("yours.on")+" "+target, false)
 	return nil
 }
 
 // onPeersKey picks a peer to filter the panes to; the first row is everyone.
 func (m *Model) onPeersKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	peers := m.peers.sorted()
-	n := len(peers)
-	switch {
-	case key.Matches(msg, k.Close, k.Peers, k.Quit):
+	chosen, closed := m.peersBox.key(msg, m.keys)
+	if closed {
 		m.overlay = noOverlay
-	case key.Matches(msg, k.Up):
-		m.peerCursor = max(0, m.peerCursor-1)
-	case key.Matches(msg, k.Down):
-		m.peerCursor = min(n, m.peerCursor+1)
-	case key.Matches(msg, k.Choose):
-		m.overlay = noOverlay
-		m.filter = netip.Addr{}
-		if m.peerCursor > 0 && m.peerCursor <= n {
-			m.filter = peers[m.peerCursor-1].ip
-		}
+	}
+	if chosen {
+		m.filter = m.peersBox.selected()
 		m.eventsView.offset, m.bytesView.offset = 0, 0
 	}
 	return nil
-}
-
-// holding reports whether a hold is armed or a reply is held.
-func (m *Model) holding() bool {
-	if m.d.Server == nil {
-		return false
-	}
-	armed, _ := m.d.Server.Holding()
-	return armed
-}
-
-// heldConn is the connection whose reply is held, 0 if none is.
-func (m *Model) heldConn() uint64 {
-	if m.d.Server == nil {
-		return 0
-	}
-	_, conn := m.d.Server.Holding()
-	return conn
 }

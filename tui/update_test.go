@@ -320,7 +320,7 @@ func TestYourServerThroughTheTap(t *testing.T) {
 	target := net.JoinHostPort("127.0.0.1", strconv.Itoa(theirs.Port()))
 
 	r.press(keyRune('y'))
-	for range r.m.input.Value() {
+	for range r.m.inputBox.field.Value() {
 		r.press(tea.KeyPressMsg{Code: tea.KeyBackspace})
 	}
 	for _, c := range target {

@@ -10,14 +10,8 @@ import (
 	"github.com/tubes-course/tubes/lessons"
 )
 
-// Below this the panes cannot be read; above wideWidth they sit side by side.
-const (
-	minWidth  = 60
-	minHeight = 20
-	wideWidth = 100
-)
-
-// View draws the whole screen. It only formats what Update stored.
+// View draws the whole screen. It only formats what Update stored: sizes
+// come from m.lay and scroll offsets were kept in range by Update.
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.screen())
 	v.AltScreen = true
@@ -26,44 +20,33 @@ func (m *Model) View() tea.View {
 }
 
 func (m *Model) screen() string {
-	if m.width == 0 || m.high == 0 {
+	l := m.lay
+	if l.width == 0 || l.height == 0 {
 		return ""
 	}
-	if m.width < minWidth || m.high < minHeight {
-		return lipgloss.Place(m.width, m.high, lipgloss.Center, lipgloss.Center, m.t("small.message"))
+	if l.tooSmall {
+		return lipgloss.Place(l.width, l.height, lipgloss.Center, lipgloss.Center, m.t("small.message"))
 	}
-	wide := m.width >= wideWidth
-	bodyH := m.high - 2
 	var body string
 	switch {
-	case m.overlay == messageOverlay:
-		title, help := "message.title", "message.help"
-		if m.inputFor == inputTarget {
-			title, help = "yours.title", "yours.help"
-		}
-		box := m.st.overlay.Render(m.st.bold.Render(m.t(title)) + "\n\n" + m.input.View() + "\n\n" + m.st.dim.Render(m.t(help)))
-		body = lipgloss.Place(m.width, bodyH, lipgloss.Center, lipgloss.Center, box)
 	case m.overlay != noOverlay:
-		body = lipgloss.Place(m.width, bodyH, lipgloss.Center, lipgloss.Center, m.overlayBox())
-	case wide:
-		body = m.wideBody(bodyH)
+		body = lipgloss.Place(l.body.w, l.body.h, lipgloss.Center, lipgloss.Center, m.overlayBox())
+	case l.wide:
+		body = m.wideBody()
 	default:
-		body = m.narrowBody(bodyH)
+		body = m.narrowBody()
 	}
-	return body + "\n" + fit(m.statusLine(), m.width) + "\n" + fit(m.help.ShortHelpView(m.keys.shortHelp(!wide)), m.width)
+	return body + "\n" + fit(m.statusLine(), l.status.w) + "\n" + fit(m.help.ShortHelpView(m.keys.shortHelp(!l.wide)), l.help.w)
 }
 
-// layout: the lesson takes the left 45%; events the top 40% of the right.
-func (m *Model) wideBody(h int) string {
-	leftW := m.width * 45 / 100
-	rightW := m.width - leftW
-	evH := max(5, h*2/5)
-	left := m.paneFrame(focusLesson, leftW, h)
-	right := m.paneFrame(focusEvents, rightW, evH) + "\n" + m.paneFrame(focusBytes, rightW, h-evH)
+func (m *Model) wideBody() string {
+	p := m.lay.panes
+	left := m.paneFrame(focusLesson, p[focusLesson])
+	right := m.paneFrame(focusEvents, p[focusEvents]) + "\n" + m.paneFrame(focusBytes, p[focusBytes])
 	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
 }
 
-func (m *Model) narrowBody(h int) string {
+func (m *Model) narrowBody() string {
 	tabs := make([]string, 0, paneCount)
 	for f := focus(0); f < paneCount; f++ {
 		label := fmt.Sprintf(" %d %s ", f+1, m.paneTitle(f))
@@ -73,7 +56,7 @@ func (m *Model) narrowBody(h int) string {
 			tabs = append(tabs, m.st.tabInactive.Render(label))
 		}
 	}
-	return fit(strings.Join(tabs, m.st.dim.Render("│")), m.width) + "\n" + m.paneFrame(m.focus, m.width, h-1)
+	return fit(strings.Join(tabs, m.st.dim.Render("│")), m.lay.tabs.w) + "\n" + m.paneFrame(m.focus, m.lay.panes[m.focus])
 }
 
 func (m *Model) paneTitle(f focus) string {
@@ -87,30 +70,48 @@ func (m *Model) paneTitle(f focus) string {
 	return m.t("pane.lesson")
 }
 
-func (m *Model) paneFrame(f focus, w, h int) string {
-	innerW, innerH := w-2, h-2
+func (m *Model) paneFrame(f focus, r rect) string {
+	innerW, innerH := r.inner()
 	var lines []string
 	switch f {
 	case focusLesson:
 		lines = m.lessonLines(innerW, innerH)
 	case focusEvents:
-		upTo := m.events.total
-		if m.paused {
-			upTo = m.pausedAt
-		}
-		lines = m.eventsView.view(m.st, m.events, upTo, innerW, innerH, m.t("events.empty"), m.filter)
+		lines = m.eventsView.view(m.st, m.events, m.eventsUpTo(), innerW, innerH, m.t("events.empty"), m.filter)
 	case focusBytes:
-		upTo := m.chunks.total
-		if m.paused {
-			upTo = m.pausedCh
-		}
-		lines = m.bytesView.view(m.st, m.t, m.chunks, upTo, innerW, innerH, m.filter)
+		lines = m.bytesView.view(m.st, m.t, m.chunks, m.chunksUpTo(), innerW, innerH, m.filter)
 	}
-	return frame(m.st, m.paneTitle(f), f == m.focus, lines, w, h)
+	return frame(m.st, m.paneTitle(f), f == m.focus, lines, r.w, r.h)
 }
 
-// lessonLines is the step header, whether it is done, then its text.
+// eventsUpTo and chunksUpTo are where the panes stop: the newest, or
+// where they were when the live view was paused.
+func (m *Model) eventsUpTo() uint64 {
+	if m.paused {
+		return m.pausedAt
+	}
+	return m.events.total
+}
+
+func (m *Model) chunksUpTo() uint64 {
+	if m.paused {
+		return m.pausedCh
+	}
+	return m.chunks.total
+}
+
+// lessonLines is the step header, whether it is done, then its text from
+// the scroll offset on.
 func (m *Model) lessonLines(w, h int) []string {
+	head, body := m.lessonHead(w), m.lessonBody(w)
+	room := max(1, h-len(head))
+	offset := min(m.lessonView.offset, max(0, len(body)-room)) // Update keeps it so
+	end := min(len(body), offset+room)
+	return append(head, body[offset:end]...)
+}
+
+// lessonHead is the header wrapped to w, with a blank line after it.
+func (m *Model) lessonHead(w int) []string {
 	l := m.current()
 	s := m.currentStep()
 	head := []string{
@@ -127,8 +128,8 @@ func (m *Model) lessonLines(w, h int) []string {
 	default:
 		head = append(head, m.st.todo.Render("○ "+m.t("lesson.todo")))
 	}
-	if m.target != "" {
-		head = append(head, m.st.statusWarn.Render(fmt.Sprintf(m.t("yours.banner"), m.target)))
+	if target := m.d.Backend.Target(); target != "" {
+		head = append(head, m.st.statusWarn.Render(fmt.Sprintf(m.t("yours.banner"), target)))
 	}
 	if m.status != "" {
 		if m.statusIsErr {
@@ -145,18 +146,18 @@ func (m *Model) lessonLines(w, h int) []string {
 	for _, h := range head {
 		wrapped = append(wrapped, strings.Split(ansi.Wordwrap(h, w, ""), "\n")...)
 	}
-	head = append(wrapped, "")
+	return append(wrapped, "")
+}
+
+// lessonBody is the step's text (or the example program) at width w,
+// rendered once and cached.
+func (m *Model) lessonBody(w int) []string {
+	l := m.current()
 	key := lessonKey{lesson: m.lesson, step: m.step, width: w, style: m.lessonView.style, example: m.lessonView.example}
-	var body []string
 	if m.lessonView.example {
-		body = m.lessonView.exampleLines(m.st, key, l.ID, m.t("example.title"))
-	} else {
-		body = m.lessonView.body(key, func() string { return stepMarkdown(l, m.step, m.d.Addr) })
+		return m.lessonView.exampleLines(m.st, key, l.ID, m.t("example.title"))
 	}
-	room := max(1, h-len(head))
-	m.lessonView.offset = min(m.lessonView.offset, max(0, len(body)-room))
-	end := min(len(body), m.lessonView.offset+room)
-	return append(head, body[m.lessonView.offset:end]...)
+	return m.lessonView.body(key, func() string { return stepMarkdown(l, m.step, m.d.Addr) })
 }
 
 // statusLine: address, progress, behavior, then counters; the least
@@ -172,13 +173,13 @@ func (m *Model) statusLine() string {
 		}
 		parts = []string{st.statusWarn.Render("◉ " + m.t("status.open.room") + " " + m.d.URLs[0] + more)}
 	}
-	if r := m.d.Replay; r != nil {
-		played, total := r.Progress()
+	caps, bs := m.d.Backend.Caps(), m.d.Backend.State()
+	if caps.Has(CanPlayback) {
 		mark := "▶"
-		if r.Paused() {
+		if bs.Paused {
 			mark = "⏸"
 		}
-		parts = []string{st.statusWarn.Render(fmt.Sprintf("%s %s %d/%d", mark, m.t("status.replay"), played, total))}
+		parts = []string{st.statusWarn.Render(fmt.Sprintf("%s %s %d/%d", mark, m.t("status.replay"), bs.Played, bs.Total))}
 	}
 	if m.filter.IsValid() {
 		parts = append(parts, st.statusWarn.Render(m.t("status.filter")+" "+m.filter.String()))
@@ -194,19 +195,21 @@ func (m *Model) statusLine() string {
 		extra := m.events.total - m.pausedAt
 		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("⏸ %s (+%d %s)", m.t("status.paused"), extra, m.t("status.new"))))
 	}
-	if m.d.Server != nil {
-		parts = append(parts, st.status.Render(m.d.Server.Behavior().Name()))
-		if armed, conn := m.d.Server.Holding(); conn != 0 {
-			parts = append(parts, st.statusWarn.Render(fmt.Sprintf("✋ "+m.t("status.held"), conn)))
-		} else if armed {
+	if caps.Has(CanServe) {
+		parts = append(parts, st.status.Render(bs.Behavior))
+	}
+	if caps.Has(CanPresent) {
+		if bs.HeldConn != 0 {
+			parts = append(parts, st.statusWarn.Render(fmt.Sprintf("✋ "+m.t("status.held"), bs.HeldConn)))
+		} else if bs.HoldArmed {
 			parts = append(parts, st.statusWarn.Render("✋ "+m.t("status.hold")))
 		}
-		if m.d.Server.SlowMotion() {
+		if bs.Slow {
 			parts = append(parts, st.statusWarn.Render("🐢 "+m.t("status.slow")))
 		}
 	}
 	t := m.totals
-	if m.d.Server != nil {
+	if caps.Has(CanServe) {
 		parts = append(parts, st.status.Render(fmt.Sprintf("%d %s / %d %s", t.Open, m.t("status.open"), t.Accepted, m.t("status.conns"))),
 			st.status.Render(fmt.Sprintf("→%s ←%s", humanBytes(t.BytesIn), humanBytes(t.BytesOut))))
 	}
@@ -219,44 +222,19 @@ func (m *Model) statusLine() string {
 	return strings.Join(parts, sep)
 }
 
+// overlayBox is the open overlay's box, to centre on the body.
 func (m *Model) overlayBox() string {
 	switch m.overlay {
 	case helpOverlay:
-		h := m.help // a copy: sized to the box, not the screen
-		h.SetWidth(m.width - 6)
-		return m.st.overlay.Render(m.st.bold.Render(m.t("help.title")) + "\n\n" + h.FullHelpView(m.keys.fullHelp()) + "\n\n" + m.st.dim.Render(m.t("help.close")))
-	case peersOverlay:
-		return m.st.overlay.Render(m.peersBox())
-	case qrOverlay:
-		return m.st.overlay.Render(m.qrBox())
+		return m.keysBox.view(m.st, m.t, m.help, m.keys, m.lay.width)
 	case listOverlay:
-		var b strings.Builder
-		b.WriteString(m.st.bold.Render(m.t("list.title")) + "\n\n")
-		idW, titleW := 0, 0
-		for _, l := range m.d.Course.Lessons {
-			idW, titleW = max(idW, len(l.ID)), max(titleW, ansi.StringWidth(l.Title))
-		}
-		titleW = min(titleW, max(10, m.width-idW-24))
-		for i, l := range m.d.Course.Lessons {
-			done := 0
-			for s := range l.Steps {
-				if m.d.Progress.IsDone(l.ID, s) {
-					done++
-				}
-			}
-			mark, style := "  ", m.st.listPlain
-			if i == m.cursor {
-				mark, style = "▸ ", m.st.listCursor
-			}
-			check := " "
-			if done == len(l.Steps) {
-				check = "✓"
-			}
-			title := fit(ansi.Truncate(l.Title, titleW, "…"), titleW)
-			fmt.Fprintf(&b, "%s\n", style.Render(fmt.Sprintf("%s%2d. %-*s %s %d/%d %s", mark, i+1, idW, l.ID, title, done, len(l.Steps), check)))
-		}
-		b.WriteString("\n" + m.st.dim.Render(m.t("list.help")))
-		return m.st.overlay.Render(b.String())
+		return m.lessonsBox.view(m.st, m.t, m.d.Course, m.d.Progress, m.lay.width)
+	case messageOverlay:
+		return m.inputBox.view(m.st, m.t)
+	case peersOverlay:
+		return m.peersBox.view(m.st, m.t, m.lay.width)
+	case qrOverlay:
+		return m.qrBox.view(m.st, m.t, m.d.URLs)
 	}
 	return ""
 }
@@ -301,51 +279,4 @@ func (m *Model) roomURL() string {
 		return m.d.URLs[0]
 	}
 	return m.d.Addr.URL()
-}
-
-func (m *Model) qrBox() string {
-	url := m.roomURL()
-	if m.qrErr != nil {
-		return m.st.errorText.Render(m.qrErr.Error())
-	}
-	lines := m.qr
-	var b strings.Builder
-	b.WriteString(m.st.bold.Render(m.t("qr.title")) + "\n\n")
-	b.WriteString(strings.Join(lines, "\n") + "\n\n")
-	b.WriteString(m.st.statusKey.Render(url) + "\n")
-	for _, other := range m.d.URLs[min(1, len(m.d.URLs)):] {
-		b.WriteString(m.st.status.Render(other) + "\n") // one per interface
-	}
-	if len(m.d.URLs) == 0 {
-		b.WriteString(m.st.statusWarn.Render(m.t("qr.loopback")) + "\n")
-	}
-	b.WriteString(m.st.dim.Render(m.t("qr.close")))
-	return b.String()
-}
-
-func (m *Model) peersBox() string {
-	var b strings.Builder
-	b.WriteString(m.st.bold.Render(m.t("peers.title")) + "\n\n")
-	rows := []string{m.t("peers.all")}
-	for _, p := range m.peers.sorted() {
-		ua := p.userAgent
-		if ua == "" {
-			ua = "-"
-		}
-		row := fmt.Sprintf("%-39s %4d %s  →%s ←%s  %s", p.host, p.conns, m.t("status.conns"), humanBytes(p.in), humanBytes(p.out), ua)
-		rows = append(rows, ansi.Truncate(row, max(20, m.width-12), "…"))
-	}
-	for i, row := range rows {
-		mark, style := "  ", m.st.listPlain
-		if i == m.peerCursor {
-			mark, style = "▸ ", m.st.listCursor
-		}
-		b.WriteString(style.Render(mark+row) + "\n")
-		if i > 20 {
-			b.WriteString(m.st.dim.Render(fmt.Sprintf("  … %d", len(rows)-i-1)) + "\n")
-			break
-		}
-	}
-	b.WriteString("\n" + m.st.dim.Render(m.t("peers.help")))
-	return b.String()
 }
