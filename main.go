@@ -23,6 +23,7 @@ import (
 	"github.com/tubes-course/tubes/lessons/probe"
 	"github.com/tubes-course/tubes/netcore"
 	"github.com/tubes-course/tubes/tui"
+	"github.com/tubes-course/tubes/tui/plain"
 )
 
 // usageError is bad usage: it exits 2. Every other error exits 1.
@@ -396,6 +397,9 @@ func (w *world) closeRecord() {
 }
 
 func runCourse(o options) error {
+	if o.plain && !o.json {
+		return runPlain(o)
+	}
 	if o.plain || o.json {
 		return runServe(o)
 	}
@@ -414,6 +418,22 @@ func runCourse(o options) error {
 		URLs: roomURLs(w.server.Host(), w.server.Port()), Contrast: o.theme == "contrast",
 	})
 	return runProgram(m, noColor)
+}
+
+// runPlain is the course as plain lines (tubes --plain), commands on stdin.
+func runPlain(o options) error {
+	w, err := open(o, true)
+	if err != nil {
+		return err
+	}
+	defer w.shutdown()
+	client := netcore.NewClient(w.inbox)
+	defer client.CloseAll()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	w.progress.Lesson, w.progress.Step = w.course.Lessons[w.lesson].ID, w.step
+	return plain.Run(ctx, plain.Config{Course: w.course, Store: w.store, Progress: w.progress, Server: w.server,
+		Client: client, Inbox: w.inbox, Addr: w.addr, In: os.Stdin, Out: os.Stdout})
 }
 
 // runServe runs one step's server and prints the transcript until Ctrl+C.
