@@ -230,4 +230,3 @@ func TestStepChangedRoundTrip(t *testing.T) {
 		}
 	}
 }
-
