@@ -178,7 +178,11 @@ func (m *Model) statusLine() string {
 		if r.Paused() {
 			mark = "⏸"
 		}
-		parts = []string{st.statusWarn.Render(fmt.Sprintf("%s %s %d/%d", mark, m.t("status.replay"), played, total))}
+		count := fmt.Sprintf("%d/%d", played, total)
+		if total < 0 { // a streamed recording: its length is known at its end
+			count = fmt.Sprintf("%d/…", played)
+		}
+		parts = []string{st.statusWarn.Render(fmt.Sprintf("%s %s %s", mark, m.t("status.replay"), count))}
 	}
 	if m.filter.IsValid() {
 		parts = append(parts, st.statusWarn.Render(m.t("status.filter")+" "+m.filter.String()))
