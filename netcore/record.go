@@ -55,12 +55,12 @@ type RecorderState struct {
 func NewRecorder(w io.Writer) *Recorder { return newRecorder(w, 0) }
 
 // CreateRecording creates the recording file at path, mode 0600, and a
-// recorder that stops at max bytes (0: no cap) and closes the file on
+// recorder that stops at limit bytes (0: no cap) and closes the file on
 // Close. It never follows a symlink at path and never writes into a FIFO,
 // device or directory: each is refused with a one-line error. A regular
 // file already there is emptied and made 0600, as --record always
 // replaced an earlier recording of the same name.
-func CreateRecording(path string, max int64) (*Recorder, error) {
+func CreateRecording(path string, limit int64) (*Recorder, error) {
 	f, err := createNoFollow(path)
 	if errors.Is(err, fs.ErrExist) {
 		f, err = reuseRegular(path)
@@ -68,7 +68,7 @@ func CreateRecording(path string, max int64) (*Recorder, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := newRecorder(f, max)
+	r := newRecorder(f, limit)
 	r.file = f
 	return r, nil
 }
@@ -107,8 +107,8 @@ func reuseRegular(path string) (*os.File, error) {
 	return f, nil
 }
 
-func newRecorder(w io.Writer, max int64) *Recorder {
-	r := &Recorder{queue: make(chan Event, 8192), max: max, done: make(chan struct{})}
+func newRecorder(w io.Writer, limit int64) *Recorder {
+	r := &Recorder{queue: make(chan Event, 8192), max: limit, done: make(chan struct{})}
 	go r.write(w)
 	return r
 }
