@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -25,7 +24,7 @@ func TestStoreSetsAsideWhatIsNotAProgressFile(t *testing.T) {
 			}
 		},
 		"fifo": func(t *testing.T, path string) {
-			if err := syscall.Mkfifo(path, 0o600); err != nil {
+			if err := mkfifo(path); err != nil {
 				t.Skipf("mkfifo: %v", err)
 			}
 		},

@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -27,7 +26,7 @@ var specialFiles = map[string]func(t *testing.T, path string){
 		}
 	},
 	"fifo": func(t *testing.T, path string) {
-		if err := syscall.Mkfifo(path, 0o600); err != nil {
+		if err := mkfifo(path); err != nil {
 			t.Skipf("mkfifo: %v", err)
 		}
 	},
