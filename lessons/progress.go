@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // Progress is what the learner has done and where they are.
@@ -90,25 +92,41 @@ func StateDir() (string, error) {
 	return filepath.Join(d, "tubes"), nil
 }
 
+// maxProgressBytes bounds the progress file: a real one is a few KiB.
+const maxProgressBytes = 1 << 20
+
 // OpenStore opens the progress file in dir. A missing file is empty
-// progress. A damaged file is moved aside; warning then says where.
+// progress. A file that is not progress (damaged JSON, larger than any
+// progress file, a directory, FIFO or device) is moved aside; warning then
+// says where. It is opened as a regular file only and read with a cap, so
+// nothing put at its path can hang or flood the start.
 func OpenStore(dir string) (s *Store, p Progress, warning string, err error) {
 	s = &Store{path: filepath.Join(dir, "progress.json")}
-	raw, err := os.ReadFile(s.path)
-	if errors.Is(err, fs.ErrNotExist) {
+	raw, err := readProgress(s.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return s, Progress{}, "", nil
-	}
-	if err != nil {
+	case errors.Is(err, netcore.ErrNotRegular), errors.Is(err, netcore.ErrTooLarge):
+	case err != nil:
 		return nil, Progress{}, "", fmt.Errorf("cannot read progress: %w", err)
+	case json.Unmarshal(raw, &p) == nil:
+		return s, p, "", nil
 	}
-	if jerr := json.Unmarshal(raw, &p); jerr != nil {
-		aside, rerr := setAside(s.path)
-		if rerr != nil {
-			return nil, Progress{}, "", fmt.Errorf("progress file %s is damaged and cannot be moved aside: %w", s.path, rerr)
-		}
-		return s, Progress{}, aside, nil
+	aside, rerr := setAside(s.path)
+	if rerr != nil {
+		return nil, Progress{}, "", fmt.Errorf("progress file %s is damaged and cannot be moved aside: %w", s.path, rerr)
 	}
-	return s, p, "", nil
+	return s, Progress{}, aside, nil
+}
+
+// readProgress reads the file if it is a regular file within the cap.
+func readProgress(path string) ([]byte, error) {
+	f, err := netcore.OpenRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return netcore.ReadCapped(f, maxProgressBytes)
 }
 
 // setAside renames a damaged file to a name no earlier damaged file has.

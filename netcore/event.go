@@ -37,9 +37,10 @@ const (
 	Refused // a dial was refused, or the server turned a connection away
 	Error
 	Note
+	StepChanged // the app moved to another lesson step: Text is the lesson id, Step the step
 )
 
-var kindNames = [...]string{"listening", "accepted", "connected", "recv", "sent", "closed", "refused", "error", "note"}
+var kindNames = [...]string{"listening", "accepted", "connected", "recv", "sent", "closed", "refused", "error", "note", "step"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -95,6 +96,8 @@ type Event struct {
 	Idle time.Duration
 	// Err or Text carry a message for Error, Refused and Note events.
 	Text string
+	// Step is the step index (from 0) of a StepChanged event.
+	Step int
 }
 
 // Truncated reports whether the event counted more bytes than it kept.

@@ -52,6 +52,8 @@ func Describe(e Event) string {
 		return "refused: " + Escape([]byte(e.Text))
 	case Error:
 		return "error: " + Escape([]byte(e.Text))
+	case StepChanged:
+		return fmt.Sprintf("step changed to %s step %d", Escape([]byte(e.Text)), e.Step+1)
 	}
 	return "note: " + Escape([]byte(e.Text))
 }
@@ -89,11 +91,14 @@ func ShortDuration(d time.Duration) string {
 	return d.Round(time.Millisecond).String()
 }
 
+// addr shows an address. A socket's own addresses are plain already; an
+// address could come from elsewhere (a recording, a tap target), so it is
+// escaped like any other untrusted text.
 func addr(a net.Addr) string {
 	if a == nil {
 		return "-"
 	}
-	return a.String()
+	return Escape([]byte(a.String()))
 }
 
 // jsonEvent is the shape of one --json line. Data is escaped like the
@@ -117,6 +122,8 @@ type jsonEvent struct {
 	In        int64  `json:"in,omitempty"`
 	Out       int64  `json:"out,omitempty"`
 	Text      string `json:"text,omitempty"`
+	Lesson    string `json:"lesson,omitempty"`
+	Step      int    `json:"step,omitempty"`
 }
 
 // JSONLine formats e as one JSON object without a trailing newline.
@@ -124,10 +131,10 @@ func JSONLine(e Event) string {
 	j := jsonEvent{Time: e.Time.Format(time.RFC3339Nano), Source: e.Source.String(), Conn: e.Conn, Kind: e.Kind.String(),
 		Bytes: e.Count, Offset: e.Offset, Text: Escape([]byte(e.Text))}
 	if e.Local != nil {
-		j.Local = e.Local.String()
+		j.Local = addr(e.Local)
 	}
 	if e.Remote != nil {
-		j.Remote = e.Remote.String()
+		j.Remote = addr(e.Remote)
 	}
 	if e.Kind == Recv || e.Kind == Sent {
 		j.Data = Escape(e.Data)
@@ -140,6 +147,9 @@ func JSONLine(e Event) string {
 		j.Micros = e.Duration.Microseconds()
 		j.IdleMs = e.Idle.Milliseconds()
 		j.In, j.Out = e.In, e.Out
+	}
+	if e.Kind == StepChanged {
+		j.Text, j.Lesson, j.Step = "", Escape([]byte(e.Text)), e.Step
 	}
 	out, _ := json.Marshal(j)
 	return string(out)

@@ -179,7 +179,11 @@ func (m *Model) statusLine() string {
 		if bs.Paused {
 			mark = "⏸"
 		}
-		parts = []string{st.statusWarn.Render(fmt.Sprintf("%s %s %d/%d", mark, m.t("status.replay"), bs.Played, bs.Total))}
+		count := fmt.Sprintf("%d/%d", bs.Played, bs.Total)
+		if bs.Total < 0 { // a streamed recording: its length is known at its end
+			count = fmt.Sprintf("%d/…", bs.Played)
+		}
+		parts = []string{st.statusWarn.Render(fmt.Sprintf("%s %s %s", mark, m.t("status.replay"), count))}
 	}
 	if m.filter.IsValid() {
 		parts = append(parts, st.statusWarn.Render(m.t("status.filter")+" "+m.filter.String()))
