@@ -46,8 +46,11 @@ type Config struct {
 	// MaxHeaderBytes bounds an HTTP request's header; larger ones get 431.
 	// Zero: the parser's default (8 KiB).
 	MaxHeaderBytes int
-	// CaptureTotal is how many bytes all connections together keep for
-	// display. Zero: no total cap beyond CaptureCap per connection.
+	// CaptureTotal bounds the captured bytes waiting in the sink (the
+	// Inbox) at once, for all connections together; they count again as
+	// the screen takes them, so it bounds what is held, never what may
+	// still be shown. Listen hands it to a ByteBounded sink. Zero: the
+	// sink's own bound.
 	CaptureTotal int64
 }
 
@@ -71,7 +74,7 @@ func DefaultConfig() Config {
 		ConnRatePerIP:     20,
 		ReadHeaderTimeout: 10 * time.Second,
 		MaxHeaderBytes:    8 << 10,
-		CaptureTotal:      32 << 20,
+		CaptureTotal:      8 << 20,
 	}
 }
 
@@ -142,9 +145,8 @@ func Listen(cfg Config, b Behavior, sink Sink) (*Server, error) {
 		refusing: make(chan struct{}, maxPoliteRefusals)}
 	s.behavior.Store(&behaviorBox{b})
 	s.shared = &shared{headerTimeout: cfg.ReadHeaderTimeout, maxHeader: cfg.MaxHeaderBytes, sink: sink}
-	s.shared.captureLeft.Store(-1)
-	if cfg.CaptureTotal > 0 {
-		s.shared.captureLeft.Store(cfg.CaptureTotal)
+	if bb, ok := sink.(ByteBounded); ok && cfg.CaptureTotal > 0 {
+		bb.BoundBytes(cfg.CaptureTotal)
 	}
 	if host == "localhost" {
 		s.listeners, err = listenLoopback(port)

@@ -52,6 +52,9 @@ func TestBodyAttackMemoryBound(t *testing.T) {
 	if testing.Short() {
 		t.Skip("sends 256 MiB over loopback")
 	}
+	if raceEnabled {
+		t.Skip("the race detector multiplies memory use")
+	}
 	cfg := netcore.DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
 	inbox := netcore.NewInbox(20000) // what the app uses
