@@ -141,7 +141,7 @@ func ClientSendsOwnMessage() Goal {
 // ServerReadHolds: one server read holds all of want.
 func ServerReadHolds(want []byte) Goal {
 	return stateless(func(e netcore.Event, _ *OwnClients) bool {
-		return isServer(e, netcore.Recv) && bytes.Contains(e.Data, want)
+		return isServer(e, netcore.Recv) && bytes.Contains(e.Head, want)
 	})
 }
 
@@ -168,8 +168,8 @@ func Answered(req func(r *httpwire.Request, raw []byte) bool, status string) Goa
 		if !bytes.HasPrefix(s.out, []byte(status)) {
 			return false
 		}
-		r, _, err := httpwire.ParseRequest(s.in, httpwire.Limits{})
-		return err == nil && req(r, s.in)
+		r := s.request()
+		return r != nil && req(r, s.in)
 	})
 }
 
@@ -190,7 +190,7 @@ func UserAgent(prefix string) func(*httpwire.Request, []byte) bool {
 	}
 }
 
-func WithBody(r *httpwire.Request, _ []byte) bool { return len(r.Body) > 0 }
+func WithBody(r *httpwire.Request, _ []byte) bool { return r.BodyLen > 0 }
 
 // NotFavicon: any request but the one a browser sends for its tab icon on
 // its own, which must not complete a step the learner did not do.
@@ -209,8 +209,7 @@ func AnsweredThenClosed(req func(*httpwire.Request, []byte) bool, reasons ...net
 		if !s.closed || len(s.out) == 0 {
 			return false
 		}
-		r, _, err := httpwire.ParseRequest(s.in, httpwire.Limits{})
-		if err != nil || !req(r, s.in) {
+		if r := s.request(); r == nil || !req(r, s.in) {
 			return false
 		}
 		for _, want := range reasons {
@@ -239,8 +238,8 @@ func RequestsOnOneConn(n int, req func(*httpwire.Request, []byte) bool) Goal {
 		if s.responses < n {
 			return false
 		}
-		r, _, err := httpwire.ParseRequest(s.in, httpwire.Limits{})
-		return err == nil && req(r, s.in)
+		r := s.request()
+		return r != nil && req(r, s.in)
 	})
 }
 
@@ -251,7 +250,7 @@ func FiveAnswered(within time.Duration) Goal {
 		var times []time.Time
 		seen := map[uint64]bool{}
 		return trackerFunc(func(e netcore.Event, _ *OwnClients) bool {
-			if !isServer(e, netcore.Sent) || seen[e.Conn] || !bytes.HasPrefix(e.Data, []byte("HTTP/1.1 200")) {
+			if !isServer(e, netcore.Sent) || seen[e.Conn] || !bytes.HasPrefix(e.Head, []byte("HTTP/1.1 200")) {
 				return false
 			}
 			seen[e.Conn] = true
@@ -267,12 +266,11 @@ func FiveAnswered(within time.Duration) Goal {
 	}}
 }
 
-// streamKeep bounds how many bytes of each connection a check looks at: a
-// request line and headers fit; a flood does not grow memory.
-const (
-	streamKeep = 8 << 10
-	maxStreams = 1024
-)
+// A check looks at the first netcore.HeadBytes of each direction of each
+// connection, from the events' Head: a request line and headers fit, and
+// it never depends on what the screen keeps. maxStreams bounds how many
+// connections it follows at once, so a flood does not grow memory.
+const maxStreams = 1024
 
 // stream is what a check remembers of one connection.
 type stream struct {
@@ -281,6 +279,27 @@ type stream struct {
 	responses int // writes that start with "HTTP/"
 	closed    bool
 	reason    netcore.CloseReason
+
+	req      *httpwire.Request // the request's head, parsed once it is in
+	parsedAt int               // len(in) when the head was last tried
+	bad      bool              // the head will never parse
+}
+
+// request is the connection's first request head, parsed once it has
+// arrived, or nil while it has not (or never will).
+func (s *stream) request() *httpwire.Request {
+	if s.req != nil || s.bad || len(s.in) == s.parsedAt {
+		return s.req
+	}
+	s.parsedAt = len(s.in)
+	r, _, err := httpwire.ParseHead(s.in, httpwire.Limits{MaxHeaderBytes: netcore.HeadBytes})
+	switch {
+	case err == nil:
+		s.req = r
+	case err != httpwire.ErrIncomplete || len(s.in) >= netcore.HeadBytes:
+		s.bad = true
+	}
+	return s.req
 }
 
 // streams follows the connections on one side and reports when one matches.
@@ -310,12 +329,12 @@ func (t *streams) Feed(e netcore.Event, _ *OwnClients) bool {
 	switch e.Kind {
 	case netcore.Recv:
 		s.reads++
-		s.in = keep(s.in, e.Data)
+		s.in = keep(s.in, e)
 	case netcore.Sent:
-		if bytes.HasPrefix(e.Data, []byte("HTTP/")) {
+		if bytes.HasPrefix(e.Head, []byte("HTTP/")) {
 			s.responses++
 		}
-		s.out = keep(s.out, e.Data)
+		s.out = keep(s.out, e)
 	case netcore.Closed:
 		s.closed, s.reason = true, e.Reason
 	}
@@ -326,11 +345,13 @@ func (t *streams) Feed(e netcore.Event, _ *OwnClients) bool {
 	return done
 }
 
-func keep(have, more []byte) []byte {
-	if room := streamKeep - len(have); room > 0 {
-		return append(have, more[:min(len(more), room)]...)
+// keep appends e's Head if it continues what we have: a head the inbox
+// had no room for leaves a gap, and bytes after a gap are not the stream.
+func keep(have []byte, e netcore.Event) []byte {
+	if e.Offset != int64(len(have)) {
+		return have
 	}
-	return have
+	return append(have, e.Head...)
 }
 
 // looksLikeRequest: "METHOD SP target SP HTTP/" at the start.

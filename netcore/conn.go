@@ -257,14 +257,26 @@ func (c *Conn) emitData(k Kind, p []byte, off int64) {
 	e.Offset = off
 	// Reads and writes may run on different goroutines: claim the capture
 	// budget atomically so together they never keep more than the cap.
+	show := 0
 	for left := c.capLeft.Load(); left > 0; left = c.capLeft.Load() {
 		keep := min(int64(len(p)), left)
 		if c.capLeft.CompareAndSwap(left, left-keep) {
-			if c.shared != nil {
-				keep = c.shared.claimCapture(keep)
-			}
-			e.Data = append([]byte(nil), p[:keep]...)
+			show = int(keep)
 			break
+		}
+	}
+	head := 0
+	if off < HeadBytes {
+		head = int(min(int64(len(p)), HeadBytes-off))
+	}
+	if n := max(show, head); n > 0 {
+		kept := append([]byte(nil), p[:n]...)
+		e.Data, e.Head = kept[:show:show], kept[:head:head]
+		if show == 0 {
+			e.Data = nil
+		}
+		if head == 0 {
+			e.Head = nil
 		}
 	}
 	c.sink.Push(e)

@@ -84,7 +84,12 @@ type Event struct {
 	Local  net.Addr
 	Remote net.Addr
 	Data   []byte
-	Count  int
+	// Head is the part of the bytes that lies in the first HeadBytes of
+	// this direction of the connection, kept for the step checks whatever
+	// the display keeps. Data and Head start at the same byte and share
+	// one copy.
+	Head  []byte
+	Count int
 	// Offset is where Data starts in this direction's stream of the connection.
 	Offset int64
 	Reason CloseReason
@@ -100,5 +105,21 @@ type Event struct {
 	Step int
 }
 
+// HeadBytes is how much of each direction of each connection the step
+// checks see: a request line and headers fit.
+const HeadBytes = 8 << 10
+
 // Truncated reports whether the event counted more bytes than it kept.
 func (e Event) Truncated() bool { return e.Count > len(e.Data) }
+
+// ForDisplay is e as a pane keeps it: at most max bytes of Data, in a copy
+// of their own when the copy they came in is larger, and no Head, so a
+// kept row holds nothing more.
+func (e Event) ForDisplay(max int) Event {
+	longerHead := sharesCopy(&e) && len(e.Head) > len(e.Data)
+	e.Head = nil
+	if len(e.Data) > max || longerHead {
+		e.Data = append([]byte(nil), e.Data[:max]...)
+	}
+	return e
+}

@@ -1,6 +1,7 @@
 package netcore
 
 import (
+	"bytes"
 	"sync"
 	"sync/atomic"
 )
@@ -10,24 +11,50 @@ type Sink interface {
 	Push(Event)
 }
 
+// ByteBounded sinks hold events' bytes up to a bound; Listen sets it to the
+// server's CaptureTotal.
+type ByteBounded interface {
+	BoundBytes(n int64)
+}
+
 // Inbox is the bounded queue between network goroutines and whoever shows
 // the events. Push never blocks: when the inbox is full the event is folded,
 // meaning only counted. Readers take everything at once with Drain.
+//
+// The bytes the waiting events carry are bounded too: past the bound an
+// event keeps its counts and as much of its bytes as fits (its Head first:
+// the step checks need it more than the screen needs Data). Drain gives the
+// whole budget back, so a flood costs the screen detail for a moment and
+// never for good.
 type Inbox struct {
-	mu     sync.Mutex
-	buf    []Event
-	spare  []Event
-	limit  int
-	folded atomic.Uint64
-	wake   chan struct{}
+	mu       sync.Mutex
+	buf      []Event
+	spare    []Event
+	limit    int
+	bytes    int64 // held by the events in buf
+	maxBytes int64
+	folded   atomic.Uint64
+	wake     chan struct{}
 }
 
-// NewInbox makes an inbox that holds at most limit events between drains.
+// NewInbox makes an inbox that holds at most limit events between drains,
+// and DefaultConfig().CaptureTotal bytes of theirs until BoundBytes.
 func NewInbox(limit int) *Inbox {
 	if limit < 1 {
 		limit = 1
 	}
-	return &Inbox{limit: limit, buf: make([]Event, 0, min(limit, 1024)), wake: make(chan struct{}, 1)}
+	return &Inbox{limit: limit, buf: make([]Event, 0, min(limit, 1024)), wake: make(chan struct{}, 1),
+		maxBytes: DefaultConfig().CaptureTotal}
+}
+
+// BoundBytes sets how many bytes the waiting events may hold together.
+func (q *Inbox) BoundBytes(n int64) {
+	if n <= 0 {
+		return
+	}
+	q.mu.Lock()
+	q.maxBytes = n
+	q.mu.Unlock()
 }
 
 // Push adds e, or counts it as folded when the inbox is full.
@@ -38,6 +65,12 @@ func (q *Inbox) Push(e Event) {
 		q.folded.Add(1)
 		return
 	}
+	n := heldBytes(&e)
+	if n > 0 && q.bytes+n > q.maxBytes {
+		fitBytes(&e, q.maxBytes-q.bytes)
+		n = heldBytes(&e)
+	}
+	q.bytes += n
 	q.buf = append(q.buf, e)
 	q.mu.Unlock()
 	select {
@@ -51,10 +84,60 @@ func (q *Inbox) Push(e Event) {
 func (q *Inbox) Drain() []Event {
 	q.mu.Lock()
 	out := q.buf
+	// The reader is done with the last batch: let go of its bytes now,
+	// not when appends happen to overwrite them.
+	clear(q.spare)
 	q.buf = q.spare[:0]
 	q.spare = out
+	q.bytes = 0
 	q.mu.Unlock()
 	return out
+}
+
+// sharesCopy: Conn makes Data and Head from one copy, both starting at
+// its first byte.
+func sharesCopy(e *Event) bool {
+	return len(e.Data) > 0 && len(e.Head) > 0 && &e.Data[0] == &e.Head[0]
+}
+
+// heldBytes is how many bytes e's Data and Head keep in memory.
+func heldBytes(e *Event) int64 {
+	if sharesCopy(e) {
+		return int64(max(len(e.Data), len(e.Head)))
+	}
+	return int64(len(e.Data) + len(e.Head))
+}
+
+// fitBytes cuts e's bytes to room, Head whole or not at all, into a copy
+// of their own so that the cut part is not held through the old one.
+func fitBytes(e *Event, room int64) {
+	shared := sharesCopy(e)
+	head := e.Head
+	if int64(len(head)) > room {
+		head = nil
+	}
+	left := room
+	if !shared {
+		left -= int64(len(head))
+	}
+	data := e.Data[:min(int64(len(e.Data)), max(left, 0))]
+	if shared && len(head) > 0 && len(data) > 0 {
+		src := e.Data
+		if len(e.Head) > len(src) {
+			src = e.Head
+		}
+		kept := bytes.Clone(src[:max(len(data), len(head))])
+		e.Data, e.Head = kept[:len(data):len(data)], kept[:len(head):len(head)]
+		return
+	}
+	e.Data, e.Head = clone(data), clone(head)
+}
+
+func clone(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return bytes.Clone(b)
 }
 
 // Folded is how many events did not fit since the inbox was made.

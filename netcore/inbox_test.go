@@ -157,3 +157,29 @@ func TestInboxLimitAtLeastOne(t *testing.T) {
 		t.Fatalf("kept event %d, want the first", got[0].Count)
 	}
 }
+
+// The inbox bounds the bytes its waiting events hold: past the bound an
+// event keeps its count and its Head (for the step checks) but not its
+// Data; a Drain gives the whole budget back.
+func TestInboxBoundsHeldBytes(t *testing.T) {
+	q := NewInbox(100)
+	q.BoundBytes(1000)
+	ev := func(n, head int) Event {
+		b := make([]byte, n)
+		return Event{Kind: Recv, Count: n, Data: b, Head: b[:head]}
+	}
+	q.Push(ev(900, 100)) // fits: 900 held
+	q.Push(ev(500, 50))  // 100 left: Head whole, Data cut to 100
+	q.Push(ev(500, 200)) // nothing left: counts only
+	got := q.Drain()
+	if len(got[0].Data) != 900 || len(got[1].Data) != 100 || len(got[1].Head) != 50 || got[1].Count != 500 {
+		t.Fatalf("second event: %d data, %d head", len(got[1].Data), len(got[1].Head))
+	}
+	if got[2].Data != nil || got[2].Head != nil || got[2].Count != 500 || !got[2].Truncated() {
+		t.Fatalf("third event kept %d data, %d head", len(got[2].Data), len(got[2].Head))
+	}
+	q.Push(ev(900, 100))
+	if got := q.Drain(); len(got[0].Data) != 900 {
+		t.Fatalf("after a drain the budget is back: kept %d of 900", len(got[0].Data))
+	}
+}

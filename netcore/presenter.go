@@ -9,12 +9,10 @@ import (
 )
 
 // shared is what every connection of one server sees of it: its HTTP
-// limits, the capture budget for all connections together, and the
-// presenter's controls (hold the next reply, slow motion).
+// limits and the presenter's controls (hold the next reply, slow motion).
 type shared struct {
 	headerTimeout time.Duration
 	maxHeader     int
-	captureLeft   atomic.Int64 // for all connections; < 0: no total cap
 	sink          Sink
 
 	slow atomic.Bool
@@ -31,20 +29,6 @@ const (
 	slowPiece = 6
 	slowPause = 150 * time.Millisecond
 )
-
-// claimCapture takes up to n bytes from the total capture budget.
-func (s *shared) claimCapture(n int64) int64 {
-	for {
-		left := s.captureLeft.Load()
-		if left < 0 {
-			return n
-		}
-		keep := min(n, left)
-		if s.captureLeft.CompareAndSwap(left, left-keep) {
-			return keep
-		}
-	}
-}
 
 // hold makes the first write after HoldNextReply wait for ReleaseReply.
 func (s *shared) hold(c *Conn) error {

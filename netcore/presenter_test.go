@@ -90,21 +90,35 @@ func TestSlowMotion(t *testing.T) {
 	}
 }
 
-// All connections together keep at most CaptureTotal bytes for display;
-// the counts stay exact.
+// All connections together hold at most CaptureTotal bytes waiting in the
+// inbox; the counts stay exact, and a drain gives the budget back.
 func TestCaptureTotal(t *testing.T) {
 	srv, col := startServer(t, Config{Addr: "127.0.0.1:0", CaptureTotal: 100, CaptureCap: 80}, silent{Idle: 5 * time.Second})
-	for i := 0; i < 3; i++ {
-		c := dialRaw(t, "tcp", v4Addr(t, srv))
-		_, _ = c.Write(bytes.Repeat([]byte("x"), 60))
+	send := func(n int) {
+		for i := 0; i < n; i++ {
+			c := dialRaw(t, "tcp", v4Addr(t, srv))
+			_, _ = c.Write(bytes.Repeat([]byte("x"), 60))
+		}
 	}
-	recv := col.waitCount(3, "three reads", is(FromServer, Recv))
-	kept, counted := 0, 0
-	for _, e := range recv {
-		kept += len(e.Data)
-		counted += e.Count
+	kept := func(es []Event) (kept, counted int) {
+		for _, e := range es {
+			kept += len(e.Data)
+			counted += e.Count
+		}
+		return kept, counted
 	}
-	if kept != 100 || counted != 180 || srv.Totals().BytesIn != 180 {
-		t.Fatalf("kept %d of %d (totals %d), want 100 of 180", kept, counted, srv.Totals().BytesIn)
+	send(3)
+	deadline := time.Now().Add(waitLimit)
+	for srv.Totals().BytesIn < 180 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond) // no drain: all three wait in the inbox
+	}
+	recv := filter(col.inbox.Drain(), is(FromServer, Recv))
+	if k, c := kept(recv); k != 100 || c != 180 || srv.Totals().BytesIn != 180 {
+		t.Fatalf("kept %d of %d (totals %d), want 100 of 180", k, c, srv.Totals().BytesIn)
+	}
+	send(1)
+	recv = col.waitCount(1, "the read after the drain", is(FromServer, Recv))
+	if k, _ := kept(recv); k != 60 {
+		t.Fatalf("after a drain kept %d of 60", k)
 	}
 }

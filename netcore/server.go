@@ -46,8 +46,11 @@ type Config struct {
 	// MaxHeaderBytes bounds an HTTP request's header; larger ones get 431.
 	// Zero: the parser's default (8 KiB).
 	MaxHeaderBytes int
-	// CaptureTotal is how many bytes all connections together keep for
-	// display. Zero: no total cap beyond CaptureCap per connection.
+	// CaptureTotal bounds the captured bytes waiting in the sink (the
+	// Inbox) at once, for all connections together; they count again as
+	// the screen takes them, so it bounds what is held, never what may
+	// still be shown. Listen hands it to a ByteBounded sink. Zero: the
+	// sink's own bound.
 	CaptureTotal int64
 }
 
@@ -71,7 +74,7 @@ func DefaultConfig() Config {
 		ConnRatePerIP:     20,
 		ReadHeaderTimeout: 10 * time.Second,
 		MaxHeaderBytes:    8 << 10,
-		CaptureTotal:      32 << 20,
+		CaptureTotal:      8 << 20,
 	}
 }
 
@@ -119,6 +122,8 @@ type Server struct {
 	rates  map[string]*tokenBucket // new-connection budget per address
 	closed bool
 	wg     sync.WaitGroup
+
+	refusing chan struct{} // a slot per refused connection being closed politely
 }
 
 type behaviorBox struct{ b Behavior }
@@ -136,12 +141,12 @@ func Listen(cfg Config, b Behavior, sink Sink) (*Server, error) {
 	if err != nil || port < 0 || port > 65535 {
 		return nil, fmt.Errorf("bad port %q in %q: want a number from 0 to 65535", portStr, cfg.Addr)
 	}
-	s := &Server{cfg: cfg, sink: sink, conns: map[*Conn]struct{}{}, perIP: map[string]int{}, rates: map[string]*tokenBucket{}}
+	s := &Server{cfg: cfg, sink: sink, conns: map[*Conn]struct{}{}, perIP: map[string]int{}, rates: map[string]*tokenBucket{},
+		refusing: make(chan struct{}, maxPoliteRefusals)}
 	s.behavior.Store(&behaviorBox{b})
 	s.shared = &shared{headerTimeout: cfg.ReadHeaderTimeout, maxHeader: cfg.MaxHeaderBytes, sink: sink}
-	s.shared.captureLeft.Store(-1)
-	if cfg.CaptureTotal > 0 {
-		s.shared.captureLeft.Store(cfg.CaptureTotal)
+	if bb, ok := sink.(ByteBounded); ok && cfg.CaptureTotal > 0 {
+		bb.BoundBytes(cfg.CaptureTotal)
 	}
 	if host == "localhost" {
 		s.listeners, err = listenLoopback(port)
@@ -295,11 +300,20 @@ func (s *Server) handle(raw net.Conn, inline bool) {
 	}
 	ip := remoteIP(raw)
 	if why := s.admit(ip, limit); why != "" {
+		polite := s.claimRefusal()
 		s.mu.Unlock()
 		s.counters.Refused.Add(1)
 		s.sink.Push(Event{Time: time.Now(), Conn: id, Source: src, Kind: Refused, Local: raw.LocalAddr(), Remote: raw.RemoteAddr(),
 			Reason: ByLimit, Text: why})
-		refuseConn(raw)
+		if !polite {
+			_ = raw.Close()
+			return
+		}
+		go func() {
+			defer s.wg.Done()
+			refuseConn(raw)
+			<-s.refusing
+		}()
 		return
 	}
 	s.perIP[ip]++
@@ -394,12 +408,32 @@ func (s *Server) admit(ip string, limit int) string {
 	return ""
 }
 
+// maxPoliteRefusals bounds the refused connections being closed politely at
+// once. Each takes up to refuseDrain; past the bound a flood's connections
+// are closed at once, so refusing never costs the accept loop a wait.
+const (
+	maxPoliteRefusals = 64
+	refuseDrain       = 100 * time.Millisecond
+)
+
+// claimRefusal takes a polite-close slot, under s.mu (so Shutdown waits
+// for it), or reports that all are busy.
+func (s *Server) claimRefusal() bool {
+	select {
+	case s.refusing <- struct{}{}:
+		s.wg.Add(1)
+		return true
+	default:
+		return false
+	}
+}
+
 // refuseConn closes a refused connection politely: FIN, not a reset, so
 // the client sees an orderly end rather than a network error.
 func refuseConn(raw net.Conn) {
 	if tc, ok := raw.(*net.TCPConn); ok {
 		_ = tc.CloseWrite()
-		_ = tc.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+		_ = tc.SetReadDeadline(time.Now().Add(refuseDrain))
 		buf := make([]byte, 512)
 		_, _ = tc.Read(buf)
 	}

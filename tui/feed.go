@@ -75,11 +75,7 @@ func (m *Model) applyBatch(b batchMsg) (finished bool) {
 		if i < skipEvents {
 			m.events.skip()
 		} else {
-			ev := e
-			if len(ev.Data) > previewKeep {
-				ev.Data = append([]byte(nil), ev.Data[:previewKeep]...)
-			}
-			m.events.add(ev)
+			m.events.add(e.ForDisplay(previewKeep))
 		}
 		if !isBlock(e) {
 			continue
@@ -89,10 +85,7 @@ func (m *Model) applyBatch(b batchMsg) (finished bool) {
 			m.chunks.skip()
 			continue
 		}
-		if len(e.Data) > chunkKeep {
-			e.Data = append([]byte(nil), e.Data[:chunkKeep]...)
-		}
-		m.chunks.add(&chunk{ev: e})
+		m.chunks.add(&chunk{ev: e.ForDisplay(chunkKeep)})
 	}
 	return finished
 }

@@ -66,7 +66,7 @@ func (t *peerTable) note(e netcore.Event) {
 	case netcore.Recv:
 		p.in += int64(e.Count)
 		if p.userAgent == "" {
-			p.userAgent = userAgentIn(e.Data)
+			p.userAgent = userAgentIn(e.Head)
 		}
 	case netcore.Sent:
 		p.out += int64(e.Count)

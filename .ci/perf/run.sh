@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh: every performance figure of issue 6, in one go, for the README's
 # performance section. Runs the Go benchmarks (each compares its two sides
-# in one run), then keys.sh, memory.sh, startup.sh and idle.sh. Takes
+# in one run), then keys.sh, memory.sh, startup.sh, idle.sh and hostile.sh. Takes
 # about ten minutes with the defaults; -q is a quick pass (fewer presses
 # and runs, 100,000 connections and 100 MiB for memory.sh).
 #
@@ -43,10 +43,12 @@ if ((quick)); then
 	step "memory.sh (target 4), a smaller run" && ./memory.sh -n 100000 -b $((100 << 20))
 	step "startup.sh (target 6)" && ./startup.sh -n 9
 	step "idle.sh (target 5)" && ./idle.sh -s 10
+	step "hostile.sh (target 8)" && ./hostile.sh -f 1000 -n 30
 else
 	step "keys.sh (target 3)" && ./keys.sh
 	step "keys.sh with the load generator at nice 19" && ./keys.sh -N 19
 	step "memory.sh (target 4)" && ./memory.sh
 	step "startup.sh (target 6)" && ./startup.sh
 	step "idle.sh (target 5)" && ./idle.sh
+	step "hostile.sh (target 8)" && ./hostile.sh
 fi

@@ -132,9 +132,12 @@ func DescribeRequest(r *httpwire.Request) string {
 	for _, h := range r.Headers {
 		fmt.Fprintf(&b, "  %s: %s\n", h.Name, netcore.Escape([]byte(h.Value)))
 	}
-	fmt.Fprintf(&b, "\nBody: %d bytes\n", len(r.Body))
+	fmt.Fprintf(&b, "\nBody: %d bytes\n", r.BodyLen)
 	if len(r.Body) > 0 {
 		b.WriteString(netcore.Escape(r.Body) + "\n")
+	}
+	if len(r.Body) < r.BodyLen {
+		fmt.Fprintf(&b, "(only the first %d bytes are shown)\n", len(r.Body))
 	}
 	return b.String()
 }
@@ -181,7 +184,12 @@ func route(r *httpwire.Request) (int, [][2]string, []byte) {
 		if !ok {
 			ct = "application/octet-stream"
 		}
-		return 200, [][2]string{{"Content-Type", ct}}, r.Body
+		headers := [][2]string{{"Content-Type", ct}}
+		if len(r.Body) < r.BodyLen {
+			// Only a prefix of a long body is kept: say how much came back.
+			headers = append(headers, [2]string{"X-Echo-Kept", fmt.Sprintf("%d of %d bytes", len(r.Body), r.BodyLen)})
+		}
+		return 200, headers, r.Body
 	case path == "/" || path == "/time":
 		return notAllowed(r, path, "GET, HEAD")
 	case path == "/echo":
@@ -299,7 +307,9 @@ func (b Guarded) Serve(c *netcore.Conn) {
 	finish(c)
 }
 
-// readRequest reads one request with the server's header limits.
+// readRequest reads one request with the server's header limits. Bodies
+// are streamed: a connection holds its header and the body's first
+// httpwire.Limits.KeepBody bytes (16 KiB), however long the body.
 func readRequest(c *netcore.Conn, buf *[]byte) (*httpwire.Request, error) {
 	lim := httpwire.Limits{MaxHeaderBytes: c.StartHeader()}
 	req, err := httpwire.ReadRequest(c, buf, lim)

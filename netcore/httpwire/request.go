@@ -57,8 +57,11 @@ type Header struct{ Name, Value string }
 type Request struct {
 	Method, Target, Version string
 	Headers                 []Header
-	Body                    []byte
-	Parts                   []Part
+	// Body is the body, or with ReadRequest its first Limits.KeepBody
+	// bytes; BodyLen is the body's full length, from Content-Length.
+	Body    []byte
+	BodyLen int
+	Parts   []Part
 	// Close: the client asked to close after this response: HTTP/1.0
 	// without "Connection: keep-alive", or any "Connection: close" token.
 	Close bool
@@ -115,11 +118,15 @@ func refusef(status int, format string, args ...any) *ParseError {
 type Limits struct {
 	MaxHeaderBytes int
 	MaxBodyBytes   int
+	// KeepBody is how many bytes of a body ReadRequest keeps; it reads and
+	// counts the rest without holding it. Zero: 16 KiB.
+	KeepBody int
 }
 
 const (
 	defaultMaxHeaderBytes = 8 << 10
 	defaultMaxBodyBytes   = 1 << 20
+	defaultKeepBody       = 16 << 10
 )
 
 func (l Limits) orDefaults() Limits {
@@ -128,6 +135,9 @@ func (l Limits) orDefaults() Limits {
 	}
 	if l.MaxBodyBytes <= 0 {
 		l.MaxBodyBytes = defaultMaxBodyBytes
+	}
+	if l.KeepBody <= 0 {
+		l.KeepBody = defaultKeepBody
 	}
 	return l
 }
@@ -151,6 +161,30 @@ func ParseRequest(b []byte, lim Limits) (*Request, int, error) {
 // incomplete, how many bytes it needs in all (0 if not known yet), so a
 // reader does not parse the header again for every byte of a slow body.
 func parseRequest(b []byte, lim Limits) (req *Request, n, need int, err error) {
+	req, headerEnd, err := parseHead(b, lim)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	end := headerEnd + req.BodyLen
+	if len(b) < end {
+		return nil, 0, end, ErrIncomplete
+	}
+	if req.BodyLen > 0 {
+		req.Body = bytes.Clone(b[headerEnd:end])
+		req.Parts = append(req.Parts, Part{PartBody, headerEnd, end})
+	}
+	return req, end, 0, nil
+}
+
+// ParseHead parses the request line and headers at the start of b and
+// checks them as ParseRequest does, without waiting for the body: it
+// returns the request with BodyLen set and no Body, and where the body
+// starts. ErrIncomplete: the blank line has not come yet.
+func ParseHead(b []byte, lim Limits) (req *Request, headerEnd int, err error) {
+	return parseHead(b, lim.orDefaults())
+}
+
+func parseHead(b []byte, lim Limits) (req *Request, headerEnd int, err error) {
 	// The header must fit in MaxHeaderBytes, so look no further for it.
 	head := b
 	if len(head) > lim.MaxHeaderBytes {
@@ -164,26 +198,26 @@ func parseRequest(b []byte, lim Limits) (req *Request, n, need int, err error) {
 			if len(b) >= lim.MaxHeaderBytes {
 				// The blank line did not come within the limit, so the
 				// header can only end past it.
-				return nil, 0, 0, refusef(431, "the request line and headers are longer than %d bytes, the most this server reads before the blank line", lim.MaxHeaderBytes)
+				return nil, 0, refusef(431, "the request line and headers are longer than %d bytes, the most this server reads before the blank line", lim.MaxHeaderBytes)
 			}
-			return nil, 0, 0, ErrIncomplete
+			return nil, 0, ErrIncomplete
 		}
 		if perr != nil {
-			return nil, 0, 0, perr
+			return nil, 0, perr
 		}
 		switch {
 		case lineNo == 1:
 			if pe := parseRequestLine(line, req); pe != nil {
-				return nil, 0, 0, pe
+				return nil, 0, pe
 			}
 			req.Parts = append(req.Parts, Part{PartRequestLine, pos, next})
 		case len(line) == 0:
 			req.Parts = append(req.Parts, Part{PartBlank, pos, next})
-			return finishRequest(b, next, req, lim)
+			return checkHead(next, req, lim)
 		default:
 			h, pe := parseHeaderLine(line, lineNo)
 			if pe != nil {
-				return nil, 0, 0, pe
+				return nil, 0, pe
 			}
 			req.Headers = append(req.Headers, h)
 			req.Parts = append(req.Parts, Part{PartHeader, pos, next})
@@ -375,9 +409,9 @@ func parseHeaderLine(line []byte, lineNo int) (Header, *ParseError) {
 	return Header{Name: string(name), Value: string(bytes.Trim(value, " \t"))}, nil
 }
 
-// finishRequest checks what the headers say together, then takes the body.
+// checkHead checks what the headers say together and sets BodyLen.
 // headerEnd is where the body starts.
-func finishRequest(b []byte, headerEnd int, req *Request, lim Limits) (*Request, int, int, error) {
+func checkHead(headerEnd int, req *Request, lim Limits) (*Request, int, error) {
 	var hosts, lengths, encodings []string
 	for _, h := range req.Headers {
 		switch {
@@ -393,47 +427,39 @@ func finishRequest(b []byte, headerEnd int, req *Request, lim Limits) (*Request,
 	// Host says which site the client wants; HTTP/1.1 made it required.
 	switch {
 	case len(hosts) == 0 && req.Version == "HTTP/1.1":
-		return nil, 0, 0, refusef(400, "an HTTP/1.1 request needs a Host header (like Host: localhost:3000)")
+		return nil, 0, refusef(400, "an HTTP/1.1 request needs a Host header (like Host: localhost:3000)")
 	case len(hosts) > 1:
-		return nil, 0, 0, refusef(400, "the request has %d Host headers; it must have exactly one", len(hosts))
+		return nil, 0, refusef(400, "the request has %d Host headers; it must have exactly one", len(hosts))
 	case len(hosts) == 1 && hosts[0] != "":
 		if why := checkAuthority(hosts[0]); why != "" {
-			return nil, 0, 0, refusef(400, "the Host header has %s; it should be a host and maybe a port, like localhost:3000", why)
+			return nil, 0, refusef(400, "the Host header has %s; it should be a host and maybe a port, like localhost:3000", why)
 		}
 	}
 
 	// Where the body ends must be beyond doubt: two lengths, or a length
 	// and an encoding, are how requests get smuggled past a proxy.
 	if len(lengths) > 1 {
-		return nil, 0, 0, refusef(400, "the request has %d Content-Length headers; it must have at most one, even if they agree", len(lengths))
+		return nil, 0, refusef(400, "the request has %d Content-Length headers; it must have at most one, even if they agree", len(lengths))
 	}
 	if len(encodings) > 0 {
 		if len(lengths) > 0 {
-			return nil, 0, 0, refusef(400, "the request has both Content-Length and Transfer-Encoding; only one may say where the body ends")
+			return nil, 0, refusef(400, "the request has both Content-Length and Transfer-Encoding; only one may say where the body ends")
 		}
-		return nil, 0, 0, refusef(501, "chunked request bodies are not supported here")
+		return nil, 0, refusef(501, "chunked request bodies are not supported here")
 	}
 	size := 0 // no Content-Length: no body
 	if len(lengths) == 1 {
 		var ok bool
 		if size, ok = parseLength(lengths[0]); !ok {
-			return nil, 0, 0, refusef(400, "Content-Length must be a number of bytes, only digits, not %s", excerpt(lengths[0]))
+			return nil, 0, refusef(400, "Content-Length must be a number of bytes, only digits, not %s", excerpt(lengths[0]))
 		}
 		if size > lim.MaxBodyBytes {
-			return nil, 0, 0, refusef(413, "the body would be longer than %d bytes, the most this server takes", lim.MaxBodyBytes)
+			return nil, 0, refusef(413, "the body would be longer than %d bytes, the most this server takes", lim.MaxBodyBytes)
 		}
 	}
 	req.Close = wantsClose(req)
-
-	end := headerEnd + size
-	if len(b) < end {
-		return nil, 0, end, ErrIncomplete
-	}
-	if size > 0 {
-		req.Body = bytes.Clone(b[headerEnd:end])
-		req.Parts = append(req.Parts, Part{PartBody, headerEnd, end})
-	}
-	return req, end, 0, nil
+	req.BodyLen = size
+	return req, headerEnd, nil
 }
 
 // parseLength reads a Content-Length: digits only. Numbers too big for an
@@ -474,36 +500,83 @@ func wantsClose(req *Request) bool {
 	return closing || req.Version == "HTTP/1.0" && !keepAlive
 }
 
-// ReadRequest reads from r into *buf until one request parses. Bytes after
-// that request stay in *buf for the next call (keep-alive), so use the same
-// buf for every request on a connection. It returns io.EOF if r ends
-// cleanly before any byte of a request, io.ErrUnexpectedEOF if it ends in
-// the middle of one, a *ParseError for a request to refuse, or r's error.
+// ReadRequest reads one request from r. *buf holds bytes read but not yet
+// used, so use the same buf for every request on a connection (keep-alive).
+// The header is read into *buf (at most MaxHeaderBytes and one read more);
+// the body is streamed: its first KeepBody bytes are kept in Body, the rest
+// is read and counted, never held, so a connection costs a few KiB however
+// long its body. It returns io.EOF if r ends cleanly before any byte of a
+// request, io.ErrUnexpectedEOF if it ends in the middle of one, a
+// *ParseError for a request to refuse, or r's error.
 func ReadRequest(r io.Reader, buf *[]byte, lim Limits) (*Request, error) {
 	lim = lim.orDefaults()
-	need := 0     // bytes the request needs in all, once the header said
+	req, headerEnd, err := readHead(r, buf, lim)
+	if err != nil {
+		return nil, err
+	}
+	// Body bytes that came with the header are in *buf already.
+	inBuf := min(len(*buf)-headerEnd, req.BodyLen)
+	kept := min(req.BodyLen, lim.KeepBody)
+	var body []byte
+	if kept > 0 {
+		body = append(make([]byte, 0, kept), (*buf)[headerEnd:headerEnd+min(inBuf, kept)]...)
+	}
+	// Move what follows to the front: the next request's first bytes.
+	*buf = (*buf)[:copy(*buf, (*buf)[headerEnd+inBuf:])]
+	if rest := req.BodyLen - inBuf; rest > 0 {
+		// *buf is empty now; its room is scratch for the rest of the body.
+		// Read no further than the body, so nothing of the next request
+		// is read here.
+		scratch := (*buf)[:cap(*buf)]
+		for empty := 0; rest > 0; {
+			k, err := r.Read(scratch[:min(len(scratch), rest)])
+			if room := kept - len(body); room > 0 {
+				body = append(body, scratch[:min(k, room)]...)
+			}
+			rest -= k
+			if rest > 0 && err != nil {
+				if err == io.EOF {
+					err = io.ErrUnexpectedEOF
+				}
+				return nil, err
+			}
+			if k == 0 && err == nil {
+				if empty++; empty >= 100 {
+					return nil, io.ErrNoProgress
+				}
+			}
+		}
+	}
+	if req.BodyLen > 0 {
+		req.Body = body
+		req.Parts = append(req.Parts, Part{PartBody, headerEnd, headerEnd + req.BodyLen})
+	}
+	return req, nil
+}
+
+// readHead reads into *buf until a request's header parses, and returns it
+// with where its body starts in *buf.
+func readHead(r io.Reader, buf *[]byte, lim Limits) (*Request, int, error) {
 	fresh := true // bytes arrived since the last parse
 	var readErr error
 	for empty := 0; ; {
-		if fresh && len(*buf) > 0 && len(*buf) >= need {
-			req, n, more, err := parseRequest(*buf, lim)
+		if fresh && len(*buf) > 0 {
+			req, headerEnd, err := parseHead(*buf, lim)
 			if err == nil {
-				// Move what follows this request to the front for next time.
-				*buf = (*buf)[:copy(*buf, (*buf)[n:])]
-				return req, nil
+				return req, headerEnd, nil
 			}
 			if err != ErrIncomplete {
-				return nil, err
+				return nil, 0, err
 			}
-			need = more
 		}
 		if readErr != nil {
 			if readErr == io.EOF && len(*buf) > 0 {
-				return nil, io.ErrUnexpectedEOF
+				return nil, 0, io.ErrUnexpectedEOF
 			}
-			return nil, readErr
+			return nil, 0, readErr
 		}
 		if cap(*buf)-len(*buf) < 1024 {
+			// The header fits in MaxHeaderBytes, so this stays bounded.
 			grown := make([]byte, len(*buf), 2*cap(*buf)+4096)
 			copy(grown, *buf)
 			*buf = grown
@@ -515,7 +588,7 @@ func ReadRequest(r io.Reader, buf *[]byte, lim Limits) (*Request, error) {
 		if k == 0 && readErr == nil {
 			// A reader that keeps returning nothing would spin forever.
 			if empty++; empty >= 100 {
-				return nil, io.ErrNoProgress
+				return nil, 0, io.ErrNoProgress
 			}
 		}
 	}

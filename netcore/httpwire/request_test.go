@@ -552,15 +552,16 @@ type emptyReader struct{}
 
 func (emptyReader) Read([]byte) (int, error) { return 0, nil }
 
-// A body that trickles in byte by byte is not parsed again for every byte.
+// A body that trickles in byte by byte is not parsed again for every byte;
+// its first KeepBody bytes are kept and the rest counted.
 func TestReadRequestSlowBodyParsesHeaderOnce(t *testing.T) {
 	body := strings.Repeat("x", 100_000)
 	in := "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
 	var buf []byte
 	start := time.Now()
 	req, err := ReadRequest(iotest.OneByteReader(strings.NewReader(in)), &buf, Limits{})
-	if err != nil || len(req.Body) != len(body) {
-		t.Fatalf("got %v, %v", req, err)
+	if err != nil || req.BodyLen != len(body) || string(req.Body) != body[:defaultKeepBody] {
+		t.Fatalf("got %v", err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("a 100 kB body one byte at a time took %v", d)
@@ -765,5 +766,32 @@ func checkParsedShape(t *testing.T, b []byte, req *Request, n int) {
 	}
 	if !bytes.Equal(b[blank.End:n], req.Body) {
 		t.Fatalf("body %q, but the bytes after the blank line are %q", req.Body, b[blank.End:n])
+	}
+}
+
+// A long body is streamed: only KeepBody bytes are kept, the buffer stays
+// small, and the request after it on the connection is read whole.
+func TestReadRequestStreamsLongBody(t *testing.T) {
+	body := strings.Repeat("b", 1<<20)
+	in := "POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body +
+		"GET /next HTTP/1.1\r\nHost: a\r\n\r\n"
+	var buf []byte
+	r := strings.NewReader(in)
+	req, err := ReadRequest(r, &buf, Limits{KeepBody: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.BodyLen != len(body) || string(req.Body) != body[:100] {
+		t.Fatalf("body: %d bytes counted, %d kept", req.BodyLen, len(req.Body))
+	}
+	if cap(buf) > 64<<10 {
+		t.Fatalf("the buffer grew to %d bytes for a streamed body", cap(buf))
+	}
+	if p := req.Parts[len(req.Parts)-1]; p.Kind != PartBody || p.End-p.Start != len(body) {
+		t.Fatalf("body part %+v", p)
+	}
+	next, err := ReadRequest(r, &buf, Limits{KeepBody: 100})
+	if err != nil || next.Target != "/next" {
+		t.Fatalf("the next request: %v, %v", next, err)
 	}
 }

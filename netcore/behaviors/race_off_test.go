@@ -1,0 +1,5 @@
+//go:build !race
+
+package behaviors
+
+const raceEnabled = false
