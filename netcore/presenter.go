@@ -3,6 +3,7 @@ package netcore
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,6 +17,7 @@ type shared struct {
 	maxHeader     int
 	captureLeft   atomic.Int64 // for all connections; < 0: no total cap
 	sink          Sink
+	listeners     []netip.AddrPort // set before the first accept, then read only
 
 	slow atomic.Bool
 

@@ -17,9 +17,7 @@ type AcceptOnly struct{ Idle time.Duration }
 func (AcceptOnly) Name() string { return "accept-only" }
 
 func (b AcceptOnly) Serve(c *netcore.Conn) {
-	if b.Idle > 0 {
-		c.SetIdle(b.Idle)
-	}
+	c.SetIdle(b.Idle)
 	buf := make([]byte, 4096)
 	for {
 		if _, err := c.Read(buf); err != nil {
@@ -41,9 +39,7 @@ type PingPong struct{ Idle time.Duration }
 func (PingPong) Name() string { return "ping-pong" }
 
 func (b PingPong) Serve(c *netcore.Conn) {
-	if b.Idle > 0 {
-		c.SetIdle(b.Idle)
-	}
+	c.SetIdle(b.Idle)
 	buf := make([]byte, 4096)
 	for {
 		if _, err := c.Read(buf); err != nil {
@@ -73,9 +69,7 @@ type HTTPHello struct{ Idle time.Duration }
 func (HTTPHello) Name() string { return "http-hello" }
 
 func (b HTTPHello) Serve(c *netcore.Conn) {
-	if b.Idle > 0 {
-		c.SetIdle(b.Idle)
-	}
+	c.SetIdle(b.Idle)
 	buf := make([]byte, 4096)
 	if _, err := c.Read(buf); err != nil {
 		return
