@@ -1,6 +1,7 @@
 package netcore
 
 import (
+	"fmt"
 	"net"
 	"net/netip"
 	"strconv"
@@ -48,24 +49,21 @@ const (
 // ParseTarget checks an address to connect to: a host is required and the
 // port is 1 to 65535.
 func ParseTarget(s string) (HostPort, error) {
-	a, err := parseHostPort(s)
+	a, err := parseHostPort(s, 1)
 	if err != nil {
 		return HostPort{}, err
 	}
 	if a.Host == "" || IsWildcardHost(a.Host) {
 		return HostPort{}, &AddrError{s, "give the host to connect to, like localhost:" + strconv.Itoa(a.Port)}
 	}
-	if a.Port == 0 {
-		return HostPort{}, &AddrError{s, "port 0 cannot be connected to: want 1 to 65535"}
-	}
 	return a, nil
 }
 
 // ParseListen checks an address to listen on: an empty host means every
 // interface, and port 0 means any free port.
-func ParseListen(s string) (HostPort, error) { return parseHostPort(s) }
+func ParseListen(s string) (HostPort, error) { return parseHostPort(s, 0) }
 
-func parseHostPort(s string) (HostPort, error) {
+func parseHostPort(s string, minPort int) (HostPort, error) {
 	if len(s) > maxAddrLen {
 		return HostPort{}, &AddrError{s, "too long for an address"}
 	}
@@ -93,8 +91,8 @@ func parseHostPort(s string) (HostPort, error) {
 		}
 	}
 	n, ok := parsePort(port)
-	if !ok {
-		return HostPort{}, &AddrError{s, "the port must be a number from 0 to 65535"}
+	if !ok || n < minPort {
+		return HostPort{}, &AddrError{s, fmt.Sprintf("bad port: want a number from %d to 65535", minPort)}
 	}
 	return HostPort{Host: host, Port: n}, nil
 }

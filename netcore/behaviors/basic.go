@@ -9,6 +9,10 @@ import (
 
 // The behaviors below are the servers the lessons teach. Each is meant to be
 // read: it is the whole program that runs on one connection.
+//
+// A behavior's Idle is its own idle time. Zero means it has none and takes
+// the server's; the server's IdleTimeout also caps a longer one. That rule
+// lives in one place, netcore.Conn.SetIdle.
 
 // AcceptOnly reads whatever arrives and never writes. The connection ends
 // when the client closes it or stays silent for Idle.
