@@ -124,7 +124,7 @@ func TestExamplesPassTheirLessons(t *testing.T) {
 func newTapRigFor(t *testing.T, step lessons.Step, target string) *rig {
 	t.Helper()
 	inbox := netcore.NewInbox(4096)
-	tap := listen(t, netcore.Config{Addr: "127.0.0.1:0"}, netcore.Tap{Target: target}, inbox)
+	tap := listen(t, defaultsAt("127.0.0.1:0"), netcore.Tap{Target: target}, inbox)
 	return &rig{t: t, inbox: inbox, srv: tap, addr: lessons.Address{Host: "127.0.0.1", Port: tap.Port()},
 		tracker: step.Goal.NewTracker(), doneBy: -1, side: netcore.FromTap}
 }

@@ -77,7 +77,7 @@ func newRig(t *testing.T, step lessons.Step) *rig {
 func newServerRig(t *testing.T, b netcore.Behavior, check lessons.Goal) *rig {
 	t.Helper()
 	inbox := netcore.NewInbox(4096)
-	srv := listen(t, netcore.Config{Addr: "localhost:0"}, b, inbox)
+	srv := listen(t, defaultsAt("localhost:0"), b, inbox)
 	r := &rig{t: t, inbox: inbox, srv: srv, addr: lessons.Address{Host: "localhost", Port: srv.Port()}, doneBy: -1, side: netcore.FromServer}
 	if check.NewTracker != nil {
 		r.tracker = check.NewTracker()
@@ -90,10 +90,12 @@ func newServerRig(t *testing.T, b netcore.Behavior, check lessons.Goal) *rig {
 func newTapRig(t *testing.T, step lessons.Step) *rig {
 	t.Helper()
 	behind := netcore.NewInbox(4096)
-	up := listen(t, netcore.Config{Addr: "127.0.0.1:0"}, step.Behavior, behind)
+	up := listen(t, defaultsAt("127.0.0.1:0"), step.Behavior, behind)
 	inbox := netcore.NewInbox(4096)
 	target := net.JoinHostPort("127.0.0.1", strconv.Itoa(up.Port()))
-	tap := listen(t, netcore.Config{Addr: "127.0.0.1:0", Source: netcore.FromTap}, netcore.Tap{Target: target}, inbox)
+	cfg := defaultsAt("127.0.0.1:0")
+	cfg.Source = netcore.FromTap
+	tap := listen(t, cfg, netcore.Tap{Target: target}, inbox)
 	return &rig{t: t, inbox: inbox, srv: tap, addr: lessons.Address{Host: "127.0.0.1", Port: tap.Port()},
 		tracker: step.Goal.NewTracker(), doneBy: -1, side: netcore.FromTap, behind: behind}
 }
@@ -520,4 +522,12 @@ func stepOf(t *testing.T, c *lessons.Course, key string) lessons.Step {
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// defaultsAt is the server users get (DefaultConfig), listening on addr.
+// A test that needs more lifts a limit by name on the copy.
+func defaultsAt(addr string) netcore.Config {
+	cfg := netcore.DefaultConfig()
+	cfg.Addr = addr
+	return cfg
 }

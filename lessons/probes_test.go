@@ -29,7 +29,7 @@ func TestProbesPassOnCourseServers(t *testing.T) {
 		t.Run(id, func(t *testing.T) {
 			t.Parallel()
 			l := course.Lessons[course.Find(id)]
-			srv, err := netcore.Listen(netcore.Config{Addr: "127.0.0.1:0"}, l.Steps[probeBehaviors[id]].Behavior, netcore.Discard{})
+			srv, err := netcore.Listen(defaultsAt("127.0.0.1:0"), l.Steps[probeBehaviors[id]].Behavior, netcore.Discard{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -93,7 +93,9 @@ func TestTapToADeadServerCompletesNoStep(t *testing.T) {
 				t.Parallel()
 				inbox := netcore.NewInbox(256)
 				target := net.JoinHostPort("127.0.0.1", strconv.Itoa(deadPort(t)))
-				tap := listen(t, netcore.Config{Addr: "127.0.0.1:0", Source: netcore.FromTap}, netcore.Tap{Target: target}, inbox)
+				cfg := defaultsAt("127.0.0.1:0")
+				cfg.Source = netcore.FromTap
+				tap := listen(t, cfg, netcore.Tap{Target: target}, inbox)
 				r := &rig{t: t, inbox: inbox, srv: tap, addr: lessons.Address{Host: "127.0.0.1", Port: tap.Port()},
 					tracker: s.Goal.NewTracker(), doneBy: -1, side: netcore.FromTap}
 				// curl, which sends a request and reads what comes back: the

@@ -112,7 +112,9 @@ func uiDrainer(inbox *Inbox) (stop func() uint64) {
 // default cap) and an inbox of main's size.
 func tubesServer(tb testing.TB, inbox *Inbox) (addr string, srv *Server) {
 	tb.Helper()
-	srv, err := Listen(Config{Addr: "127.0.0.1:0", MaxConns: 4096}, hello{Idle: 10 * time.Second}, inbox)
+	cfg := defaultsAt("127.0.0.1:0")
+	cfg.MaxConns = 4096
+	srv, err := Listen(cfg, hello{Idle: 10 * time.Second}, inbox)
 	if err != nil {
 		tb.Fatal(err)
 	}

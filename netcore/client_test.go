@@ -33,7 +33,7 @@ func dialClient(t *testing.T, cl *Client, addr string) *Conn {
 }
 
 func TestClientTalksToServer(t *testing.T) {
-	s, scol := startServer(t, Config{Addr: "127.0.0.1:0"}, hello{})
+	s, scol := startServer(t, defaultsAt("127.0.0.1:0"), hello{})
 	cl, col := newTestClient(t)
 	c := dialClient(t, cl, v4Addr(t, s))
 
@@ -102,7 +102,7 @@ func TestClientDialRefused(t *testing.T) {
 }
 
 func TestClientCloseAllReportsShutdown(t *testing.T) {
-	s, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, silent{})
+	s, _ := startServer(t, defaultsAt("127.0.0.1:0"), silent{})
 	cl, col := newTestClient(t)
 	dialClient(t, cl, v4Addr(t, s))
 	dialClient(t, cl, v4Addr(t, s))
@@ -118,7 +118,7 @@ func TestClientCloseAllReportsShutdown(t *testing.T) {
 // the capture cap across both directions.
 func TestCaptureCapHoldsUnderConcurrentReadWrite(t *testing.T) {
 	const capture, writes = 50, 300
-	s, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, pingPong{})
+	s, _ := startServer(t, defaultsAt("127.0.0.1:0"), pingPong{})
 	cl, col := newTestClient(t)
 	cl.captureCap = capture
 	c := dialClient(t, cl, v4Addr(t, s))
@@ -159,7 +159,7 @@ func TestCaptureCapHoldsUnderConcurrentReadWrite(t *testing.T) {
 // must not both take it. Many fresh Conns make the race window likely.
 func TestCaptureBudgetIsExactUnderContention(t *testing.T) {
 	const trials = 3000
-	s, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, silent{})
+	s, _ := startServer(t, defaultsAt("127.0.0.1:0"), silent{})
 	raw := dialRaw(t, "tcp", v4Addr(t, s))
 	sink := NewInbox(2 * trials)
 	deadline := time.Now().Add(waitLimit)

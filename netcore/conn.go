@@ -20,10 +20,12 @@ type Conn struct {
 	source Source
 	start  time.Time
 
-	idle     atomic.Int64 // time.Duration; 0 means no idle timeout
-	headerBy atomic.Int64 // unix nanos by which a request header must be in; 0: none
-	headerD  atomic.Int64 // the header timeout, for the close event
-	capLeft  atomic.Int64 // bytes still to be captured for display
+	idle     atomic.Int64  // time.Duration in force; 0 means no idle timeout
+	idleCap  time.Duration // the server's IdleTimeout; 0: no cap
+	drainBy  atomic.Int64  // unix nanos by which DrainFor stops reading; 0: none
+	headerBy atomic.Int64  // unix nanos by which a request header must be in; 0: none
+	headerD  atomic.Int64  // the header timeout, for the close event
+	capLeft  atomic.Int64  // bytes still to be captured for display
 	in, out  atomic.Int64
 	reason   atomic.Uint32 // first CloseReason seen
 	closing  atomic.Bool   // Close or shutdown has begun
@@ -47,9 +49,17 @@ func (c *Conn) ID() uint64 { return c.id }
 func (c *Conn) LocalAddr() net.Addr  { return c.raw.LocalAddr() }
 func (c *Conn) RemoteAddr() net.Addr { return c.raw.RemoteAddr() }
 
-// SetIdle sets how long a read may wait for bytes before the connection is
-// given up as idle. Zero waits forever.
-func (c *Conn) SetIdle(d time.Duration) { c.idle.Store(int64(d)) }
+// SetIdle sets how long a read or write may wait before the connection is
+// given up as idle. This is the one place the idle rule lives: the
+// server's IdleTimeout caps every connection, so a longer d is clamped to
+// it, and zero (no time of one's own) means the server's. With no cap
+// (the app's own client, or IdleTimeout 0), zero waits forever.
+func (c *Conn) SetIdle(d time.Duration) {
+	if c.idleCap > 0 && (d <= 0 || d > c.idleCap) {
+		d = c.idleCap
+	}
+	c.idle.Store(int64(max(d, 0)))
+}
 
 // Idle is the current idle timeout.
 func (c *Conn) Idle() time.Duration { return time.Duration(c.idle.Load()) }
@@ -71,8 +81,10 @@ func (c *Conn) Read(p []byte) (int, error) {
 	if d := c.Idle(); d > 0 {
 		deadline = time.Now().Add(d)
 	}
-	if by := c.headerBy.Load(); by != 0 && (deadline.IsZero() || by < deadline.UnixNano()) {
-		deadline = time.Unix(0, by)
+	for _, by := range [...]int64{c.headerBy.Load(), c.drainBy.Load()} {
+		if by != 0 && (deadline.IsZero() || by < deadline.UnixNano()) {
+			deadline = time.Unix(0, by)
+		}
 	}
 	if !deadline.IsZero() {
 		_ = c.raw.SetReadDeadline(deadline)
@@ -126,6 +138,14 @@ func (c *Conn) write(p []byte) (int, error) {
 	return n, err
 }
 
+// notIdle pushes a waiting read's idle deadline forward: for the tap, bytes
+// flowing the other way mean the connection is in use.
+func (c *Conn) notIdle() {
+	if d := c.Idle(); d > 0 {
+		_ = c.raw.SetReadDeadline(time.Now().Add(d))
+	}
+}
+
 // CloseWrite sends FIN: this side will write no more, but can still read.
 func (c *Conn) CloseWrite() error {
 	c.setReason(BySelf)
@@ -139,8 +159,7 @@ func (c *Conn) CloseWrite() error {
 // or d passes. Closing a socket with unread bytes makes the kernel send a
 // reset, which can destroy a response the peer has not read yet.
 func (c *Conn) DrainFor(d time.Duration) {
-	_ = c.raw.SetReadDeadline(time.Now().Add(d))
-	c.SetIdle(0)
+	c.drainBy.Store(time.Now().Add(d).UnixNano())
 	buf := drainBufs.Get().(*[]byte)
 	defer drainBufs.Put(buf)
 	for {

@@ -229,3 +229,11 @@ func (b hello) Serve(c *Conn) {
 	_ = c.CloseWrite()
 	c.DrainFor(time.Second)
 }
+
+// defaultsAt is the server users get (DefaultConfig), listening on addr.
+// A test that needs more lifts a limit by name on the copy.
+func defaultsAt(addr string) Config {
+	cfg := DefaultConfig()
+	cfg.Addr = addr
+	return cfg
+}

@@ -32,7 +32,9 @@ func TestChurnReturnsToBaseline(t *testing.T) {
 		t.Skip("opens 10,000 connections")
 	}
 	inbox := NewInbox(1024) // small on purpose: most events fold, totals stay exact
-	srv, err := Listen(Config{Addr: "127.0.0.1:0", MaxConns: 1024}, pingPong{Idle: 5 * time.Second}, inbox)
+	cfg := defaultsAt("127.0.0.1:0")
+	cfg.MaxConns = 1024
+	srv, err := Listen(cfg, pingPong{Idle: 5 * time.Second}, inbox)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,9 @@ import (
 // politely (EOF, not a reset) with an event saying which limit acted, and
 // the totals stay exact.
 func TestConnectionsPerAddress(t *testing.T) {
-	srv, col := startServer(t, Config{Addr: "127.0.0.1:0", MaxConnsPerIP: 2}, silent{Idle: 5 * time.Second})
+	cfg := defaultsAt("127.0.0.1:0")
+	cfg.MaxConnsPerIP = 2
+	srv, col := startServer(t, cfg, silent{Idle: 5 * time.Second})
 	addr := v4Addr(t, srv)
 	dialRaw(t, "tcp", addr)
 	dialRaw(t, "tcp", addr)
@@ -32,7 +34,9 @@ func TestConnectionsPerAddress(t *testing.T) {
 // New connections from one address are limited to a rate with a burst of
 // twice that; the budget refills with time.
 func TestNewConnectionRatePerAddress(t *testing.T) {
-	srv, col := startServer(t, Config{Addr: "127.0.0.1:0", ConnRatePerIP: 5}, silent{Idle: 5 * time.Second})
+	cfg := defaultsAt("127.0.0.1:0")
+	cfg.ConnRatePerIP = 5
+	srv, col := startServer(t, cfg, silent{Idle: 5 * time.Second})
 	addr := v4Addr(t, srv)
 	for i := 0; i < 15; i++ {
 		dialRaw(t, "tcp", addr)

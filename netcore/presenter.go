@@ -3,6 +3,7 @@ package netcore
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,6 +15,7 @@ type shared struct {
 	headerTimeout time.Duration
 	maxHeader     int
 	sink          Sink
+	listeners     []netip.AddrPort // set before the first accept, then read only
 
 	slow atomic.Bool
 

@@ -11,7 +11,7 @@ import (
 // The presenter holds the next reply: the client waits, the room sees why,
 // and the reply goes out whole when released.
 func TestHoldNextReply(t *testing.T) {
-	srv, col := startServer(t, Config{Addr: "127.0.0.1:0"}, pingPong{Idle: 5 * time.Second})
+	srv, col := startServer(t, defaultsAt("127.0.0.1:0"), pingPong{Idle: 5 * time.Second})
 	srv.HoldNextReply()
 	if armed, conn := srv.Holding(); !armed || conn != 0 {
 		t.Fatalf("armed %v conn %d", armed, conn)
@@ -43,7 +43,7 @@ func TestHoldNextReply(t *testing.T) {
 // Shutdown does not wait on a held reply.
 func TestHeldReplyEndsWithShutdown(t *testing.T) {
 	col := newCollector(t)
-	srv, err := Listen(Config{Addr: "127.0.0.1:0"}, pingPong{}, col.inbox)
+	srv, err := Listen(defaultsAt("127.0.0.1:0"), pingPong{}, col.inbox)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestHeldReplyEndsWithShutdown(t *testing.T) {
 // Slow motion sends a reply a few bytes at a time, each piece an event,
 // and the bytes arrive whole and in order.
 func TestSlowMotion(t *testing.T) {
-	srv, col := startServer(t, Config{Addr: "127.0.0.1:0"}, hello{})
+	srv, col := startServer(t, defaultsAt("127.0.0.1:0"), hello{})
 	srv.SetSlowMotion(true)
 	c := dialRaw(t, "tcp", v4Addr(t, srv))
 	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
@@ -93,7 +93,10 @@ func TestSlowMotion(t *testing.T) {
 // All connections together hold at most CaptureTotal bytes waiting in the
 // inbox; the counts stay exact, and a drain gives the budget back.
 func TestCaptureTotal(t *testing.T) {
-	srv, col := startServer(t, Config{Addr: "127.0.0.1:0", CaptureTotal: 100, CaptureCap: 80}, silent{Idle: 5 * time.Second})
+	cfg := defaultsAt("127.0.0.1:0")
+	cfg.CaptureTotal = 100
+	cfg.CaptureCap = 80
+	srv, col := startServer(t, cfg, silent{Idle: 5 * time.Second})
 	send := func(n int) {
 		for i := 0; i < n; i++ {
 			c := dialRaw(t, "tcp", v4Addr(t, srv))

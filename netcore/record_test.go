@@ -11,7 +11,7 @@ import (
 // A real session's events survive the round trip through a recording:
 // kinds, sources, reasons, counts and the exact bytes, hostile ones too.
 func TestRecordingRoundTrip(t *testing.T) {
-	srv, col := startServer(t, Config{Addr: "127.0.0.1:0"}, pingPong{Idle: 200 * time.Millisecond})
+	srv, col := startServer(t, defaultsAt("127.0.0.1:0"), pingPong{Idle: 200 * time.Millisecond})
 	c := dialRaw(t, "tcp", v4Addr(t, srv))
 	hostile := "\x1b]0;pwned\x07 café \xff\r\n"
 	if _, err := c.Write([]byte(hostile)); err != nil {

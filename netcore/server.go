@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -19,22 +20,32 @@ type Behavior interface {
 	Serve(c *Conn)
 }
 
-// Config holds the server's address and limits. Zero values take defaults.
+// Config holds the server's address and limits. DefaultConfig is the only
+// source of defaults: a zero field is not "the default" but "no limit"
+// (MaxHeaderBytes excepted: the parser never reads an unbounded header, so
+// zero there is its built-in 8 KiB). Flags and tests start from
+// DefaultConfig and change a field by name.
 type Config struct {
-	// Addr is host:port. The host "localhost" means both 127.0.0.1 and ::1,
-	// so every browser and curl reach it however they resolve the name.
+	// Addr is host:port (see ParseListen). The host "localhost" means both
+	// 127.0.0.1 and ::1, so every browser and curl reach it however they
+	// resolve the name.
 	Addr string
-	// MaxConns is how many connections may be open at once.
+	// MaxConns is how many connections may be open at once. Past half
+	// full, one address may not take what is left (see admit). Zero: no limit.
 	MaxConns int
-	// IdleTimeout applies to behaviors that set none of their own.
+	// IdleTimeout caps how long any connection may stay silent: a
+	// behavior's own idle time is clamped to it, and a behavior that sets
+	// none gets it (see Conn.SetIdle). Zero: no cap.
 	IdleTimeout time.Duration
 	// CaptureCap is how many bytes of each connection are kept for display;
-	// beyond it events carry only counts.
+	// beyond it events carry only counts. Zero: no cap per connection
+	// (CaptureTotal still bounds them all).
 	CaptureCap int
 	// Source labels the events: FromServer, or FromTap for the tap.
 	Source Source
 	// MaxConnsPerIP caps the connections one remote address may hold, so
-	// one laptop cannot take every slot. Zero: no cap.
+	// one laptop cannot take every slot. IPv6 addresses count per /64 (see
+	// limitKey). Zero: no cap.
 	MaxConnsPerIP int
 	// ConnRatePerIP caps new connections per second from one address
 	// (bursts of twice that are allowed). Zero: no cap.
@@ -44,7 +55,7 @@ type Config struct {
 	// Zero: no limit beyond the idle timeout.
 	ReadHeaderTimeout time.Duration
 	// MaxHeaderBytes bounds an HTTP request's header; larger ones get 431.
-	// Zero: the parser's default (8 KiB).
+	// Zero: the parser's own limit (8 KiB).
 	MaxHeaderBytes int
 	// CaptureTotal bounds the captured bytes waiting in the sink (the
 	// Inbox) at once, for all connections together; they count again as
@@ -78,22 +89,6 @@ func DefaultConfig() Config {
 	}
 }
 
-func (c Config) withDefaults() Config {
-	if c.Addr == "" {
-		c.Addr = DefaultAddr
-	}
-	if c.MaxConns <= 0 {
-		c.MaxConns = DefaultMaxConns
-	}
-	if c.IdleTimeout <= 0 {
-		c.IdleTimeout = DefaultIdleTimeout
-	}
-	if c.CaptureCap <= 0 {
-		c.CaptureCap = DefaultCaptureCap
-	}
-	return c
-}
-
 // PortInUseError says the port is taken by another program.
 type PortInUseError struct {
 	Addr string
@@ -118,8 +113,8 @@ type Server struct {
 	seqMu  sync.Mutex // held while a Sequential behavior serves
 	mu     sync.Mutex
 	conns  map[*Conn]struct{}
-	perIP  map[string]int          // open connections per remote address
-	rates  map[string]*tokenBucket // new-connection budget per address
+	perIP  map[netip.Addr]int          // open connections per limitKey
+	rates  map[netip.Addr]*tokenBucket // new-connection budget per limitKey
 	closed bool
 	wg     sync.WaitGroup
 
@@ -132,16 +127,12 @@ type behaviorBox struct{ b Behavior }
 // server is listening, or with an error (a *PortInUseError when the port is
 // taken) without having started anything.
 func Listen(cfg Config, b Behavior, sink Sink) (*Server, error) {
-	cfg = cfg.withDefaults()
-	host, portStr, err := net.SplitHostPort(cfg.Addr)
+	hp, err := ParseListen(cfg.Addr)
 	if err != nil {
-		return nil, fmt.Errorf("bad listen address %q: %v", cfg.Addr, err)
+		return nil, fmt.Errorf("bad listen address %w", err)
 	}
-	port, err := strconv.Atoi(portStr)
-	if err != nil || port < 0 || port > 65535 {
-		return nil, fmt.Errorf("bad port %q in %q: want a number from 0 to 65535", portStr, cfg.Addr)
-	}
-	s := &Server{cfg: cfg, sink: sink, conns: map[*Conn]struct{}{}, perIP: map[string]int{}, rates: map[string]*tokenBucket{},
+	host, port := hp.Host, hp.Port
+	s := &Server{cfg: cfg, sink: sink, conns: map[*Conn]struct{}{}, perIP: map[netip.Addr]int{}, rates: map[netip.Addr]*tokenBucket{},
 		refusing: make(chan struct{}, maxPoliteRefusals)}
 	s.behavior.Store(&behaviorBox{b})
 	s.shared = &shared{headerTimeout: cfg.ReadHeaderTimeout, maxHeader: cfg.MaxHeaderBytes, sink: sink}
@@ -152,7 +143,7 @@ func Listen(cfg Config, b Behavior, sink Sink) (*Server, error) {
 		s.listeners, err = listenLoopback(port)
 	} else {
 		var l net.Listener
-		l, err = net.Listen("tcp", cfg.Addr)
+		l, err = net.Listen("tcp", hp.String())
 		s.listeners = []net.Listener{l}
 	}
 	if err != nil {
@@ -160,6 +151,9 @@ func Listen(cfg Config, b Behavior, sink Sink) (*Server, error) {
 			return nil, &PortInUseError{Addr: cfg.Addr, Port: port}
 		}
 		return nil, err
+	}
+	for _, l := range s.listeners {
+		s.shared.listeners = append(s.shared.listeners, l.Addr().(*net.TCPAddr).AddrPort())
 	}
 	for _, l := range s.listeners {
 		sink.Push(Event{Time: time.Now(), Source: cfg.Source, Kind: Listening, Local: l.Addr(), Text: b.Name()})
@@ -298,7 +292,7 @@ func (s *Server) handle(raw net.Conn, inline bool) {
 		_ = raw.Close()
 		return
 	}
-	ip := remoteIP(raw)
+	ip := remoteKey(raw)
 	if why := s.admit(ip, limit); why != "" {
 		polite := s.claimRefusal()
 		s.mu.Unlock()
@@ -319,13 +313,14 @@ func (s *Server) handle(raw net.Conn, inline bool) {
 	s.perIP[ip]++
 	c := newConn(id, raw, src, s.sink, s.cfg.CaptureCap, &s.counters)
 	c.shared = s.shared
+	c.idleCap = s.cfg.IdleTimeout
 	s.conns[c] = struct{}{}
 	s.wg.Add(1)
 	s.mu.Unlock()
 
 	s.counters.Accepted.Add(1)
 	s.counters.Open.Add(1)
-	c.SetIdle(s.cfg.IdleTimeout)
+	c.SetIdle(0) // the server's, until the behavior asks for its own
 	s.sink.Push(c.base(Accepted))
 	if inline {
 		s.run(c, b)
@@ -345,7 +340,7 @@ func (s *Server) run(c *Conn, b Behavior) {
 		}
 		// Free the slot before the Closed event, so a client that sees
 		// the close and reconnects is not refused by MaxConns.
-		ip := remoteIP(c.raw)
+		ip := remoteKey(c.raw)
 		s.mu.Lock()
 		delete(s.conns, c)
 		if s.perIP[ip]--; s.perIP[ip] <= 0 {
@@ -383,14 +378,29 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 }
 
-// admit decides, under s.mu, whether a new connection from ip may stay,
-// and if not says why in the words the refused event shows.
-func (s *Server) admit(ip string, limit int) string {
-	if len(s.conns) >= limit {
-		return fmt.Sprintf("connection limit (%d open)", limit)
+// admit decides, under s.mu, whether a new connection from ip (a
+// limitKey) may stay, and if not says why in the words the refused event
+// shows, naming the flag that would lift the limit.
+func (s *Server) admit(ip netip.Addr, limit int) string {
+	open := len(s.conns)
+	if limit > 0 && open >= limit {
+		if limit < s.cfg.MaxConns || s.cfg.MaxConns == 0 {
+			return fmt.Sprintf("connection limit (%d open)", limit) // the lesson's own limit
+		}
+		return fmt.Sprintf("connection limit (%d open); raise it with --max-conns", limit)
+	}
+	// A fair reserve: once the server is more than half full, an address
+	// may not hold as many connections as there are free slots. A newcomer
+	// (holding none) always gets in while a slot is free; each greedy
+	// address can take at most half of what is left, so a few addresses
+	// never fill the server. A behavior's own lower limit is a lesson's
+	// demonstration and is left exact.
+	if m := s.cfg.MaxConns; m > 0 && limit == m && 2*open > m && s.perIP[ip] >= m-open {
+		return fmt.Sprintf("%s holds %d of %d open; the %d free are kept for other addresses (raise --max-conns)",
+			keyString(ip), s.perIP[ip], m, m-open)
 	}
 	if n := s.cfg.MaxConnsPerIP; n > 0 && s.perIP[ip] >= n {
-		return fmt.Sprintf("limit per address (%d open from %s)", n, ip)
+		return fmt.Sprintf("limit per address (%d open from %s); a class behind one NAT address needs --max-conns-per-ip 0", n, keyString(ip))
 	}
 	if r := s.cfg.ConnRatePerIP; r > 0 {
 		b := s.rates[ip]
@@ -402,7 +412,7 @@ func (s *Server) admit(ip string, limit int) string {
 			s.rates[ip] = b
 		}
 		if !b.take(r, 2*r) {
-			return fmt.Sprintf("too many new connections from %s (over %g a second)", ip, r)
+			return fmt.Sprintf("too many new connections from %s (over %g a second); --conn-rate 0 lifts this", keyString(ip), r)
 		}
 	}
 	return ""
@@ -440,11 +450,33 @@ func refuseConn(raw net.Conn) {
 	_ = raw.Close()
 }
 
-func remoteIP(c net.Conn) string {
+// remoteKey is the limitKey of the connection's remote address.
+func remoteKey(c net.Conn) netip.Addr {
 	if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok {
-		return ta.IP.String()
+		return limitKey(ta.AddrPort().Addr())
 	}
-	return c.RemoteAddr().String()
+	return netip.Addr{}
+}
+
+// limitKey is what the per-address limits count by. An IPv4-mapped IPv6
+// address is its IPv4 address; an IPv6 address counts as its /64, since
+// one machine can pick a fresh address in its /64 for every connection.
+// Distinct IPv4 addresses stay distinct (127.0.0.2 and 127.0.0.3 too).
+func limitKey(ip netip.Addr) netip.Addr {
+	ip = ip.Unmap().WithZone("")
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.Addr()
+	}
+	return ip
+}
+
+// keyString is a limitKey as a refused event shows it.
+func keyString(k netip.Addr) string {
+	if k.Is6() {
+		return k.String() + "/64"
+	}
+	return k.String()
 }
 
 // maxRateEntries bounds the rate table, however many addresses appear.

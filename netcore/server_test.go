@@ -42,7 +42,7 @@ func exchangePong(t *testing.T, c net.Conn, msg string) {
 }
 
 func TestListenLocalhostMeansBothLoopbacks(t *testing.T) {
-	s, col := startServer(t, Config{Addr: "localhost:0"}, pingPong{})
+	s, col := startServer(t, defaultsAt("localhost:0"), pingPong{})
 	p := s.Port()
 	if p == 0 {
 		t.Fatal("Port() = 0 after listening on port 0")
@@ -76,7 +76,7 @@ func TestListenLocalhostMeansBothLoopbacks(t *testing.T) {
 
 func TestAcceptOnlyRecordsAndClosesWhenIdle(t *testing.T) {
 	const idle = 200 * time.Millisecond
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, silent{Idle: idle})
+	s, col := startServer(t, defaultsAt("127.0.0.1:0"), silent{Idle: idle})
 	c := dialRaw(t, "tcp", v4Addr(t, s))
 	if _, err := c.Write([]byte("anyone there?")); err != nil {
 		t.Fatal(err)
@@ -114,7 +114,9 @@ func TestAcceptOnlyRecordsAndClosesWhenIdle(t *testing.T) {
 
 // A behavior that sets no idle timeout gets the server's.
 func TestConfigIdleTimeoutApplies(t *testing.T) {
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0", IdleTimeout: 150 * time.Millisecond}, silent{})
+	cfg := defaultsAt("127.0.0.1:0")
+	cfg.IdleTimeout = 150 * time.Millisecond
+	s, col := startServer(t, cfg, silent{})
 	dialRaw(t, "tcp", v4Addr(t, s))
 	closed := col.waitCount(1, "closed", is(FromServer, Closed))[0]
 	if closed.Reason != ByIdle || closed.Idle != 150*time.Millisecond {
@@ -124,7 +126,7 @@ func TestConfigIdleTimeoutApplies(t *testing.T) {
 
 // A peer that aborts (RST instead of FIN) is told apart from a clean close.
 func TestPeerResetIsReported(t *testing.T) {
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, silent{})
+	s, col := startServer(t, defaultsAt("127.0.0.1:0"), silent{})
 	c := dialRaw(t, "tcp", v4Addr(t, s))
 	if _, err := c.Write([]byte("bye")); err != nil {
 		t.Fatal(err)
@@ -142,7 +144,7 @@ func TestPingPongEvents(t *testing.T) {
 	if len(pongReply) != 18 {
 		t.Fatalf("pongReply is %d bytes, the lesson says 18", len(pongReply))
 	}
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, pingPong{})
+	s, col := startServer(t, defaultsAt("127.0.0.1:0"), pingPong{})
 	c := dialRaw(t, "tcp", v4Addr(t, s))
 	msgs := []string{"ping", "hello there", "🎉"}
 	// Waiting for each reply keeps every write in a read of its own.
@@ -177,7 +179,7 @@ func TestPingPongEvents(t *testing.T) {
 }
 
 func TestHTTPHelloIsAValidResponse(t *testing.T) {
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, hello{})
+	s, col := startServer(t, defaultsAt("127.0.0.1:0"), hello{})
 	c := dialRaw(t, "tcp", v4Addr(t, s))
 	const req = "GET / HTTP/1.1\r\nHost: localhost\r\nUser-Agent: tubes-test\r\n\r\n"
 	if _, err := c.Write([]byte(req)); err != nil {
@@ -216,7 +218,7 @@ func TestHTTPHelloIsAValidResponse(t *testing.T) {
 }
 
 func TestSetBehaviorOnlyAffectsNewConnections(t *testing.T) {
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, pingPong{})
+	s, col := startServer(t, defaultsAt("127.0.0.1:0"), pingPong{})
 	before := dialRaw(t, "tcp", v4Addr(t, s))
 	col.waitCount(1, "first accept", is(FromServer, Accepted))
 
@@ -250,7 +252,7 @@ func TestSetBehaviorOnlyAffectsNewConnections(t *testing.T) {
 // A swap made the instant a connection is reported accepted must not
 // change that connection's program.
 func TestSwapRightAfterAcceptKeepsOldBehavior(t *testing.T) {
-	s, col := startHooked(t, Config{Addr: "127.0.0.1:0"}, pingPong{}, func(s *Server, e Event) {
+	s, col := startHooked(t, defaultsAt("127.0.0.1:0"), pingPong{}, func(s *Server, e Event) {
 		if e.Kind == Accepted {
 			s.SetBehavior(hello{})
 		}
@@ -263,7 +265,9 @@ func TestSwapRightAfterAcceptKeepsOldBehavior(t *testing.T) {
 // MaxConns: a learner who sees it close and reconnects must get in.
 func TestClosedEventFreesTheSlot(t *testing.T) {
 	open := make(chan int, 1)
-	s, col := startHooked(t, Config{Addr: "127.0.0.1:0", MaxConns: 1}, silent{}, func(s *Server, e Event) {
+	cfg := defaultsAt("127.0.0.1:0")
+	cfg.MaxConns = 1
+	s, col := startHooked(t, cfg, silent{}, func(s *Server, e Event) {
 		if e.Kind == Closed {
 			s.mu.Lock()
 			n := len(s.conns)
@@ -288,7 +292,9 @@ func TestClosedEventFreesTheSlot(t *testing.T) {
 }
 
 func TestMaxConnsRefusesExtra(t *testing.T) {
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0", MaxConns: 2}, silent{})
+	cfg := defaultsAt("127.0.0.1:0")
+	cfg.MaxConns = 2
+	s, col := startServer(t, cfg, silent{})
 	addr := v4Addr(t, s)
 	first := dialRaw(t, "tcp", addr)
 	dialRaw(t, "tcp", addr)
@@ -318,7 +324,9 @@ func TestMaxConnsRefusesExtra(t *testing.T) {
 }
 
 func TestCaptureCapKeepsCountsExact(t *testing.T) {
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0", CaptureCap: 10}, silent{})
+	cfg := defaultsAt("127.0.0.1:0")
+	cfg.CaptureCap = 10
+	s, col := startServer(t, cfg, silent{})
 	c := dialRaw(t, "tcp", v4Addr(t, s))
 	payload := bytes.Repeat([]byte("0123456789"), 10)
 	for i := 0; i < len(payload); i += 25 {
@@ -349,7 +357,7 @@ func TestCaptureCapKeepsCountsExact(t *testing.T) {
 func TestShutdownClosesEverythingPromptly(t *testing.T) {
 	before := runtime.NumGoroutine()
 	col := newCollector(t)
-	s, err := Listen(Config{Addr: "localhost:0"}, silent{}, col.inbox)
+	s, err := Listen(defaultsAt("localhost:0"), silent{}, col.inbox)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -419,11 +427,11 @@ func TestShutdownClosesEverythingPromptly(t *testing.T) {
 }
 
 func TestPortInUse(t *testing.T) {
-	s, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, silent{})
+	s, _ := startServer(t, defaultsAt("127.0.0.1:0"), silent{})
 	p := s.Port()
 	inbox := NewInbox(10)
 	for _, addr := range []string{"127.0.0.1:" + strconv.Itoa(p), "localhost:" + strconv.Itoa(p)} {
-		_, err := Listen(Config{Addr: addr}, silent{}, inbox)
+		_, err := Listen(defaultsAt(addr), silent{}, inbox)
 		var pe *PortInUseError
 		if !errors.As(err, &pe) {
 			t.Fatalf("Listen(%s) = %v, want *PortInUseError", addr, err)
@@ -455,7 +463,7 @@ func TestPortInUse(t *testing.T) {
 
 func TestListenRejectsBadAddress(t *testing.T) {
 	for _, addr := range []string{"no-port", "127.0.0.1:http-ish", "127.0.0.1:70000", "127.0.0.1:-1"} {
-		s, err := Listen(Config{Addr: addr}, silent{}, NewInbox(1))
+		s, err := Listen(defaultsAt(addr), silent{}, NewInbox(1))
 		var pe *PortInUseError
 		if err == nil || errors.As(err, &pe) {
 			if s != nil {
@@ -484,7 +492,7 @@ func (panicky) Serve(c *Conn) {
 }
 
 func TestBehaviorPanicIsRecovered(t *testing.T) {
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, panicky{})
+	s, col := startServer(t, defaultsAt("127.0.0.1:0"), panicky{})
 	addr := v4Addr(t, s)
 	bad := dialRaw(t, "tcp", addr)
 	if _, err := bad.Write([]byte("panic")); err != nil {

@@ -15,7 +15,7 @@ type Tap struct {
 	Target string
 }
 
-func (f Tap) Name() string { return "tap → " + f.Target }
+func (f Tap) Name() string { return "tap → " + Escape([]byte(f.Target)) }
 
 // EventSource marks the tap's events, so views and checks can tell them
 // from the built-in server's.
@@ -25,22 +25,32 @@ func (Tap) EventSource() Source { return FromTap }
 const tapBuf = 32 << 10
 
 func (f Tap) Serve(c *Conn) {
-	// The learner's server decides its own timeouts; the tap waits.
+	// The learner's server has its own timeouts; the tap takes none of its
+	// own, so only the server's idle cap applies, counted over both ways.
 	c.SetIdle(0)
-	up, err := net.DialTimeout("tcp", f.Target, 3*time.Second)
+	target, err := ParseTarget(f.Target)
 	if err != nil {
-		e := c.base(Refused)
-		e.Text = "your server at " + f.Target + " did not answer: " + err.Error()
-		c.sink.Push(e)
-		c.setReason(ByError)
-		// Close politely: a close with the client's request unread would
-		// reset the connection, and the client would blame the network.
-		// Those bytes never reached a server, so they are not reported.
-		_ = c.CloseWrite()
-		c.discardFor(time.Second)
+		refuseTap(c, "the tap's target "+err.Error())
+		return
+	}
+	// A tap aimed at its own listener would accept its own relay, relay
+	// that again, and so on until a limit stops it.
+	if c.shared != nil && c.shared.reaches(target) {
+		refuseTap(c, selfTarget(target))
+		return
+	}
+	up, err := net.DialTimeout("tcp", target.String(), 3*time.Second)
+	if err != nil {
+		refuseTap(c, "your server at "+target.String()+" did not answer: "+err.Error())
 		return
 	}
 	defer up.Close()
+	// A host name that turned out to be this machine: same loop.
+	if ta, ok := up.RemoteAddr().(*net.TCPAddr); ok && c.shared != nil && c.shared.listensOn(ta.AddrPort()) {
+		_ = up.Close()
+		refuseTap(c, selfTarget(target))
+		return
+	}
 	e := c.base(Connected)
 	e.Local, e.Remote = up.LocalAddr(), up.RemoteAddr()
 	c.sink.Push(e)
@@ -58,6 +68,7 @@ func (f Tap) Serve(c *Conn) {
 					_ = up.Close()
 					return
 				}
+				c.notIdle()
 			}
 			if errors.Is(err, io.EOF) {
 				_ = c.CloseWrite()
@@ -96,4 +107,21 @@ func (f Tap) Serve(c *Conn) {
 	}
 	_ = up.Close()
 	<-down
+}
+
+func selfTarget(t HostPort) string {
+	return "the tap's target " + t.String() + " is the tap's own address, so it would relay to itself; run your server on another port"
+}
+
+// refuseTap reports why the tap cannot relay and closes politely: a close
+// with the client's request unread would reset the connection, and the
+// client would blame the network. Those bytes never reached a server, so
+// they are not reported.
+func refuseTap(c *Conn, why string) {
+	e := c.base(Refused)
+	e.Text = why
+	c.sink.Push(e)
+	c.setReason(ByError)
+	_ = c.CloseWrite()
+	c.discardFor(time.Second)
 }

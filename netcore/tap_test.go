@@ -14,7 +14,7 @@ import (
 // startTap puts a tap in front of target and returns its address.
 func startTap(t *testing.T, target string) (string, *collector) {
 	t.Helper()
-	s, col := startServer(t, Config{Addr: "127.0.0.1:0"}, Tap{Target: target})
+	s, col := startServer(t, defaultsAt("127.0.0.1:0"), Tap{Target: target})
 	return v4Addr(t, s), col
 }
 
@@ -48,7 +48,7 @@ func rawServer(t *testing.T, handle func(net.Conn)) string {
 }
 
 func TestTapRelaysBothWaysAndLabelsItsEvents(t *testing.T) {
-	target, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, hello{})
+	target, _ := startServer(t, defaultsAt("127.0.0.1:0"), hello{})
 	tap, col := startTap(t, v4Addr(t, target))
 	c := dialRaw(t, "tcp", tap)
 	req := "GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: curl/8.5.0\r\n\r\n"
@@ -72,8 +72,12 @@ func TestTapRelaysBothWaysAndLabelsItsEvents(t *testing.T) {
 }
 
 func TestTapManyConnectionsAtOnce(t *testing.T) {
-	target, _ := startServer(t, Config{Addr: "127.0.0.1:0"}, pingPong{Idle: 5 * time.Second})
-	tap, _ := startTap(t, v4Addr(t, target))
+	// 50 at once from one address: a load test lifts the per-address limits.
+	cfg := defaultsAt("127.0.0.1:0")
+	cfg.MaxConnsPerIP, cfg.ConnRatePerIP = 0, 0
+	target, _ := startServer(t, cfg, pingPong{Idle: 5 * time.Second})
+	s, _ := startServer(t, cfg, Tap{Target: v4Addr(t, target)})
+	tap := v4Addr(t, s)
 	var wg sync.WaitGroup
 	errs := make(chan error, 50)
 	for i := 0; i < 50; i++ {

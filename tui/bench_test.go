@@ -38,7 +38,9 @@ func benchModel(tb testing.TB) (m *Model, inbox *netcore.Inbox, srv *netcore.Ser
 	}
 	inbox = netcore.NewInbox(20000)
 	li := course.Find("http-response")
-	srv, err = netcore.Listen(netcore.Config{Addr: "127.0.0.1:0"}, course.Lessons[li].Steps[0].Behavior, inbox)
+	cfg := netcore.DefaultConfig()
+	cfg.Addr = "127.0.0.1:0"
+	srv, err = netcore.Listen(cfg, course.Lessons[li].Steps[0].Behavior, inbox)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -31,7 +31,10 @@ func newRigLang(t *testing.T, lang, id string) *rig {
 	}
 	inbox := netcore.NewInbox(10000)
 	li := course.Find(id)
-	srv, err := netcore.Listen(netcore.Config{Addr: "localhost:0"}, course.Lessons[li].Steps[0].Behavior, inbox)
+	cfg := netcore.DefaultConfig()
+	cfg.Addr = "localhost:0"
+	cfg.MaxConnsPerIP, cfg.ConnRatePerIP = 0, 0 // TestKeysDuringSlowloris floods from one address
+	srv, err := netcore.Listen(cfg, course.Lessons[li].Steps[0].Behavior, inbox)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -312,7 +312,9 @@ func TestParsedViewMarksEachPartOfARequest(t *testing.T) {
 func TestYourServerThroughTheTap(t *testing.T) {
 	r := newRig(t, "http-response")
 	r.size(120, 40)
-	theirs, err := netcore.Listen(netcore.Config{Addr: "127.0.0.1:0"}, behaviors.HTTPHello{}, netcore.NewInbox(100))
+	cfg := netcore.DefaultConfig()
+	cfg.Addr = "127.0.0.1:0"
+	theirs, err := netcore.Listen(cfg, behaviors.HTTPHello{}, netcore.NewInbox(100))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -105,22 +104,14 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// ParseTarget checks a --target: HOST:PORT, with a port from 1 to 65535.
+// ParseTarget checks a --target with netcore.ParseTarget: HOST:PORT, with
+// a port from 1 to 65535 and nothing unprintable.
 func ParseTarget(s string) (string, error) {
-	if strings.Contains(s, "://") {
-		return "", fmt.Errorf("bad --target %q: give HOST:PORT without a scheme, like localhost:3000", s)
-	}
-	host, port, err := net.SplitHostPort(s)
+	hp, err := netcore.ParseTarget(s)
 	if err != nil {
-		return "", fmt.Errorf("bad --target %q: want HOST:PORT, like localhost:3000", s)
+		return "", fmt.Errorf("bad --target %w", err)
 	}
-	if host == "" {
-		return "", fmt.Errorf("bad --target %q: give a host, like localhost:%s", s, port)
-	}
-	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		return "", fmt.Errorf("bad port %q in --target: want 1 to 65535", port)
-	}
-	return net.JoinHostPort(host, port), nil
+	return hp.String(), nil
 }
 
 // Set is a lesson's probes for `tubes check`. The course's registry

@@ -568,9 +568,11 @@ func TestCheckParseTarget(t *testing.T) {
 			t.Errorf("ParseTarget(%q) = %q, %v", in, got, err)
 		}
 	}
-	for _, in := range []string{"", "3000", ":3000", "localhost", "localhost:0", "localhost:70000", "localhost:http", "http://localhost:3000/", "::1:3000"} {
+	for _, in := range []string{"", "3000", ":3000", "localhost", "localhost:0", "localhost:70000", "localhost:http", "http://localhost:3000/", "::1:3000", "local\x1b[2Jhost:3000", "evil\u202e:3000"} {
 		if _, err := ParseTarget(in); err == nil {
 			t.Errorf("ParseTarget(%q) accepted", in)
+		} else if msg := err.Error(); !strings.HasPrefix(msg, "bad --target \"") || strings.ContainsAny(msg, "\x1b\u202e\n") {
+			t.Errorf("ParseTarget(%q): %q", in, msg)
 		}
 	}
 }

@@ -9,6 +9,10 @@ import (
 
 // The behaviors below are the servers the lessons teach. Each is meant to be
 // read: it is the whole program that runs on one connection.
+//
+// A behavior's Idle is its own idle time. Zero means it has none and takes
+// the server's; the server's IdleTimeout also caps a longer one. That rule
+// lives in one place, netcore.Conn.SetIdle.
 
 // AcceptOnly reads whatever arrives and never writes. The connection ends
 // when the client closes it or stays silent for Idle.
@@ -17,9 +21,7 @@ type AcceptOnly struct{ Idle time.Duration }
 func (AcceptOnly) Name() string { return "accept-only" }
 
 func (b AcceptOnly) Serve(c *netcore.Conn) {
-	if b.Idle > 0 {
-		c.SetIdle(b.Idle)
-	}
+	c.SetIdle(b.Idle)
 	buf := make([]byte, 4096)
 	for {
 		if _, err := c.Read(buf); err != nil {
@@ -41,9 +43,7 @@ type PingPong struct{ Idle time.Duration }
 func (PingPong) Name() string { return "ping-pong" }
 
 func (b PingPong) Serve(c *netcore.Conn) {
-	if b.Idle > 0 {
-		c.SetIdle(b.Idle)
-	}
+	c.SetIdle(b.Idle)
 	buf := make([]byte, 4096)
 	for {
 		if _, err := c.Read(buf); err != nil {
@@ -73,9 +73,7 @@ type HTTPHello struct{ Idle time.Duration }
 func (HTTPHello) Name() string { return "http-hello" }
 
 func (b HTTPHello) Serve(c *netcore.Conn) {
-	if b.Idle > 0 {
-		c.SetIdle(b.Idle)
-	}
+	c.SetIdle(b.Idle)
 	buf := make([]byte, 4096)
 	if _, err := c.Read(buf); err != nil {
 		return

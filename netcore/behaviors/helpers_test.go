@@ -74,7 +74,7 @@ func startServer(t *testing.T, cfg netcore.Config, b netcore.Behavior) (*netcore
 // startTap puts a tap in front of target and returns its address.
 func startTap(t *testing.T, target string) (string, *collector) {
 	t.Helper()
-	s, col := startServer(t, netcore.Config{Addr: "127.0.0.1:0"}, netcore.Tap{Target: target})
+	s, col := startServer(t, defaultsAt("127.0.0.1:0"), netcore.Tap{Target: target})
 	return v4Addr(t, s), col
 }
 
@@ -121,3 +121,11 @@ func readToEnd(t *testing.T, c net.Conn) ([]byte, error) {
 }
 
 func firstLineOf(b []byte) string { l, _, _ := bytes.Cut(b, []byte("\r\n")); return string(l) }
+
+// defaultsAt is the server users get (DefaultConfig), listening on addr.
+// A test that needs more lifts a limit by name on the copy.
+func defaultsAt(addr string) netcore.Config {
+	cfg := netcore.DefaultConfig()
+	cfg.Addr = addr
+	return cfg
+}

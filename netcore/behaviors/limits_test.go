@@ -16,7 +16,10 @@ import (
 // HTTP behaviors answer an oversized header with 431 and a header that
 // trickles in too slowly is cut by the read-header timeout.
 func TestServerHTTPLimits(t *testing.T) {
-	srv, col := startServer(t, netcore.Config{Addr: "127.0.0.1:0", MaxHeaderBytes: 512, ReadHeaderTimeout: 300 * time.Millisecond}, HTTPEcho{Idle: 5 * time.Second})
+	cfg := defaultsAt("127.0.0.1:0")
+	cfg.MaxHeaderBytes = 512
+	cfg.ReadHeaderTimeout = 300 * time.Millisecond
+	srv, col := startServer(t, cfg, HTTPEcho{Idle: 5 * time.Second})
 	c := dialRaw(t, "tcp", v4Addr(t, srv))
 	_, _ = c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 1000) + "\r\n\r\n"))
 	got, _ := readToEnd(t, c)
@@ -51,7 +54,12 @@ func TestSlowlorisDoesNotStarveOthers(t *testing.T) {
 		t.Skip("runs a 4 s attack")
 	}
 	const attackers = 300
-	srv, col := startServer(t, netcore.Config{Addr: "127.0.0.1:0", MaxConns: 400, MaxConnsPerIP: 64, ReadHeaderTimeout: 2 * time.Second},
+	cfg := defaultsAt("127.0.0.1:0")
+	cfg.MaxConns = 400
+	cfg.MaxConnsPerIP = 64
+	cfg.ReadHeaderTimeout = 2 * time.Second
+	cfg.ConnRatePerIP = 0 // this test is about the open-connection limit alone
+	srv, col := startServer(t, cfg,
 		HTTPEcho{Idle: 30 * time.Second})
 	addr := v4Addr(t, srv)
 
@@ -112,7 +120,7 @@ func TestSlowlorisDoesNotStarveOthers(t *testing.T) {
 }
 
 func TestTapKeepAlivePair(t *testing.T) {
-	target, _ := startServer(t, netcore.Config{Addr: "127.0.0.1:0"}, KeepAlive{Idle: 5 * time.Second})
+	target, _ := startServer(t, defaultsAt("127.0.0.1:0"), KeepAlive{Idle: 5 * time.Second})
 	tap, col := startTap(t, v4Addr(t, target))
 	c := dialRaw(t, "tcp", tap)
 	r := bufio.NewReader(c)

@@ -99,6 +99,7 @@ func TestBodyAttackMemoryBound(t *testing.T) {
 				}
 				if _, err := c.Write(body); err != nil {
 					errs <- err
+					return
 				}
 			}()
 		}
@@ -110,27 +111,47 @@ func TestBodyAttackMemoryBound(t *testing.T) {
 			_ = c.Close()
 		}
 	}()
-	// Sample while the bodies arrive, until the server has read them all.
-	want := int64(addrs * perAddr * (len(head) + len(body)))
+	// Sample while the bodies arrive, until the server has read all that
+	// was written. The fair share of --max-conns turns a few of the 256
+	// away (they keep room for addresses not yet connected), so the
+	// target is what the admitted connections wrote.
 	var peakRSS, peakHeap int64
 	deadline := time.Now().Add(30 * time.Second)
-	for srv.Totals().BytesIn < want {
+	writing := make(chan struct{})
+	go func() { wg.Wait(); close(writing) }()
+	for {
+		select {
+		case <-writing:
+		default:
+			peakRSS, peakHeap = max(peakRSS, vmRSS(t)), max(peakHeap, liveHeap())
+			if time.Now().After(deadline) {
+				t.Fatalf("the writers did not finish in 30 s (server read %d bytes)", srv.Totals().BytesIn)
+			}
+			time.Sleep(5 * time.Millisecond)
+			continue
+		}
+		break
+	}
+	// Bytes of refused connections never reach a behavior; a connection
+	// still in the accept queue counts as admitted until it is refused.
+	want := func() int64 { return (int64(addrs*perAddr) - srv.Totals().Refused) * int64(len(head)+len(body)) }
+	for srv.Totals().BytesIn < want() {
 		peakRSS, peakHeap = max(peakRSS, vmRSS(t)), max(peakHeap, liveHeap())
 		if time.Now().After(deadline) {
-			t.Fatalf("the server read %d of %d bytes in 30 s (open %d)", srv.Totals().BytesIn, want, srv.Totals().Open)
+			t.Fatalf("the server read %d of %d bytes in 30 s (open %d)", srv.Totals().BytesIn, want(), srv.Totals().Open)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	wg.Wait()
 	close(errs)
-	for err := range errs {
-		t.Fatalf("attacker: %v", err)
+	failed := 0
+	for range errs {
+		failed++ // a connection the fair share turned away
 	}
 	peakRSS, peakHeap = max(peakRSS, vmRSS(t)), max(peakHeap, liveHeap())
 	t.Logf("RSS %.1f MiB at start, peak %.1f MiB; peak live heap %.1f MiB; %d connections open, inbox %d events",
 		mib(base), mib(peakRSS), mib(peakHeap), srv.Totals().Open, inbox.Len())
-	if tot := srv.Totals(); tot.Open != addrs*perAddr {
-		t.Fatalf("%d connections open, want %d (refused %d)", tot.Open, addrs*perAddr, tot.Refused)
+	if tot := srv.Totals(); tot.Open+tot.Refused != addrs*perAddr || int64(failed) > tot.Refused || tot.Open < addrs*perAddr*3/4 {
+		t.Fatalf("%d connections open and %d refused of %d, %d writers failed", tot.Open, tot.Refused, addrs*perAddr, failed)
 	}
 	if peakRSS > MemoryBound {
 		t.Fatalf("RSS reached %.1f MiB, above the %.0f MiB bound", mib(peakRSS), mib(MemoryBound))
@@ -144,14 +165,14 @@ func mib(n int64) float64 { return float64(n) / (1 << 20) }
 func TestLongBodyShowsPrefixAndCount(t *testing.T) {
 	body := strings.Repeat("z", 100_000)
 	req := "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n" + body
-	echo, _ := startServer(t, netcore.Config{Addr: "127.0.0.1:0"}, HTTPEcho{Idle: 5 * time.Second})
+	echo, _ := startServer(t, defaultsAt("127.0.0.1:0"), HTTPEcho{Idle: 5 * time.Second})
 	c := dialRaw(t, "tcp", v4Addr(t, echo))
 	_, _ = c.Write([]byte(req))
 	got, _ := readToEnd(t, c)
 	if !bytes.Contains(got, []byte("Body: 100000 bytes\n"+body[:16<<10]+"\n(only the first 16384 bytes are shown)\n")) {
 		t.Fatalf("echo page for a long body: %q…", got[:min(len(got), 300)])
 	}
-	router, _ := startServer(t, netcore.Config{Addr: "127.0.0.1:0"}, Router{Idle: 5 * time.Second})
+	router, _ := startServer(t, defaultsAt("127.0.0.1:0"), Router{Idle: 5 * time.Second})
 	c = dialRaw(t, "tcp", v4Addr(t, router))
 	_, _ = c.Write([]byte(req))
 	got, _ = readToEnd(t, c)

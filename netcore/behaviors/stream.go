@@ -21,8 +21,11 @@ func (b HangUp) Serve(c *netcore.Conn) {
 		c.SetIdle(left)
 		if _, err := c.Read(buf); err != nil {
 			// Our own timer ran out: the server chose to close, whatever
-			// the client sent meanwhile.
-			c.IdleWasMine()
+			// the client sent meanwhile. (The server's idle cap, if
+			// shorter, ends it earlier, and that is an idle close.)
+			if time.Until(deadline) <= 0 {
+				c.IdleWasMine()
+			}
 			return
 		}
 	}
