@@ -107,18 +107,22 @@ func (o Options) withDefaults() Options {
 
 // ParseTarget checks a --target: HOST:PORT, with a port from 1 to 65535.
 func ParseTarget(s string) (string, error) {
+	q := netcore.Quote(s)
 	if strings.Contains(s, "://") {
-		return "", fmt.Errorf("bad --target %q: give HOST:PORT without a scheme, like localhost:3000", s)
+		return "", fmt.Errorf("bad --target %s: give HOST:PORT without a scheme, like localhost:3000", q)
 	}
 	host, port, err := net.SplitHostPort(s)
 	if err != nil {
-		return "", fmt.Errorf("bad --target %q: want HOST:PORT, like localhost:3000", s)
+		return "", fmt.Errorf("bad --target %s: want HOST:PORT, like localhost:3000", q)
 	}
 	if host == "" {
-		return "", fmt.Errorf("bad --target %q: give a host, like localhost:%s", s, port)
+		return "", fmt.Errorf("bad --target %s: give a host, like localhost:%s", q, netcore.Escape([]byte(port)))
+	}
+	if !netcore.PlainHost(host) {
+		return "", fmt.Errorf("bad --target %s: a host name has only letters, digits, dots and dashes", q)
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		return "", fmt.Errorf("bad port %q in --target: want 1 to 65535", port)
+		return "", fmt.Errorf("bad port %s in --target: want 1 to 65535", netcore.Quote(port))
 	}
 	return net.JoinHostPort(host, port), nil
 }
