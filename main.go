@@ -122,7 +122,7 @@ func tapCommand() *cobra.Command {
 
 func checkCommand() *cobra.Command {
 	var f probe.Flags
-	c := command("check --lesson ID --target HOST:PORT [--wait 5s] [--json]",
+	c := command("check --lesson ID --target HOST:PORT",
 		"Test your own server for what a lesson teaches; exit 0 when every probe passes", cobra.NoArgs,
 		func(cmd *cobra.Command, _ []string) error {
 			return probe.Check(cmd.Context(), os.Stdout, f, lessons.Probes)
@@ -157,6 +157,7 @@ func replayCommand() *cobra.Command {
 		func(_ *cobra.Command, args []string) error { return tui.RunReplay(o, args[0]) })
 	o.BindLang(c.Flags())
 	o.BindScreen(c.Flags())
+	o.BindPort(c.Flags()) // the port the lesson text names
 	return c
 }
 

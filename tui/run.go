@@ -67,7 +67,7 @@ func RunReplay(o *session.Options, file string) error {
 	defer cancel()
 	go rep.Run(ctx)
 	m := New(Deps{Inbox: inbox, Course: w.Course, Progress: w.Progress, UI: w.UI,
-		Addr: lessons.Address{Host: "localhost", Port: session.DefaultPort()}, NoColor: o.Colorless(),
+		Addr: lessons.Address{Host: "localhost", Port: o.Port}, NoColor: o.Colorless(),
 		Contrast: o.Theme == session.ThemeContrast, Replay: rep})
 	return runProgram(m, o.Colorless())
 }

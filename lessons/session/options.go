@@ -180,6 +180,9 @@ func (o *Options) ListenAddr() (string, error) {
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		return "", usage.Errorf("bad port %s in --listen: want 0 to 65535", netcore.Quote(port))
 	}
+	if host != "" && !netcore.PlainHost(host) {
+		return "", usage.Errorf("bad --listen %s: a host name has only letters, digits, dots and dashes", netcore.Quote(addr))
+	}
 	if o.LAN {
 		return ":" + port, nil // every interface, IPv4 and IPv6 alike
 	}

@@ -15,6 +15,9 @@ func checkTarget(target, listen string) error {
 	if err != nil || host == "" {
 		return usage.Errorf("bad --target %s: want HOST:PORT, e.g. localhost:8080", netcore.Quote(target))
 	}
+	if !netcore.PlainHost(host) {
+		return usage.Errorf("bad --target %s: a host name has only letters, digits, dots and dashes", netcore.Quote(target))
+	}
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
 		return usage.Errorf("bad port in --target %s: want 1 to 65535", netcore.Quote(target))
 	}
