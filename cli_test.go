@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -237,3 +238,38 @@ type syncBuf struct {
 
 func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
 func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// Completion offers the lesson ids for --lesson; man and --version work.
+func TestCompletionManVersion(t *testing.T) {
+	r := tubes(t, nil, "__complete", "serve", "--lesson", "")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "tcp-accept\nclient\n") || !strings.Contains(r.stdout, "\nkeep-alive\n") {
+		t.Errorf("completing --lesson: exit %d\n%s", r.code, r.stdout)
+	}
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		if r := tubes(t, nil, "completion", shell); r.code != 0 || !strings.Contains(r.stdout, "tubes") {
+			t.Errorf("completion %s: exit %d, %d bytes", shell, r.code, len(r.stdout))
+		}
+	}
+	if r := tubes(t, nil, "man"); r.code != 0 || !strings.HasPrefix(r.stdout, ".TH TUBES 1") || !strings.Contains(r.stdout, "doctor") {
+		t.Errorf("man: exit %d\n%.200s", r.code, r.stdout)
+	}
+	r = tubes(t, nil, "--version")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "tubes ") || !strings.Contains(r.stdout, ", go1.") || strings.Count(r.stdout, "\n") != 1 {
+		t.Errorf("--version: exit %d, %q", r.code, r.stdout)
+	}
+}
+
+// doctor exits 1 with a one-line summary when the port is taken, and
+// names the port in its report.
+func TestDoctorBusyPort(t *testing.T) {
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	r := tubes(t, nil, "doctor", "--port", port)
+	if r.code != 1 || !strings.Contains(r.stdout, "✗ port: localhost:"+port+" is in use") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("doctor --port %s: exit %d\nstdout:\n%s\nstderr: %q", port, r.code, r.stdout, r.stderr)
+	}
+}
