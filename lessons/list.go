@@ -7,13 +7,14 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // Locate finds a lesson by id and a 1-based step number (0 means the first).
 func (c *Course) Locate(id string, step int) (lesson, index int, err error) {
 	li := c.Find(id)
 	if li < 0 {
-		return 0, 0, fmt.Errorf("no lesson %q (see `tubes lessons`; ids: %s)", id, strings.Join(IDs(), ", "))
+		return 0, 0, fmt.Errorf("no lesson %s (see `tubes lessons`; ids: %s)", netcore.Quote(id), strings.Join(IDs(), ", "))
 	}
 	n := len(c.Lessons[li].Steps)
 	if step < 0 || step > n {

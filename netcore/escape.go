@@ -76,6 +76,30 @@ func Escape(b []byte) string {
 	return sb.String()
 }
 
+// Quote is how a name from outside (a file name, an address, a flag value)
+// appears in a message: escaped like bytes from the network, in double
+// quotes so its ends are visible.
+func Quote(s string) string {
+	return `"` + Escape([]byte(s)) + `"`
+}
+
+// EscapeText makes a whole message safe for the terminal: it escapes what
+// Escape escapes except the backslash, so the escapes already in a message
+// (from Quote) stay as they are and EscapeText(EscapeText(s)) == EscapeText(s).
+// A lone backslash does nothing to a terminal, so it may pass.
+func EscapeText(s string) string {
+	var sb strings.Builder
+	sb.Grow(len(s))
+	EscapePieces([]byte(s), func(p Piece) {
+		if p.Escaped && p.Text == `\\` {
+			sb.WriteByte('\\')
+			return
+		}
+		sb.WriteString(p.Text)
+	})
+	return sb.String()
+}
+
 // safeRune reports whether a non-ASCII rune may reach the terminal as is.
 // unicode.IsPrint already rejects C1 controls (Cc), bidi and other format
 // characters (Cf), line and paragraph separators, and unassigned code points.

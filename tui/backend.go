@@ -37,7 +37,9 @@ type Backend interface {
 	// Target is the learner's server behind the tap, "" when there is none;
 	// Watch sets it ("" goes back to the lesson's server).
 	Target() string
-	Watch(target string)
+	// Watch puts the tap in front of target ("" stops); an error says
+	// why not, already escaped (not an address, or this app's own).
+	Watch(target string) error
 	// Presenter controls.
 	ToggleHold()
 	ReleaseReply()
@@ -57,4 +59,8 @@ type BackendState struct {
 	Slow          bool
 	Paused        bool
 	Played, Total int
+	// The recording (--record): on, stopped at --record-max, events that
+	// missed it, or stopped by a write error.
+	Recording, RecordFull, RecordFailed bool
+	RecordDropped                       uint64
 }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"errors"
+
 	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
 )
@@ -10,15 +12,17 @@ type live struct {
 	server   *netcore.Server
 	client   *netcore.Client
 	inbox    *netcore.Inbox
-	target   string           // "your server" mode: the tap forwards here
-	behavior netcore.Behavior // the step's own, restored when the tap goes
+	target   string            // "your server" mode: the tap forwards here
+	behavior netcore.Behavior  // the step's own, restored when the tap goes
+	recorder *netcore.Recorder // nil unless --record
 }
 
 // NewLive is the backend of the course: the server, the client that the
 // steps' actions use, the inbox both report to, and, when target is set,
 // the learner's own server to watch through the tap (tubes tap).
-func NewLive(server *netcore.Server, client *netcore.Client, inbox *netcore.Inbox, target string) Backend {
-	return &live{server: server, client: client, inbox: inbox, target: target, behavior: server.Behavior()}
+// A recorder, when not nil, shows its state in the status line.
+func NewLive(server *netcore.Server, client *netcore.Client, inbox *netcore.Inbox, target string, rec *netcore.Recorder) Backend {
+	return &live{server: server, client: client, inbox: inbox, target: target, behavior: server.Behavior(), recorder: rec}
 }
 
 func (l *live) Caps() Caps {
@@ -50,10 +54,24 @@ func (l *live) Env(addr lessons.Address, message []byte) lessons.Env {
 
 func (l *live) Target() string { return l.target }
 
-func (l *live) Watch(target string) {
+func (l *live) Watch(target string) error {
+	if target != "" {
+		hp, err := netcore.ParseTarget(target)
+		if err != nil {
+			return err
+		}
+		if l.server.Reaches(hp) {
+			return errOwnAddress
+		}
+		target = hp.String()
+	}
 	l.target = target
 	l.apply()
+	return nil
 }
+
+// errOwnAddress: a tap aimed at its own listener would relay to itself.
+var errOwnAddress = errors.New("own address")
 
 func (l *live) ToggleHold() {
 	if armed, _ := l.server.Holding(); armed {
@@ -73,5 +91,10 @@ func (l *live) StepOne() {}
 
 func (l *live) State() BackendState {
 	armed, conn := l.server.Holding()
-	return BackendState{Behavior: l.server.Behavior().Name(), HoldArmed: armed, HeldConn: conn, Slow: l.server.SlowMotion()}
+	st := BackendState{Behavior: l.server.Behavior().Name(), HoldArmed: armed, HeldConn: conn, Slow: l.server.SlowMotion()}
+	if l.recorder != nil {
+		rs := l.recorder.State()
+		st.Recording, st.RecordFull, st.RecordDropped, st.RecordFailed = true, rs.Full, rs.Dropped, rs.Err != nil
+	}
+	return st
 }

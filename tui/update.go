@@ -1,11 +1,12 @@
 package tui
 
 import (
-	"net"
+	"errors"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // Update routes every message. It does no I/O: network and disk work is
@@ -124,7 +125,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Yours):
 		if m.d.Backend.Target() != "" {
 			// Back to the lesson's own server.
-			m.d.Backend.Watch("")
+			_ = m.d.Backend.Watch("")
 			m.setStatus(m.t("yours.off"), false)
 			return nil
 		}
@@ -283,13 +284,16 @@ func (m *Model) pageSize() int {
 // step's checks and the panes now follow that server.
 func (m *Model) watchYours(target string) tea.Cmd {
 	target = strings.TrimSpace(target)
-	if _, _, err := net.SplitHostPort(target); err != nil {
-		m.setStatus(m.t("yours.bad")+" "+target, true)
+	switch err := m.d.Backend.Watch(target); {
+	case errors.Is(err, errOwnAddress):
+		m.setStatus(m.t("yours.self")+" "+netcore.Quote(target), true)
+		return nil
+	case err != nil:
+		m.setStatus(m.t("yours.bad")+" "+err.Error(), true) // the error shows the input escaped
 		return nil
 	}
-	m.lastTarget = target
-	m.d.Backend.Watch(target)
-	m.setStatus(m.t("yours.on")+" "+target, false)
+	m.lastTarget = m.d.Backend.Target()
+	m.setStatus(m.t("yours.on")+" "+m.lastTarget, false)
 	return nil
 }
 

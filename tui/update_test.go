@@ -346,3 +346,26 @@ func TestYourServerThroughTheTap(t *testing.T) {
 		t.Fatalf("y again should restore the lesson's server, got %q", got)
 	}
 }
+
+// y aimed at the app's own address would relay to itself: the prompt
+// refuses it with a reason and the lesson's server stays.
+func TestYoursRefusesTheAppsOwnAddress(t *testing.T) {
+	r := newRig(t, "http-response")
+	r.size(120, 40)
+	for _, own := range []string{"localhost:" + strconv.Itoa(r.server.Port()), "127.0.0.1:" + strconv.Itoa(r.server.Port())} {
+		r.press(keyRune('y'))
+		for range r.m.inputBox.field.Value() {
+			r.press(tea.KeyPressMsg{Code: tea.KeyBackspace})
+		}
+		for _, c := range own {
+			r.press(keyRune(c))
+		}
+		r.press(keyEnter)
+		if got := r.server.Behavior().Name(); got != "http-hello" {
+			t.Fatalf("y %s: behavior %q, want the lesson's own server", own, got)
+		}
+		if !r.m.statusIsErr || !strings.Contains(r.m.status, r.m.t("yours.self")) {
+			t.Fatalf("y %s: status %q, want the own-address reason", own, r.m.status)
+		}
+	}
+}

@@ -212,6 +212,16 @@ func (m *Model) statusLine() string {
 			parts = append(parts, st.statusWarn.Render("🐢 "+m.t("status.slow")))
 		}
 	}
+	switch {
+	case bs.RecordFailed:
+		parts = append(parts, st.statusWarn.Render("● "+m.t("status.rec.failed")))
+	case bs.RecordFull:
+		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("● "+m.t("status.rec.full"), bs.RecordDropped)))
+	case bs.RecordDropped > 0:
+		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("● "+m.t("status.rec.dropped"), bs.RecordDropped)))
+	case bs.Recording:
+		parts = append(parts, st.status.Render("● "+m.t("status.rec")))
+	}
 	t := m.totals
 	if caps.Has(CanServe) {
 		parts = append(parts, st.status.Render(fmt.Sprintf("%d %s / %d %s", t.Open, m.t("status.open"), t.Accepted, m.t("status.conns"))),

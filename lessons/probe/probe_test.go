@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tubes-course/tubes/netcore"
 	"github.com/tubes-course/tubes/netcore/behaviors"
 )
 
@@ -568,11 +569,15 @@ func TestCheckParseTarget(t *testing.T) {
 			t.Errorf("ParseTarget(%q) = %q, %v", in, got, err)
 		}
 	}
-	for _, in := range []string{"", "3000", ":3000", "localhost", "localhost:0", "localhost:70000", "localhost:http", "http://localhost:3000/", "::1:3000", "local\x1b[2Jhost:3000", "evil\u202e:3000"} {
-		if _, err := ParseTarget(in); err == nil {
+	for _, in := range []string{"", "3000", ":3000", "localhost", "localhost:0", "localhost:70000", "localhost:http", "http://localhost:3000/", "::1:3000",
+		"\x1b_X\x1b\\x:1", "\x1b]0;t\x07:80", "a\rb:80", "x\u202e:80", "\u009b:80", "local\x1b[2Jhost:3000", "evil\u202e:3000"} {
+		_, err := ParseTarget(in)
+		if err == nil {
 			t.Errorf("ParseTarget(%q) accepted", in)
-		} else if msg := err.Error(); !strings.HasPrefix(msg, "bad --target \"") || strings.ContainsAny(msg, "\x1b\u202e\n") {
-			t.Errorf("ParseTarget(%q): %q", in, msg)
+			continue
+		}
+		if msg := err.Error(); msg != netcore.EscapeText(msg) || !strings.HasPrefix(msg, "bad --target \"") || strings.ContainsAny(msg, "\x1b\u202e\n") {
+			t.Errorf("ParseTarget(%q) names it raw: %q", in, msg)
 		}
 	}
 }

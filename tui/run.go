@@ -1,0 +1,104 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/term"
+	"github.com/tubes-course/tubes/lessons"
+	"github.com/tubes-course/tubes/lessons/session"
+	"github.com/tubes-course/tubes/lessons/usage"
+	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/tui/plain"
+)
+
+// RunCourse is the course in the screen (tubes, and tubes tap). With
+// --plain or --json, or when stdin or stdout is not a terminal, it prints
+// the transcript instead; without a terminal it says so on stderr.
+func RunCourse(o *session.Options) error {
+	if o.Plain && o.Target == "" {
+		return runPlain(o)
+	}
+	if o.Plain || o.JSON {
+		return session.Transcript(o, os.Stdout, os.Stderr, "")
+	}
+	if !Interactive() {
+		return session.Transcript(o, os.Stdout, os.Stderr, "notice.notty")
+	}
+	w, err := session.Open(o, session.WithServer, os.Stderr)
+	if err != nil {
+		return err
+	}
+	defer w.Shutdown()
+	client := netcore.NewClient(w.Sink) // recorded too, so a replay shows both sides
+	defer client.CloseAll()
+	w.Progress.Lesson, w.Progress.Step = w.Course.Lessons[w.Lesson].ID, w.Step
+	m := New(Deps{
+		Backend: NewLive(w.Server, client, w.Inbox, w.Target, w.Recorder), Course: w.Course, Store: w.Store,
+		Progress: w.Progress, Addr: w.Addr, UI: w.UI, Notice: w.Notice, NoColor: o.Colorless(),
+		URLs: w.RoomURLs(), Contrast: o.Theme == session.ThemeContrast,
+	})
+	return runProgram(m, o.Colorless())
+}
+
+// runPlain is the course as plain lines (tubes --plain), for screen
+// readers and scrollback, with commands on stdin.
+func runPlain(o *session.Options) error {
+	w, err := session.Open(o, session.WithServer, os.Stderr)
+	if err != nil {
+		return err
+	}
+	defer w.Shutdown()
+	client := netcore.NewClient(w.Sink)
+	defer client.CloseAll()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	w.Progress.Lesson, w.Progress.Step = w.Course.Lessons[w.Lesson].ID, w.Step
+	return plain.Run(ctx, plain.Config{Course: w.Course, Store: w.Store, Progress: w.Progress, Server: w.Server,
+		Client: client, Inbox: w.Inbox, Addr: w.Addr, UI: w.UI, In: os.Stdin, Out: os.Stdout})
+}
+
+// Interactive reports whether both stdin and stdout are terminals, as the
+// screen needs.
+func Interactive() bool {
+	return term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd())
+}
+
+// RunReplay plays a recording in the screen: no server runs. The file is
+// streamed, so a large one starts at once in bounded memory.
+func RunReplay(o *session.Options, file string) error {
+	rec, err := netcore.OpenRecording(file)
+	if err != nil {
+		return usage.Wrap(err) // one line; it names the file escaped
+	}
+	defer rec.Close()
+	w, err := session.Open(o, session.CourseOnly, os.Stderr)
+	if err != nil {
+		return err
+	}
+	inbox := netcore.NewInbox(session.InboxSize)
+	rep := netcore.NewReplayerFrom(rec, inbox)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go rep.Run(ctx)
+	m := New(Deps{Backend: NewReplay(rep, inbox), Course: w.Course, Progress: w.Progress, UI: w.UI,
+		Addr: lessons.Address{Host: "localhost", Port: o.Port}, NoColor: o.Colorless(),
+		Contrast: o.Theme == session.ThemeContrast})
+	return runProgram(m, o.Colorless())
+}
+
+func runProgram(m *Model, noColor bool) error {
+	var opts []tea.ProgramOption
+	if noColor {
+		opts = append(opts, tea.WithColorProfile(colorprofile.ASCII))
+	}
+	if _, err := tea.NewProgram(m, opts...).Run(); err != nil {
+		return fmt.Errorf("the screen failed: %v", err)
+	}
+	return nil
+}
