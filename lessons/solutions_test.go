@@ -5,6 +5,7 @@ package lessons_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -254,4 +255,143 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// hardCase is an exchange that `tubes check` grows stricter with: the
+// request in pieces with pauses between, and what the reply must hold.
+type hardCase struct {
+	name   string
+	pieces []string // written with a pause between them
+	want   []string // in the reply, in this order
+	closes bool     // the server must close after replying
+}
+
+// hardCases are, per lesson, the exchanges every solution must survive.
+func hardCases(host string) map[string][]hardCase {
+	get := "GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n"
+	split := hardCase{"a request split mid-line", []string{"GET / HT", "TP/1.1\r\nHo", "st: " + host + "\r\n\r\n"}, []string{"HTTP/1.1 200 "}, false}
+	noHost := hardCase{"HTTP/1.1 without Host", []string{"GET / HTTP/1.1\r\n\r\n"}, []string{"HTTP/1.1 400 "}, true}
+	post := func(target, body string) hardCase {
+		return hardCase{"a body that comes after its head", []string{"POST " + target + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n", body},
+			[]string{"HTTP/1.1 200 ", body}, false}
+	}
+	return map[string][]hardCase{
+		"http-response":  {split},
+		"content-length": {split},
+		"http-request": {split, noHost, post("/form", "name=tubes&lesson=7"),
+			{"two requests in one write", []string{get + get}, []string{"HTTP/1.1 200 "}, false}},
+		"routing": {split, noHost, post("/echo", "ping from tubes 🏓"),
+			{"a chunked body", []string{"POST /echo HTTP/1.1\r\nHost: " + host + "\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n", "6;x=y\r\n world\r\n0\r\n\r\n"}, []string{"HTTP/1.1 200 ", "hello world"}, true}},
+		"concurrency": {split},
+		"timeouts":    {split},
+		"keep-alive": {split, noHost,
+			{"two requests in one write", []string{get + get}, []string{"HTTP/1.1 200 ", "response #1", "HTTP/1.1 200 ", "response #2"}, false},
+			{"Connection: close", []string{"GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"}, []string{"HTTP/1.1 200 ", "Connection: close\r\n"}, true},
+			{"HTTP/1.0", []string{"GET / HTTP/1.0\r\n\r\n"}, []string{"HTTP/1.1 200 "}, true},
+			{"a chunked body, then the next request", []string{"POST / HTTP/1.1\r\nHost: " + host + "\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n" + get},
+				[]string{"response #1", "response #2"}, false}},
+	}
+}
+
+func TestSolutionsSurviveHardRequests(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the HTTP solutions")
+	}
+	bins := buildAllGo(t)
+	for id := range hardCases("") {
+		for _, lang := range languages {
+			t.Run(id+"/"+lang.name, func(t *testing.T) {
+				if _, err := exec.LookPath(lang.tool); err != nil {
+					t.Skipf("%s is not installed: %v", lang.tool, err)
+				}
+				t.Parallel()
+				target := start(t, lang.command(bins, id, filepath.Join("..", "assets", "examples", id), false))
+				for _, hc := range hardCases(target)[id] {
+					got, closed := exchange(t, target, hc.pieces, hc.want)
+					at := 0
+					for _, w := range hc.want {
+						i := strings.Index(got[at:], w)
+						if i < 0 {
+							t.Errorf("%s: want %q after byte %d of the reply %q", hc.name, w, at, got)
+							break
+						}
+						at += i + len(w)
+					}
+					if hc.closes && !closed {
+						t.Errorf("%s: the server kept the connection open after %q", hc.name, got)
+					}
+				}
+				if id == "concurrency" {
+					halfHeldDoesNotBlock(t, target)
+				}
+			})
+		}
+	}
+}
+
+// exchange writes pieces with 300 ms between them and reads until the
+// reply holds every string of want and then goes quiet for a moment, or
+// the server closes. It reports the reply and whether the server closed.
+func exchange(t *testing.T, target string, pieces, want []string) (string, bool) {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", target, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for i, p := range pieces {
+		if i > 0 {
+			time.Sleep(300 * time.Millisecond)
+		}
+		if _, err := c.Write([]byte(p)); err != nil {
+			t.Fatalf("write: %v", err)
+		}
+	}
+	var got []byte
+	buf := make([]byte, 4096)
+	deadline := time.Now().Add(4 * time.Second)
+	for time.Now().Before(deadline) {
+		wait := 3 * time.Second
+		if holdsAll(string(got), want) {
+			wait = 300 * time.Millisecond // long enough to see a close
+		}
+		_ = c.SetReadDeadline(time.Now().Add(wait))
+		n, err := c.Read(buf)
+		got = append(got, buf[:n]...)
+		if err != nil {
+			return string(got), !errors.Is(err, os.ErrDeadlineExceeded)
+		}
+	}
+	return string(got), false
+}
+
+func holdsAll(s string, want []string) bool {
+	for _, w := range want {
+		i := strings.Index(s, w)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(w):]
+	}
+	return true
+}
+
+// halfHeldDoesNotBlock: while connection A has sent half a request, B
+// must still be answered after about the handler's 1 s.
+func halfHeldDoesNotBlock(t *testing.T, target string) {
+	a, err := net.DialTimeout("tcp", target, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if _, err := a.Write([]byte("GET / HTTP/1.1\r\nHost: " + target + "\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	got, _ := exchange(t, target, []string{"GET / HTTP/1.1\r\nHost: " + target + "\r\n\r\n"}, []string{"HTTP/1.1 200 "})
+	if !strings.HasPrefix(got, "HTTP/1.1 200 ") {
+		t.Errorf("with another connection holding half a request, B got %q", got)
+	} else if took := time.Since(start); took > 2500*time.Millisecond {
+		t.Errorf("with another connection holding half a request, B took %s", took)
+	}
 }
