@@ -9,9 +9,13 @@ import "embed"
 //go:embed lessons
 var Lessons embed.FS
 
-// Examples holds examples/<id>/main.go: for each lesson, a standalone
-// program that does what the lesson's server does. The lesson pane shows
-// them; `go run ./assets/examples/<id>` runs them.
+// Examples holds, for each lesson, examples/<id>/ with a reference
+// solution in three languages, main.go (Go), server.mjs (Node) and
+// server.py (Python), standalone programs that do what the lesson's server
+// does; and examples/<id>/starter/ with a starter in each, the program
+// `tubes init` writes for a learner to finish. All of them listen on
+// localhost:$PORT (3001 when unset). The lesson pane shows the Go example;
+// `go run ./assets/examples/<id>` runs it.
 //
-//go:embed examples/*/main.go
+//go:embed examples/*/main.go examples/*/*.mjs examples/*/*.py examples/*/starter/*
 var Examples embed.FS

@@ -3,15 +3,14 @@
 // up to each newline and answers every whole line with "line N: <text>\n".
 //
 //	go run ./assets/examples/byte-stream
-//	printf 'first li' | nc -N localhost 3000      (no newline: no answer)
-//	printf 'one\ntwo\n' | nc -N localhost 3000    (two answers)
+//	printf 'first li' | nc -N localhost 3001      (no newline: no answer)
+//	printf 'one\ntwo\n' | nc -N localhost 3001    (two answers)
 package main
 
 import (
 	"bufio"
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -26,12 +25,10 @@ const (
 )
 
 func main() {
-	addr := flag.String("addr", "localhost:3000", "host:port to listen on")
-	flag.Parse()
 	log.SetOutput(os.Stdout)
 	log.SetFlags(log.Ltime)
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", listenAddr())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -93,4 +90,15 @@ func handle(id int, conn net.Conn) {
 			return
 		}
 	}
+}
+
+// listenAddr is where the server listens: localhost (this machine only),
+// on the port in $PORT, or 3001 when it is unset. (tubes itself uses 3000,
+// so both can run at once.)
+func listenAddr() string {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "3001"
+	}
+	return "localhost:" + port
 }

@@ -3,12 +3,11 @@
 // (a FIN or a reset) or the server itself, after 2 s of silence.
 //
 //	go run ./assets/examples/client
-//	nc localhost 3000        (in another terminal; then Ctrl+C, or wait)
+//	nc localhost 3001        (in another terminal; then Ctrl+C, or wait)
 package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -24,12 +23,10 @@ import (
 const patience = 2 * time.Second
 
 func main() {
-	addr := flag.String("addr", "localhost:3000", "host:port to listen on")
-	flag.Parse()
 	log.SetOutput(os.Stdout)
 	log.SetFlags(log.Ltime)
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", listenAddr())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -85,4 +82,15 @@ func handle(id int, conn net.Conn) {
 		}
 		return
 	}
+}
+
+// listenAddr is where the server listens: localhost (this machine only),
+// on the port in $PORT, or 3001 when it is unset. (tubes itself uses 3000,
+// so both can run at once.)
+func listenAddr() string {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "3001"
+	}
+	return "localhost:" + port
 }

@@ -4,10 +4,12 @@
 //
 //	go run ./assets/examples/concurrency                   (goroutine each)
 //	go run ./assets/examples/concurrency -one-at-a-time    (queue up)
-//	time (for i in 1 2 3 4 5; do curl -s http://localhost:3000/ & done; wait)
+//	time (for i in 1 2 3 4 5; do curl -s http://localhost:3001/ & done; wait)
 package main
 
 import (
+	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -21,13 +23,12 @@ import (
 const work = 1 * time.Second
 
 func main() {
-	addr := flag.String("addr", "localhost:3000", "host:port to listen on")
 	oneAtATime := flag.Bool("one-at-a-time", false, "serve each connection before accepting the next")
 	flag.Parse()
 	log.SetOutput(os.Stdout)
 	log.SetFlags(log.Ltime)
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", listenAddr())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -62,14 +63,13 @@ func handle(id int, conn net.Conn) {
 	// A deadline matters even more when we serve one at a time: a client
 	// that connects and says nothing would block everyone behind it.
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	buf := make([]byte, 4096)
-	n, err := conn.Read(buf)
+	head, err := readHead(conn)
 	if err != nil {
-		log.Printf("#%d closed before sending anything: %v", id, err)
+		log.Printf("#%d no whole request came: %v", id, err)
 		return
 	}
 	// Bytes from the network are untrusted: %q escapes control bytes.
-	log.Printf("#%d read %d bytes: %q", id, n, buf[:n])
+	log.Printf("#%d read a %d-byte request: %q", id, len(head), head)
 
 	time.Sleep(work) // the slow part
 
@@ -86,4 +86,38 @@ func handle(id int, conn net.Conn) {
 	conn.(*net.TCPConn).CloseWrite()
 	conn.SetReadDeadline(time.Now().Add(2 * time.Second))
 	io.Copy(io.Discard, conn)
+}
+
+// listenAddr is where the server listens: localhost (this machine only),
+// on the port in $PORT, or 3001 when it is unset. (tubes itself uses 3000,
+// so both can run at once.)
+func listenAddr() string {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "3001"
+	}
+	return "localhost:" + port
+}
+
+// maxHead is the most we read while waiting for the end of a request's
+// head; a client that never sends the blank line cannot make us hold more.
+const maxHead = 8 << 10
+
+// readHead reads until the blank line (\r\n\r\n) that ends a request's
+// head. TCP may hand us the request in several pieces, so one read is not
+// always the whole request.
+func readHead(conn net.Conn) ([]byte, error) {
+	var head []byte
+	buf := make([]byte, 4096)
+	for !bytes.Contains(head, []byte("\r\n\r\n")) {
+		if len(head) > maxHead {
+			return nil, errors.New("the request head is too long")
+		}
+		n, err := conn.Read(buf)
+		head = append(head, buf[:n]...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return head, nil
 }

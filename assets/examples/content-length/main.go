@@ -3,11 +3,12 @@
 // bytes are different counts.
 //
 //	go run ./assets/examples/content-length
-//	curl -v http://localhost:3000/
+//	curl -v http://localhost:3001/
 package main
 
 import (
-	"flag"
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -37,12 +38,10 @@ var response = "HTTP/1.1 200 OK\r\n" +
 	body
 
 func main() {
-	addr := flag.String("addr", "localhost:3000", "host:port to listen on")
-	flag.Parse()
 	log.SetOutput(os.Stdout)
 	log.SetFlags(log.Ltime)
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", listenAddr())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -65,15 +64,15 @@ func main() {
 func handle(id int, conn net.Conn) {
 	defer conn.Close()
 
-	buf := make([]byte, 4096)
+	// Wait for the whole head: a request may come in several pieces.
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	n, err := conn.Read(buf)
+	head, err := readHead(conn)
 	if err != nil {
-		log.Printf("#%d closed before sending anything: %v", id, err)
+		log.Printf("#%d no whole request came: %v", id, err)
 		return
 	}
 	// Untrusted bytes from the network: %q escapes control bytes.
-	log.Printf("#%d read %d bytes: %q", id, n, buf[:n])
+	log.Printf("#%d read a %d-byte request: %q", id, len(head), head)
 
 	if _, err := io.WriteString(conn, response); err != nil {
 		log.Printf("#%d write failed: %v", id, err)
@@ -88,4 +87,38 @@ func handle(id int, conn net.Conn) {
 	conn.SetReadDeadline(time.Now().Add(2 * time.Second))
 	io.Copy(io.Discard, conn)
 	log.Printf("#%d closed", id)
+}
+
+// listenAddr is where the server listens: localhost (this machine only),
+// on the port in $PORT, or 3001 when it is unset. (tubes itself uses 3000,
+// so both can run at once.)
+func listenAddr() string {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "3001"
+	}
+	return "localhost:" + port
+}
+
+// maxHead is the most we read while waiting for the end of a request's
+// head; a client that never sends the blank line cannot make us hold more.
+const maxHead = 8 << 10
+
+// readHead reads until the blank line (\r\n\r\n) that ends a request's
+// head. TCP may hand us the request in several pieces, so one read is not
+// always the whole request.
+func readHead(conn net.Conn) ([]byte, error) {
+	var head []byte
+	buf := make([]byte, 4096)
+	for !bytes.Contains(head, []byte("\r\n\r\n")) {
+		if len(head) > maxHead {
+			return nil, errors.New("the request head is too long")
+		}
+		n, err := conn.Read(buf)
+		head = append(head, buf[:n]...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return head, nil
 }

@@ -3,14 +3,13 @@
 // describing what it found. A request that breaks the rules gets a 4xx.
 //
 //	go run ./assets/examples/http-request
-//	curl -v 'http://localhost:3000/hello?lang=en'
-//	curl -v -d 'name=tubes&lesson=7' http://localhost:3000/form
+//	curl -v 'http://localhost:3001/hello?lang=en'
+//	curl -v -d 'name=tubes&lesson=7' http://localhost:3001/form
 package main
 
 import (
 	"bufio"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -45,12 +44,10 @@ type refusal struct {
 func (r refusal) Error() string { return r.why }
 
 func main() {
-	addr := flag.String("addr", "localhost:3000", "host:port to listen on")
-	flag.Parse()
 	log.SetOutput(os.Stdout)
 	log.SetFlags(log.Ltime)
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", listenAddr())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -144,6 +141,18 @@ func readRequest(r *bufio.Reader) (*request, error) {
 		}
 	}
 
+	// HTTP/1.1 requires exactly one Host header: it names the site the
+	// client wants, since one server may host many.
+	hosts := 0
+	for _, h := range req.headers {
+		if strings.EqualFold(h[0], "Host") {
+			hosts++
+		}
+	}
+	if hosts > 1 || hosts == 0 && req.version == "HTTP/1.1" {
+		return nil, refusal{400, "an HTTP/1.1 request needs exactly one Host header"}
+	}
+
 	// 4. The body: exactly Content-Length bytes, or none at all.
 	if bodySize > 0 {
 		req.body = make([]byte, bodySize)
@@ -165,7 +174,8 @@ func readLine(r *bufio.Reader) (string, error) {
 		return "", err
 	}
 	text, ok := strings.CutSuffix(string(line), "\r\n")
-	if !ok {
+	if !ok || strings.Contains(text, "\r") {
+		// A lone \r or \n is not a line end: refuse it rather than guess.
 		return "", refusal{400, `lines must end in \r\n`}
 	}
 	return text, nil
@@ -202,4 +212,15 @@ func respond(conn net.Conn, status int, body string) {
 	fmt.Fprintf(conn, "HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\n"+
 		"Content-Length: %d\r\nConnection: close\r\n\r\n%s",
 		status, http.StatusText(status), len(body), body)
+}
+
+// listenAddr is where the server listens: localhost (this machine only),
+// on the port in $PORT, or 3001 when it is unset. (tubes itself uses 3000,
+// so both can run at once.)
+func listenAddr() string {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "3001"
+	}
+	return "localhost:" + port
 }

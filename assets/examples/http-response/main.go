@@ -3,11 +3,12 @@
 // response, and closes.
 //
 //	go run ./assets/examples/http-response
-//	curl -v http://localhost:3000/
+//	curl -v http://localhost:3001/
 package main
 
 import (
-	"flag"
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -34,12 +35,10 @@ var response = "HTTP/1.1 200 OK\r\n" +
 	body
 
 func main() {
-	addr := flag.String("addr", "localhost:3000", "host:port to listen on")
-	flag.Parse()
 	log.SetOutput(os.Stdout)
 	log.SetFlags(log.Ltime)
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", listenAddr())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -60,17 +59,16 @@ func main() {
 func handle(id int, conn net.Conn) {
 	defer conn.Close()
 
-	// One read is enough for this lesson: whatever the request says, the
-	// answer is the same. (Reading a whole request comes later.)
-	buf := make([]byte, 4096)
+	// Whatever the request says, the answer is the same; but we wait for
+	// the whole head first, so we never answer half a request.
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	n, err := conn.Read(buf)
+	head, err := readHead(conn)
 	if err != nil {
-		log.Printf("#%d closed before sending anything: %v", id, err)
+		log.Printf("#%d no whole request came: %v", id, err)
 		return
 	}
 	// The request is untrusted bytes from the network: %q escapes them.
-	log.Printf("#%d read %d bytes: %q", id, n, buf[:n])
+	log.Printf("#%d read a %d-byte request: %q", id, len(head), head)
 
 	if _, err := io.WriteString(conn, response); err != nil {
 		log.Printf("#%d write failed: %v", id, err)
@@ -91,4 +89,38 @@ func closePolitely(id int, conn net.Conn) {
 	conn.SetReadDeadline(time.Now().Add(2 * time.Second))
 	io.Copy(io.Discard, conn)
 	log.Printf("#%d closed", id)
+}
+
+// listenAddr is where the server listens: localhost (this machine only),
+// on the port in $PORT, or 3001 when it is unset. (tubes itself uses 3000,
+// so both can run at once.)
+func listenAddr() string {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "3001"
+	}
+	return "localhost:" + port
+}
+
+// maxHead is the most we read while waiting for the end of a request's
+// head; a client that never sends the blank line cannot make us hold more.
+const maxHead = 8 << 10
+
+// readHead reads until the blank line (\r\n\r\n) that ends a request's
+// head. TCP may hand us the request in several pieces, so one read is not
+// always the whole request.
+func readHead(conn net.Conn) ([]byte, error) {
+	var head []byte
+	buf := make([]byte, 4096)
+	for !bytes.Contains(head, []byte("\r\n\r\n")) {
+		if len(head) > maxHead {
+			return nil, errors.New("the request head is too long")
+		}
+		n, err := conn.Read(buf)
+		head = append(head, buf[:n]...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return head, nil
 }

@@ -3,14 +3,13 @@
 // the client knows where it ends and can send the next request.
 //
 //	go run ./assets/examples/keep-alive
-//	curl -v http://localhost:3000/ http://localhost:3000/
-//	curl -v -H 'Connection: close' http://localhost:3000/ http://localhost:3000/
+//	curl -v http://localhost:3001/ http://localhost:3001/
+//	curl -v -H 'Connection: close' http://localhost:3001/ http://localhost:3001/
 package main
 
 import (
 	"bufio"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -28,12 +27,10 @@ const (
 )
 
 func main() {
-	addr := flag.String("addr", "localhost:3000", "host:port to listen on")
-	flag.Parse()
 	log.SetOutput(os.Stdout)
 	log.SetFlags(log.Ltime)
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", listenAddr())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -122,6 +119,7 @@ func readRequest(r *bufio.Reader) (line string, closing bool, err error) {
 	// this short, we always close for it.
 	closing = strings.HasSuffix(line, " HTTP/1.0")
 	bodySize := int64(0)
+	hosts, chunked := 0, false
 	for i := 0; ; i++ {
 		text, err := readLine(r)
 		if err != nil {
@@ -146,11 +144,62 @@ func readRequest(r *bufio.Reader) (line string, closing bool, err error) {
 				return "", false, errors.New("Content-Length must be a number")
 			}
 		}
+		if strings.EqualFold(name, "Host") {
+			hosts++
+		}
+		if strings.EqualFold(name, "Transfer-Encoding") {
+			if !strings.EqualFold(strings.TrimSpace(value), "chunked") {
+				return "", false, errors.New("the only Transfer-Encoding we read is chunked")
+			}
+			chunked = true
+		}
 	}
-	// Skip the body: exactly Content-Length bytes. If we left them in the
-	// reader, we would read them as the start of the next request.
+	// HTTP/1.1 requires one Host header, naming the site the client wants.
+	if hosts > 1 || hosts == 0 && !strings.HasSuffix(line, " HTTP/1.0") {
+		return "", false, errors.New("an HTTP/1.1 request needs exactly one Host header")
+	}
+	// Skip the body. If we left its bytes in the reader, we would read
+	// them as the start of the next request.
+	if chunked {
+		if bodySize > 0 {
+			return "", false, errors.New("Content-Length and Transfer-Encoding together")
+		}
+		return line, closing, skipChunked(r)
+	}
 	_, err = io.CopyN(io.Discard, r, bodySize)
 	return line, closing, err
+}
+
+// skipChunked reads past a chunked body: chunks of "size in hex\r\n",
+// that many bytes and "\r\n", up to a chunk of size 0, then trailer
+// lines up to an empty line.
+func skipChunked(r *bufio.Reader) error {
+	for {
+		line, err := readLine(r)
+		if err != nil {
+			return err
+		}
+		hex, _, _ := strings.Cut(line, ";") // drop chunk extensions
+		size, err := strconv.ParseInt(strings.TrimSpace(hex), 16, 32)
+		if err != nil || size < 0 {
+			return errors.New("a chunk starts with its size in hex")
+		}
+		if size == 0 {
+			break
+		}
+		if _, err := io.CopyN(io.Discard, r, size); err != nil {
+			return err
+		}
+		if end, err := readLine(r); err != nil || end != "" {
+			return errors.New("a chunk's bytes end with \\r\\n")
+		}
+	}
+	for {
+		trailer, err := readLine(r)
+		if err != nil || trailer == "" {
+			return err
+		}
+	}
 }
 
 // readLine reads one line and cuts off its \r\n. ReadSlice never grows the
@@ -166,4 +215,15 @@ func readLine(r *bufio.Reader) (string, error) {
 		return "", errors.New(`lines must end in \r\n`)
 	}
 	return text, nil
+}
+
+// listenAddr is where the server listens: localhost (this machine only),
+// on the port in $PORT, or 3001 when it is unset. (tubes itself uses 3000,
+// so both can run at once.)
+func listenAddr() string {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "3001"
+	}
+	return "localhost:" + port
 }

@@ -2,12 +2,11 @@
 // answered with the same 18 bytes, "Hello client! 🎉".
 //
 //	go run ./assets/examples/ping-pong
-//	nc localhost 3000        (in another terminal; type ping and Enter)
+//	nc localhost 3001        (in another terminal; type ping and Enter)
 package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -24,12 +23,10 @@ const reply = "Hello client! 🎉"
 const idle = 60 * time.Second
 
 func main() {
-	addr := flag.String("addr", "localhost:3000", "host:port to listen on")
-	flag.Parse()
 	log.SetOutput(os.Stdout)
 	log.SetFlags(log.Ltime)
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", listenAddr())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -78,4 +75,15 @@ func handle(id int, conn net.Conn) {
 		}
 		log.Printf("#%d sent %d bytes: %q", id, len(reply), reply)
 	}
+}
+
+// listenAddr is where the server listens: localhost (this machine only),
+// on the port in $PORT, or 3001 when it is unset. (tubes itself uses 3000,
+// so both can run at once.)
+func listenAddr() string {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "3001"
+	}
+	return "localhost:" + port
 }

@@ -6,12 +6,11 @@
 //	POST /echo   your body, sent back
 //
 //	go run ./assets/examples/routing
-//	curl -v http://localhost:3000/time
-//	curl -v -X DELETE http://localhost:3000/time     (405, Allow: GET, HEAD)
+//	curl -v http://localhost:3001/time
+//	curl -v -X DELETE http://localhost:3001/time     (405, Allow: GET, HEAD)
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -22,8 +21,6 @@ import (
 )
 
 func main() {
-	addr := flag.String("addr", "localhost:3000", "host:port to listen on")
-	flag.Parse()
 	log.SetOutput(os.Stdout)
 	log.SetFlags(log.Ltime)
 
@@ -69,7 +66,7 @@ func main() {
 	// Like the lesson's server: one request per connection, then close.
 	srv.SetKeepAlivesEnabled(false)
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", listenAddr())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -105,4 +102,15 @@ func echo(w http.ResponseWriter, r *http.Request) {
 // the text is for people.
 func notFound(w http.ResponseWriter, r *http.Request) {
 	http.Error(w, fmt.Sprintf("404: there is no route for %s %q", r.Method, r.URL.Path), http.StatusNotFound)
+}
+
+// listenAddr is where the server listens: localhost (this machine only),
+// on the port in $PORT, or 3001 when it is unset. (tubes itself uses 3000,
+// so both can run at once.)
+func listenAddr() string {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "3001"
+	}
+	return "localhost:" + port
 }

@@ -2,12 +2,11 @@
 // connections and reads whatever arrives, but never writes a byte back.
 //
 //	go run ./assets/examples/tcp-accept
-//	nc localhost 3000        (in another terminal; type hi and Enter)
+//	nc localhost 3001        (in another terminal; type hi and Enter)
 package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -21,14 +20,12 @@ import (
 const idle = 3 * time.Second
 
 func main() {
-	addr := flag.String("addr", "localhost:3000", "host:port to listen on")
-	flag.Parse()
 	log.SetOutput(os.Stdout)
 	log.SetFlags(log.Ltime) // each line starts with the time of day
 
 	// Listen asks the OS for the port. From now on the kernel answers the
 	// TCP handshakes by itself and queues the finished connections for us.
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", listenAddr())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -78,4 +75,15 @@ func handle(id int, conn net.Conn) {
 		}
 		return
 	}
+}
+
+// listenAddr is where the server listens: localhost (this machine only),
+// on the port in $PORT, or 3001 when it is unset. (tubes itself uses 3000,
+// so both can run at once.)
+func listenAddr() string {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "3001"
+	}
+	return "localhost:" + port
 }

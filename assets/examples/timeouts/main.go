@@ -2,12 +2,11 @@
 // clocks a real server needs, and a limit on open connections.
 //
 //	go run ./assets/examples/timeouts
-//	curl -v http://localhost:3000/
-//	nc localhost 3000        (send nothing: closed after 3 s)
+//	curl -v http://localhost:3001/
+//	nc localhost 3001        (send nothing: closed after 3 s)
 package main
 
 import (
-	"flag"
 	"fmt"
 	"log"
 	"net"
@@ -21,8 +20,6 @@ import (
 const maxConns = 20
 
 func main() {
-	addr := flag.String("addr", "localhost:3000", "host:port to listen on")
-	flag.Parse()
 	log.SetOutput(os.Stdout)
 	log.SetFlags(log.Ltime)
 
@@ -46,7 +43,7 @@ func main() {
 		},
 	}
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", listenAddr())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -102,4 +99,15 @@ type slotConn struct {
 func (c *slotConn) Close() error {
 	c.once.Do(func() { <-c.slots })
 	return c.Conn.Close()
+}
+
+// listenAddr is where the server listens: localhost (this machine only),
+// on the port in $PORT, or 3001 when it is unset. (tubes itself uses 3000,
+// so both can run at once.)
+func listenAddr() string {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "3001"
+	}
+	return "localhost:" + port
 }

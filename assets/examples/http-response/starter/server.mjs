@@ -1,0 +1,39 @@
+// Starter for the http-response lesson: an HTTP server with no HTTP
+// library.
+// It runs and accepts connections; the lesson's work is yours (the TODOs).
+//
+//   PORT=3001 node server.mjs
+//   tubes check --lesson http-response --target localhost:3001
+import net from 'node:net';
+
+// $PORT picks the port; 3001 by default (tubes itself uses 3000).
+const PORT = Number(process.env.PORT) || 3001;
+
+const server = net.createServer((socket) => {
+  socket.on('data', (chunk) => {
+    console.log(`read ${chunk.length} bytes: ${show(chunk)}`);
+    // TODO: Wait until the request's head has arrived: it ends with an
+    //       empty line, "\r\n\r\n", and may come in several reads.
+    // TODO: Then write one response: "HTTP/1.1 200 OK", the headers
+    //       Content-Type: text/plain; charset=utf-8, Content-Length and
+    //       Connection: close, an empty line, and the body "Hello, world!
+    //       🎉". Every line ends in "\r\n".
+    // TODO: Content-Length counts the body's bytes (18), not its characters
+    //       (15).
+    // TODO: Close the connection after the response.
+  });
+  socket.on('error', (err) => console.log('connection failed:', err.message));
+});
+
+// 127.0.0.1 is localhost: only programs on this machine can connect.
+server.listen(PORT, '127.0.0.1', () => console.log(`listening on 127.0.0.1:${PORT}`));
+
+// show turns bytes from the network into safe text for the terminal:
+// printable ASCII as it is, every other byte as \xNN.
+function show(bytes) {
+  let out = '';
+  for (const b of bytes) {
+    out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '\\x' + b.toString(16).padStart(2, '0');
+  }
+  return out;
+}
