@@ -12,13 +12,15 @@ type live struct {
 	inbox    *netcore.Inbox
 	target   string           // "your server" mode: the tap forwards here
 	behavior netcore.Behavior // the step's own, restored when the tap goes
+	watchers []StepWatcher
 }
 
 // NewLive is the backend of the course: the server, the client that the
 // steps' actions use, the inbox both report to, and, when target is set,
-// the learner's own server to watch through the tap (tubes tap).
-func NewLive(server *netcore.Server, client *netcore.Client, inbox *netcore.Inbox, target string) Backend {
-	return &live{server: server, client: client, inbox: inbox, target: target, behavior: server.Behavior()}
+// the learner's own server to watch through the tap (tubes tap); watchers
+// (the room page) hear of every step shown.
+func NewLive(server *netcore.Server, client *netcore.Client, inbox *netcore.Inbox, target string, watchers ...StepWatcher) Backend {
+	return &live{server: server, client: client, inbox: inbox, target: target, behavior: server.Behavior(), watchers: watchers}
 }
 
 func (l *live) Caps() Caps {
@@ -34,6 +36,12 @@ func (l *live) Poll() ([]netcore.Event, uint64, netcore.Totals) {
 func (l *live) SetBehavior(b netcore.Behavior) {
 	l.behavior = b
 	l.apply()
+}
+
+func (l *live) ShowStep(lesson lessons.Lesson, step int) {
+	for _, w := range l.watchers {
+		w.SetStep(lesson, step)
+	}
 }
 
 func (l *live) apply() {
