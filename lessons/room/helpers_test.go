@@ -138,11 +138,8 @@ func (st *sse) until(what string, limit time.Duration, ok func(sseEvent) bool) [
 // startRoom listens on loopback and closes with the test.
 func startRoom(t *testing.T, cfg Config) (*Room, string) {
 	t.Helper()
-	if cfg.Addr == "" {
-		cfg.Addr = "127.0.0.1:0"
-	}
-	r, err := Listen(cfg)
-	if err != nil {
+	r := New(cfg)
+	if err := r.Listen("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = r.Close() })

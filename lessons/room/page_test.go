@@ -2,6 +2,7 @@ package room
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -152,5 +153,19 @@ func TestPortFor(t *testing.T) {
 		if got := PortFor(in); got != want {
 			t.Errorf("PortFor(%d) = %d, want %d", in, got, want)
 		}
+	}
+}
+
+// With --port 0 the room learns the lesson server's port from its
+// listening event, which reaches the room through the Tee.
+func TestRoomLearnsTheLessonPort(t *testing.T) {
+	t.Parallel()
+	r, base := startRoom(t, Config{Lang: "en"})
+	srv, _ := lessonServer(t, r)
+	r.SetStep(course(t, "en", "ping-pong"), 1)
+	body := getPage(t, newStudent("127.0.0.77"), base)
+	want := "nc localhost " + strconv.Itoa(srv.Port())
+	if !strings.Contains(body, want) {
+		t.Fatalf("the page lacks %q:\n%s", want, body)
 	}
 }

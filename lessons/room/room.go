@@ -16,6 +16,7 @@ import (
 	"net/netip"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -23,14 +24,13 @@ import (
 	"github.com/tubes-course/tubes/netcore"
 )
 
-// Config is where the room listens and its limits. Zero limits take the
-// defaults below.
+// Config is the room's language and limits. Zero limits take the defaults
+// below.
 type Config struct {
-	// Addr is host:port, e.g. ":3001" for every interface. The host
-	// "localhost" means both 127.0.0.1 and ::1, as for the lesson server.
-	Addr string
 	// LessonPort is the port of the lesson server: the page fills the
-	// lesson's {{port}}, {{addr}} and {{url}} with it.
+	// lesson's {{port}}, {{addr}} and {{url}} with it. The lesson server's
+	// listening event, pushed to the room, sets it too, so with port 0 it
+	// may stay 0 here.
 	LessonPort int
 	// Lang picks the page's interface strings (en, ko).
 	Lang string
@@ -91,9 +91,10 @@ func PortFor(lessonPort int) int {
 // Room is the page's state: the current step, the open streams and the
 // names. All its methods are safe for concurrent use.
 type Room struct {
-	cfg   Config
-	ui    map[string]string
-	names *nameBook
+	cfg        Config
+	ui         map[string]string
+	names      *nameBook
+	lessonPort atomic.Int64
 
 	mu      sync.RWMutex
 	byIP    map[netip.Addr]map[*stream]struct{}
@@ -110,11 +111,12 @@ type Room struct {
 	served    sync.WaitGroup
 }
 
-// New makes a room that is not listening yet: Handler serves it. Listen
-// makes one and serves it on cfg.Addr.
+// New makes a room that is not listening yet. It is a netcore.Sink from
+// the start, so it can be teed to the lesson server before that listens;
+// Listen then opens the page (or Handler serves it elsewhere).
 func New(cfg Config) *Room {
 	cfg = cfg.withDefaults()
-	return &Room{
+	r := &Room{
 		cfg:     cfg,
 		ui:      lessons.UIStrings(cfg.Lang),
 		names:   newNameBook(cfg.MaxNames),
@@ -122,33 +124,35 @@ func New(cfg Config) *Room {
 		views:   map[string]stepView{},
 		closing: make(chan struct{}),
 	}
+	r.lessonPort.Store(int64(cfg.LessonPort))
+	return r
 }
 
-// Listen opens the room on cfg.Addr and serves it until Close. A taken
-// port is a *netcore.PortInUseError.
-func Listen(cfg Config) (*Room, error) {
-	r := New(cfg)
-	host, portStr, err := net.SplitHostPort(cfg.Addr)
+// Listen opens the room on addr (host:port; ":3001" is every interface,
+// "localhost" both 127.0.0.1 and ::1) and serves it until Close. A taken
+// port is a *netcore.PortInUseError. Call it once.
+func (r *Room) Listen(addr string) error {
+	host, portStr, err := net.SplitHostPort(addr)
 	if err != nil {
-		return nil, fmt.Errorf("bad room address %q: %v", cfg.Addr, err)
+		return fmt.Errorf("bad room address %q: %v", addr, err)
 	}
 	port, err := strconv.Atoi(portStr)
 	if err != nil || port < 0 || port > 65535 {
-		return nil, fmt.Errorf("bad room port %q: want a number from 0 to 65535", portStr)
+		return fmt.Errorf("bad room port %q: want a number from 0 to 65535", portStr)
 	}
 	if host == "localhost" {
 		r.listeners, err = listenLoopback(port)
 	} else {
 		var l net.Listener
-		if l, err = net.Listen("tcp", cfg.Addr); err == nil {
+		if l, err = net.Listen("tcp", addr); err == nil {
 			r.listeners = []net.Listener{l}
 		}
 	}
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
-			return nil, &netcore.PortInUseError{Addr: cfg.Addr, Port: port}
+			return &netcore.PortInUseError{Addr: addr, Port: port}
 		}
-		return nil, err
+		return err
 	}
 	r.srv = &http.Server{
 		Handler:           r.Handler(),
@@ -169,7 +173,7 @@ func Listen(cfg Config) (*Room, error) {
 			_ = r.srv.Serve(&limitListener{Listener: l, slots: slots, done: r.closing})
 		}(l)
 	}
-	return r, nil
+	return nil
 }
 
 // listenLoopback listens on 127.0.0.1 and, where there is IPv6, on ::1.
@@ -222,12 +226,17 @@ func (r *Room) SetStep(l lessons.Lesson, step int) {
 	r.mu.Lock()
 	r.lesson, r.step, r.hasStep = l, step, true
 	clear(r.views)
+	r.wakeStreams()
+	r.mu.Unlock()
+}
+
+// wakeStreams has every stream send the step again; r.mu is held.
+func (r *Room) wakeStreams() {
 	for _, set := range r.byIP {
 		for s := range set {
 			s.stepChanged()
 		}
 	}
-	r.mu.Unlock()
 }
 
 // view is the current step as seen by a visitor who reached the room at
@@ -243,7 +252,7 @@ func (r *Room) view(host string) stepView {
 	if !has {
 		return stepView{Waiting: r.ui["room.waiting"]}
 	}
-	v, err := renderStep(l, step, lessons.Address{Host: host, Port: r.cfg.LessonPort}, r.ui)
+	v, err := renderStep(l, step, lessons.Address{Host: host, Port: int(r.lessonPort.Load())}, r.ui)
 	if err != nil {
 		return stepView{Waiting: r.ui["room.waiting"]}
 	}
@@ -262,6 +271,10 @@ func (r *Room) Push(e netcore.Event) {
 	if e.Source == netcore.FromClient {
 		return // the app's own client, not a visitor's connection
 	}
+	if e.Kind == netcore.Listening {
+		r.listening(e.Local)
+		return
+	}
 	ip := ipOf(e.Remote)
 	if !ip.IsValid() {
 		return
@@ -271,6 +284,19 @@ func (r *Room) Push(e netcore.Event) {
 		s.offer(e)
 	}
 	r.mu.RUnlock()
+}
+
+// listening learns the lesson server's port from its listening event.
+func (r *Room) listening(a net.Addr) {
+	ta, ok := a.(*net.TCPAddr)
+	if !ok || int64(ta.Port) == r.lessonPort.Load() {
+		return
+	}
+	r.lessonPort.Store(int64(ta.Port))
+	r.mu.Lock()
+	clear(r.views) // they name the old port
+	r.wakeStreams()
+	r.mu.Unlock()
 }
 
 // Name is the name the visitor at a's address gave, "" if none. Names are
