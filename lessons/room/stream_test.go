@@ -212,3 +212,32 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// Close ends open streams, even one whose reader stalled, and returns.
+func TestCloseEndsStreams(t *testing.T) {
+	t.Parallel()
+	r := New(Config{Lang: "en"})
+	if err := r.Listen("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	base := "http://127.0.0.1:" + fmt.Sprint(r.Port())
+	st := newStudent("127.0.0.78").openSSE(t, base, 200)
+	st.until("a step event", 5*time.Second, func(ev sseEvent) bool { return ev.name == "step" })
+	raw := newStudent("127.0.0.79").dial(t, strings.TrimPrefix(base, "http://"))
+	defer raw.Close()
+	fmt.Fprintf(raw, "GET /events HTTP/1.1\r\nHost: x\r\n\r\n")
+	waitFor(t, "both streams", func() bool { return r.Streams() == 2 })
+	done := make(chan error, 1)
+	go func() { done <- r.Close() }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not return within 5s")
+	}
+	if _, err := st.next(2 * time.Second); err == nil {
+		t.Fatal("the stream still delivers after Close")
+	}
+	if n := r.Streams(); n != 0 {
+		t.Fatalf("%d streams left after Close", n)
+	}
+}
