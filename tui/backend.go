@@ -32,6 +32,8 @@ type Backend interface {
 	Poll() (events []netcore.Event, folded uint64, totals netcore.Totals)
 	// SetBehavior puts a step's server behavior live (unless a tap is on).
 	SetBehavior(b netcore.Behavior)
+	// ShowStep says which step is on screen, for the room page.
+	ShowStep(l lessons.Lesson, step int)
 	// Env is what the step's action gets to run with.
 	Env(addr lessons.Address, message []byte) lessons.Env
 	// Target is the learner's server behind the tap, "" when there is none;
@@ -49,6 +51,11 @@ type Backend interface {
 	StepOne()
 	// State is a snapshot for the status line.
 	State() BackendState
+}
+
+// StepWatcher is told the step on screen: the room page (lessons/room).
+type StepWatcher interface {
+	SetStep(l lessons.Lesson, step int)
 }
 
 // BackendState is what the status line shows of the backend.

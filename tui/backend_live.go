@@ -15,14 +15,27 @@ type live struct {
 	target   string            // "your server" mode: the tap forwards here
 	behavior netcore.Behavior  // the step's own, restored when the tap goes
 	recorder *netcore.Recorder // nil unless --record
+	watchers []StepWatcher
 }
 
-// NewLive is the backend of the course: the server, the client that the
-// steps' actions use, the inbox both report to, and, when target is set,
+// Live is what the course's backend runs on.
+type Live struct {
+	Server *netcore.Server
+	Client *netcore.Client // what the steps' actions use
+	Inbox  *netcore.Inbox  // where the server and the client report
+	Target string          // set: watch the learner's own server through the tap
+	// Recorder, when not nil, shows its state in the status line.
+	Recorder *netcore.Recorder
+	// Watchers (the room page) hear of every step shown.
+	Watchers []StepWatcher
+}
+
+// NewLive is the backend of the course: the server, the client, the inbox
+// both report to, and, when Target is set,
 // the learner's own server to watch through the tap (tubes tap).
-// A recorder, when not nil, shows its state in the status line.
-func NewLive(server *netcore.Server, client *netcore.Client, inbox *netcore.Inbox, target string, rec *netcore.Recorder) Backend {
-	return &live{server: server, client: client, inbox: inbox, target: target, behavior: server.Behavior(), recorder: rec}
+func NewLive(c Live) Backend {
+	return &live{server: c.Server, client: c.Client, inbox: c.Inbox, target: c.Target, behavior: c.Server.Behavior(),
+		recorder: c.Recorder, watchers: c.Watchers}
 }
 
 func (l *live) Caps() Caps {
@@ -38,6 +51,12 @@ func (l *live) Poll() ([]netcore.Event, uint64, netcore.Totals) {
 func (l *live) SetBehavior(b netcore.Behavior) {
 	l.behavior = b
 	l.apply()
+}
+
+func (l *live) ShowStep(lesson lessons.Lesson, step int) {
+	for _, w := range l.watchers {
+		w.SetStep(lesson, step)
+	}
 }
 
 func (l *live) apply() {

@@ -27,6 +27,8 @@ func (r *replay) Poll() ([]netcore.Event, uint64, netcore.Totals) {
 
 func (r *replay) SetBehavior(netcore.Behavior) {}
 
+func (r *replay) ShowStep(lessons.Lesson, int) {}
+
 func (r *replay) Env(addr lessons.Address, message []byte) lessons.Env {
 	return lessons.Env{Addr: addr, Message: message}
 }

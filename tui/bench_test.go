@@ -51,7 +51,7 @@ func benchModel(tb testing.TB) (m *Model, inbox *netcore.Inbox, srv *netcore.Ser
 	}
 	inbox.Drain()
 	m = New(Deps{
-		Backend: NewLive(srv, nil, inbox, "", nil), Course: course,
+		Backend: NewLive(Live{Server: srv, Inbox: inbox}), Course: course,
 		Progress: lessons.Progress{Lesson: "http-response"}, Addr: lessons.Address{Host: "localhost", Port: srv.Port()},
 		UI: lessons.UIStrings("en"),
 	})

@@ -51,7 +51,7 @@ func newRigLang(t *testing.T, lang, id string) *rig {
 	}
 	inbox.Drain() // the listening events carry the random port
 	m := New(Deps{
-		Backend: NewLive(srv, client, inbox, "", nil), Course: course, Store: store,
+		Backend: NewLive(Live{Server: srv, Client: client, Inbox: inbox}), Course: course, Store: store,
 		Progress: lessons.Progress{Lesson: id}, Addr: lessons.Address{Host: "localhost", Port: srv.Port()},
 		UI: lessons.UIStrings(lang),
 	})

@@ -161,6 +161,7 @@ func (m *Model) stepDone() bool { return m.d.Progress.IsDone(m.current().ID, m.s
 func (m *Model) enterStep() {
 	s := m.currentStep()
 	m.d.Backend.SetBehavior(s.Behavior)
+	m.d.Backend.ShowStep(m.current(), m.step)
 	m.tracker = s.Goal.NewTracker()
 	m.hints = 0
 	m.lessonView.offset = 0

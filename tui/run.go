@@ -39,7 +39,7 @@ func RunCourse(o *session.Options) error {
 	defer client.CloseAll()
 	w.Progress.Lesson, w.Progress.Step = w.Course.Lessons[w.Lesson].ID, w.Step
 	m := New(Deps{
-		Backend: NewLive(w.Server, client, w.Inbox, w.Target, w.Recorder), Course: w.Course, Store: w.Store,
+		Backend: NewLive(Live{Server: w.Server, Client: client, Inbox: w.Inbox, Target: w.Target, Recorder: w.Recorder}), Course: w.Course, Store: w.Store,
 		Progress: w.Progress, Addr: w.Addr, UI: w.UI, Notice: w.Notice, NoColor: o.Colorless(),
 		URLs: w.RoomURLs(), Contrast: o.Theme == session.ThemeContrast,
 	})
