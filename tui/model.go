@@ -122,6 +122,9 @@ type Model struct {
 	statusIsErr bool
 	busy        bool
 	saveVersion uint64
+
+	actionSeq    uint64 // the running action's number (see actionDoneMsg)
+	cancelAction func() // stops the running action
 }
 
 // New builds the root model at the lesson and step in d.Progress.
@@ -173,6 +176,7 @@ func (m *Model) stepDone() bool { return m.d.Progress.IsDone(m.current().ID, m.s
 // enterStep makes the current step live: its server behavior, a fresh
 // check, no hints shown.
 func (m *Model) enterStep() {
+	m.stopAction()
 	s := m.currentStep()
 	if m.d.Server != nil {
 		if m.target != "" {

@@ -41,7 +41,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(append(cmds, m.flushTick())...)
 	case actionDoneMsg:
-		m.busy = false
+		if msg.seq != m.actionSeq {
+			return m, nil // an action stopped by a step change
+		}
+		m.busy, m.cancelAction = false, nil
 		if msg.err != nil {
 			m.setStatus(m.t("action.failed")+": "+msg.err.Error(), true)
 		} else {
