@@ -20,6 +20,8 @@ import (
 // (the interface string key.enter.<Label>). Run blocks on the network, so
 // callers run it off the UI goroutine; every byte it moves is reported as
 // events. It may return a short note for the learner, such as a timing.
+// Run ends by ctx's deadline or cancellation, whatever the server does:
+// every blocking dial, read, write and pause in it is bound to ctx.
 type Action struct {
 	Label string
 	Run   func(ctx context.Context, env Env) (note string, err error)
@@ -87,49 +89,51 @@ func Request(method, target, contentType string, body []byte) Action {
 
 // HangUpSoon connects and closes from the client's side after a moment.
 var HangUpSoon = Action{Label: "hangup", Run: func(ctx context.Context, env Env) (string, error) {
-	c, err := env.Client.Dial(ctx, env.Addr.HostPort())
+	_, release, err := dial(ctx, env)
 	if err != nil {
 		return "", err
 	}
-	time.Sleep(500 * time.Millisecond)
-	env.Client.Release(c)
-	return "", nil
+	defer release()
+	return "", pause(ctx, 500*time.Millisecond)
 }}
 
 // ResetSoon connects, sends a few bytes and resets instead of closing.
 var ResetSoon = Action{Label: "reset", Run: func(ctx context.Context, env Env) (string, error) {
-	c, err := env.Client.Dial(ctx, env.Addr.HostPort())
+	c, release, err := dial(ctx, env)
 	if err != nil {
 		return "", err
 	}
-	defer env.Client.Release(c)
+	defer release()
 	if _, err := c.Write([]byte("bye?\n")); err != nil {
+		return "", ended(ctx, err)
+	}
+	if err := pause(ctx, 200*time.Millisecond); err != nil { // let the bytes arrive before the RST
 		return "", err
 	}
-	time.Sleep(200 * time.Millisecond) // let the bytes arrive before the RST
 	return "", c.Reset()
 }}
 
-// Writes sends parts as separate writes, pausing between them, then reads
+// Writes sends parts as separate writes, pausing every between them, then reads
 // until the server has answered with want bytes or 2 s pass, and closes.
-func Writes(pause time.Duration, want int, parts ...string) Action {
+func Writes(every time.Duration, want int, parts ...string) Action {
 	return Action{Label: "send", Run: func(ctx context.Context, env Env) (string, error) {
-		c, err := env.Client.Dial(ctx, env.Addr.HostPort())
+		c, release, err := dial(ctx, env)
 		if err != nil {
 			return "", err
 		}
-		defer env.Client.Release(c)
+		defer release()
 		for i, p := range parts {
-			if i > 0 && pause > 0 {
-				time.Sleep(pause)
+			if i > 0 && every > 0 {
+				if err := pause(ctx, every); err != nil {
+					return "", err
+				}
 			}
 			if _, err := c.Write([]byte(p)); err != nil {
-				return "", err
+				return "", ended(ctx, err)
 			}
 		}
 		if want == 0 {
-			time.Sleep(300 * time.Millisecond) // let the server read before the FIN
-			return "", nil
+			return "", pause(ctx, 300*time.Millisecond) // let the server read before the FIN
 		}
 		c.SetIdle(2 * time.Second)
 		buf := make([]byte, 4096)
@@ -137,6 +141,9 @@ func Writes(pause time.Duration, want int, parts ...string) Action {
 			n, err := c.Read(buf)
 			got += n
 			if err != nil {
+				if ctx.Err() != nil {
+					return "", ended(ctx, err)
+				}
 				break
 			}
 		}
@@ -167,23 +174,26 @@ var FiveAtOnce = Action{Label: "five", Run: func(ctx context.Context, env Env) (
 // TwoOnOneConn sends two requests on one connection, the second asking to
 // close, reading each response by its Content-Length.
 var TwoOnOneConn = Action{Label: "request", Run: func(ctx context.Context, env Env) (string, error) {
-	c, err := env.Client.Dial(ctx, env.Addr.HostPort())
+	c, release, err := dial(ctx, env)
 	if err != nil {
 		return "", err
 	}
-	defer env.Client.Release(c)
+	defer release()
 	c.SetIdle(5 * time.Second)
 	r := bufio.NewReader(c)
 	for i, closing := range []bool{false, true} {
 		if _, err := c.Write(requestBytes("GET", "/", env.Addr.HostPort(), "", nil, closing)); err != nil {
-			return "", err
+			return "", ended(ctx, err)
 		}
 		resp, err := http.ReadResponse(r, nil)
 		if err != nil {
-			return "", fmt.Errorf("response %d: %w", i+1, err)
+			return "", fmt.Errorf("response %d: %w", i+1, ended(ctx, err))
 		}
-		_, _ = io.Copy(io.Discard, resp.Body)
+		_, err = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
+		if ctx.Err() != nil {
+			return "", fmt.Errorf("response %d: %w", i+1, ended(ctx, err))
+		}
 	}
 	return "", nil
 }}
@@ -206,11 +216,11 @@ func Trickle(every, limit time.Duration) Action {
 
 // trickle runs one slow client; it reports whether the server closed it.
 func trickle(ctx context.Context, env Env, every, limit time.Duration) (bool, error) {
-	c, err := env.Client.Dial(ctx, env.Addr.HostPort())
+	c, release, err := dial(ctx, env)
 	if err != nil {
 		return false, err
 	}
-	defer env.Client.Release(c)
+	defer release()
 	gone := make(chan struct{})
 	go func() {
 		buf := make([]byte, 512)
@@ -254,13 +264,15 @@ func OpenMany(n int, hold time.Duration) Action {
 			}
 			conns = append(conns, c)
 			go readUntilClosed(env.Client, c, 0)
-			time.Sleep(20 * time.Millisecond) // in order, so the refusals are the last ones
+			if err := pause(ctx, 20*time.Millisecond); err != nil { // in order, so the refusals are the last ones
+				break
+			}
 		}
-		time.Sleep(hold)
+		err := pause(ctx, hold)
 		for _, c := range conns {
 			env.Client.Release(c)
 		}
-		return "", nil
+		return "", err
 	}}
 }
 
@@ -281,9 +293,14 @@ func Slowloris(conns int, every, limit time.Duration) Action {
 					mu.Unlock()
 				}
 			}()
-			time.Sleep(10 * time.Millisecond)
+			if pause(ctx, 10*time.Millisecond) != nil {
+				break
+			}
 		}
 		wg.Wait()
+		if ctx.Err() != nil {
+			return "", ended(ctx, nil)
+		}
 		return fmt.Sprintf("%d of %d slow connections were cut or refused", cut, conns), nil
 	}}
 }
@@ -291,15 +308,18 @@ func Slowloris(conns int, every, limit time.Duration) Action {
 // exchange connects, writes msg and reads the reply: want bytes, or until
 // the server closes when want < 0. Then it closes.
 func exchange(ctx context.Context, env Env, want int, msg []byte) error {
-	c, err := env.Client.Dial(ctx, env.Addr.HostPort())
+	c, release, err := dial(ctx, env)
 	if err != nil {
 		return err
 	}
-	defer env.Client.Release(c)
+	defer release()
 	if _, err := c.Write(msg); err != nil {
-		return err
+		return ended(ctx, err)
 	}
 	got, err := readUntilClosed(env.Client, c, want)
+	if ctx.Err() != nil {
+		return ended(ctx, err)
+	}
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		if got == 0 {
 			return errors.New("no reply within 10s")
@@ -329,4 +349,48 @@ func readUntilClosed(cl *netcore.Client, c *netcore.Conn, want int) (int, error)
 		}
 	}
 	return got, nil
+}
+
+// dial connects to the step's server and binds the connection to ctx:
+// when ctx ends, the connection is closed, which ends any read or write
+// blocked on it. release stops that and closes the connection.
+func dial(ctx context.Context, env Env) (*netcore.Conn, func(), error) {
+	c, err := env.Client.Dial(ctx, env.Addr.HostPort())
+	if err != nil {
+		return nil, nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { env.Client.Release(c) })
+	return c, func() { stop(); env.Client.Release(c) }, nil
+}
+
+// pause waits d, or less when ctx ends first; then it says why.
+func pause(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ended(ctx, nil)
+	}
+}
+
+// ErrActionTimeout and ErrActionCancelled say why an action stopped
+// before the server was done: its time ran out, or it was cancelled (the
+// learner moved to another step).
+var (
+	ErrActionTimeout   = errors.New("the action's time ran out")
+	ErrActionCancelled = errors.New("the action was cancelled")
+)
+
+// ended is the error of an action that ctx stopped; err (from the read or
+// write that ctx broke off) is kept only when ctx is still live.
+func ended(ctx context.Context, err error) error {
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return ErrActionTimeout
+	case ctx.Err() != nil:
+		return ErrActionCancelled
+	}
+	return err
 }

@@ -103,8 +103,41 @@ func EscapeText(s string) string {
 // safeRune reports whether a non-ASCII rune may reach the terminal as is.
 // unicode.IsPrint already rejects C1 controls (Cc), bidi and other format
 // characters (Cf), line and paragraph separators, and unassigned code points.
+// The rest must also have a width every terminal agrees on, or the panes'
+// borders move: spacing marks (Mc), such as Devanagari's vowel signs, take
+// a cell of their own in a terminal that draws rune by rune but none in
+// one that clusters graphemes, so they are escaped too.
 func safeRune(r rune) bool {
-	return unicode.IsPrint(r)
+	return unicode.IsPrint(r) && !unicode.Is(unsteadyWidth, r) && !unicode.Is(unicode.Mc, r)
+}
+
+// unsteadyWidth holds the printable code points whose drawn width depends
+// on the terminal and its font: whether it joins grapheme clusters, and
+// how it draws what should be invisible. They are escaped, so that what is
+// left on screen measures the same by grapheme clusters (as lipgloss
+// does) and rune by rune (as a terminal without clustering draws).
+var unsteadyWidth = &unicode.RangeTable{
+	R16: []unicode.Range16{
+		{Lo: 0x00ad, Hi: 0x00ad, Stride: 1}, // soft hyphen
+		{Lo: 0x034f, Hi: 0x034f, Stride: 1}, // combining grapheme joiner
+		// Hangul fillers (U+115F, U+1160), and the vowel and final jamo
+		// that join a leading one into a syllable only in some terminals
+		{Lo: 0x115f, Hi: 0x11ff, Stride: 1},
+		{Lo: 0x17b4, Hi: 0x17b5, Stride: 1}, // Khmer inherent vowels, invisible
+		{Lo: 0x180b, Hi: 0x180f, Stride: 1}, // Mongolian variation selectors
+		{Lo: 0x20e3, Hi: 0x20e3, Stride: 1}, // combining keycap: 1 or 2 cells with its base
+		{Lo: 0x3164, Hi: 0x3164, Stride: 1}, // Hangul filler
+		{Lo: 0xd7b0, Hi: 0xd7ff, Stride: 1}, // more vowel and final jamo
+		{Lo: 0xfe00, Hi: 0xfe0f, Stride: 1}, // variation selectors: text or emoji width
+		{Lo: 0xffa0, Hi: 0xffa0, Stride: 1}, // halfwidth Hangul filler
+	},
+	R32: []unicode.Range32{
+		{Lo: 0x1bca0, Hi: 0x1bca3, Stride: 1}, // shorthand format controls
+		{Lo: 0x1d173, Hi: 0x1d17a, Stride: 1}, // musical beam and slur controls
+		{Lo: 0x1f1e6, Hi: 0x1f1ff, Stride: 1}, // regional indicators: a pair is a flag in some terminals
+		{Lo: 0x1f3fb, Hi: 0x1f3ff, Stride: 1}, // skin-tone modifiers: join the emoji before them, or not
+		{Lo: 0xe0000, Hi: 0xe0fff, Stride: 1}, // tags and more variation selectors
+	},
 }
 
 func escapeASCII(c byte) string {

@@ -55,6 +55,21 @@ var hostileCorpus = []struct {
 	{"combining accent passes", "e\u0301", "e\u0301"},
 	{"replacement char passes", "\uFFFD", "\uFFFD"},
 	{"request line", "GET / HTTP/1.1\r\n", `GET / HTTP/1.1\r\n`},
+	// Characters whose drawn width depends on the terminal.
+	{"Hangul filler", "a\u3164b", `a\u3164b`},
+	{"Hangul choseong filler", "\u115f", `\u115f`},
+	{"Hangul jungseong filler", "\u1100\u1160", "\u1100" + `\u1160`},
+	{"halfwidth Hangul filler", "\uffa0", `\uffa0`},
+	{"conjoining jamo", "\u1100\u1161\u11a8", "\u1100" + `\u1161\u11a8`},
+	{"precomposed Hangul passes", "각", "각"},
+	{"skin-tone emoji", "👍🏽", `👍\U0001f3fd`},
+	{"flag", "🇰🇷", `\U0001f1f0\U0001f1f7`},
+	{"ZWJ family", "👨‍👩‍👧", `👨\u200d👩\u200d👧`},
+	{"emoji presentation selector", "❤️", `❤\ufe0f`},
+	{"keycap", "#️⃣", `#\ufe0f\u20e3`},
+	{"soft hyphen", "soft\u00adhyphen", `soft\u00adhyphen`},
+	{"combining grapheme joiner", "a\u034fb", `a\u034fb`},
+	{"spacing vowel sign", "\u0915\u093f", "\u0915" + `\u093f`},
 }
 
 // bidiControls are the code points that reorder text on screen.
@@ -83,6 +98,8 @@ func checkTerminalSafe(t *testing.T, s string) {
 			t.Fatalf("line/paragraph separator U+%04X at %d in %q", r, i, s)
 		case r >= utf8.RuneSelf && !unicode.IsPrint(r):
 			t.Fatalf("non-printable U+%04X at %d in %q", r, i, s)
+		case unicode.Is(unsteadyWidth, r) || unicode.Is(unicode.Mc, r):
+			t.Fatalf("U+%04X, whose width depends on the terminal, at %d in %q", r, i, s)
 		}
 	}
 }
@@ -182,7 +199,7 @@ func printableText(b []byte) bool {
 			if r < 0x20 || r == 0x7f || r == '\\' {
 				return false
 			}
-		} else if !unicode.IsPrint(r) {
+		} else if !unicode.IsPrint(r) || unicode.Is(unsteadyWidth, r) || unicode.Is(unicode.Mc, r) {
 			return false
 		}
 	}

@@ -21,6 +21,7 @@ type batchMsg struct {
 }
 
 type actionDoneMsg struct {
+	seq  uint64 // which action: a stale one's result is ignored
 	note string
 	err  error
 }
@@ -101,12 +102,26 @@ func isBlock(e netcore.Event) bool {
 func (m *Model) runAction(message string) tea.Cmd {
 	act := m.currentStep().Action
 	env := m.d.Backend.Env(m.d.Addr, []byte(message))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	m.actionSeq++
+	seq := m.actionSeq
+	m.cancelAction = cancel
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		note, err := act.Run(ctx, env)
-		return actionDoneMsg{note: note, err: err}
+		return actionDoneMsg{seq: seq, note: note, err: err}
 	}
+}
+
+// stopAction cancels the running action, if any, and frees enter: the
+// action's late result carries an old seq and is ignored.
+func (m *Model) stopAction() {
+	if m.cancelAction != nil {
+		m.cancelAction()
+		m.cancelAction = nil
+	}
+	m.busy = false
+	m.actionSeq++
 }
 
 // saveProgress writes a snapshot of the progress off the UI goroutine.

@@ -105,6 +105,9 @@ type Model struct {
 	statusIsErr bool
 	busy        bool
 	saveVersion uint64
+
+	actionSeq    uint64 // the running action's number (see actionDoneMsg)
+	cancelAction func() // stops the running action
 }
 
 // New builds the root model at the lesson and step in d.Progress.
@@ -159,6 +162,7 @@ func (m *Model) stepDone() bool { return m.d.Progress.IsDone(m.current().ID, m.s
 // enterStep makes the current step live: its server behavior, a fresh
 // check, no hints shown.
 func (m *Model) enterStep() {
+	m.stopAction()
 	s := m.currentStep()
 	m.d.Backend.SetBehavior(s.Behavior)
 	m.d.Backend.ShowStep(m.current(), m.step)

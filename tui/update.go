@@ -55,7 +55,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return tea.Batch(append(cmds, m.flushTick())...)
 	case actionDoneMsg:
-		m.busy = false
+		if msg.seq != m.actionSeq {
+			return nil // an action stopped by a step change
+		}
+		m.busy, m.cancelAction = false, nil
 		if msg.err != nil {
 			m.setStatus(m.t("action.failed")+": "+msg.err.Error(), true)
 		} else {

@@ -107,18 +107,39 @@ func (p *prober) httpExchange(ctx context.Context, req httpReq, first time.Durat
 	if first <= 0 {
 		first = p.opt.Reply
 	}
+	var f *httpFramer
 	if ex.send(c, req.bytes(p)) {
-		p.readResponse(c, ex, first)
+		f = p.readResponse(c, ex, first)
 	}
-	ex.resp = httpwire.AnalyzeResponse(ex.received, ex.closed || ex.reset)
+	ex.resp = ex.analyze(0, f)
 	return ex
 }
 
 // readResponse reads one response, by its framing, into ex; then it waits
-// a moment longer for stray bytes or the server's close.
-func (p *prober) readResponse(c *netcore.Conn, ex *probeEx, first time.Duration) {
-	p.read(c, ex, first, func(b []byte) bool { return httpwire.AnalyzeResponse(b, false).Complete },
-		min(p.opt.Quiet, 200*time.Millisecond))
+// a moment longer for stray bytes or the server's close. The framer it
+// returns followed the whole response, kept or not.
+func (p *prober) readResponse(c *netcore.Conn, ex *probeEx, first time.Duration) *httpFramer {
+	f := newHTTPFramer()
+	p.read(c, ex, first, f.feed, min(p.opt.Quiet, 200*time.Millisecond))
+	return f
+}
+
+// analyze judges the response that starts at from in ex.received, which
+// f followed (nil: nothing was read), and counts its body.
+func (ex *probeEx) analyze(from int, f *httpFramer) *httpwire.Response {
+	total := len(ex.received) - from
+	if f != nil {
+		total = f.n
+	}
+	r := analyze(ex.received[from:], total, f, ex.closed || ex.reset)
+	ex.bodyLen = len(r.Body)
+	if f != nil && total > len(ex.received)-from {
+		ex.bodyLen = f.body
+		if f.mode == modeLength {
+			ex.bodyLen = min(f.body, f.length)
+		}
+	}
+	return r
 }
 
 // judge gives the verdict on the response in ex.received[from:], resp,
@@ -142,8 +163,8 @@ func (p *prober) judge(res *Result, ex *probeEx, from int, resp *httpwire.Respon
 // finding turns an analyzer finding into a failure.
 func (p *prober) finding(res *Result, f *httpwire.ResponseFinding, from int) {
 	caret := -1
-	if f.Offset >= 0 {
-		caret = from + f.Offset
+	if f.Offset >= 0 && from+f.Offset <= len(res.Received) {
+		caret = from + f.Offset // past the kept bytes, the reason says where
 	}
 	if f.Hang {
 		res.fail(Hung, caret, "%s (tubes waited %s)", f.Reason, roundDur(p.opt.Quiet))
@@ -249,7 +270,7 @@ func probeHTTPResponse(ctx context.Context, p *prober) []Result {
 				if r.Length < 0 {
 					res.Note = "the response has no Content-Length (the next probe checks the server closes)"
 				} else {
-					res.Note = fmt.Sprintf("Content-Length: %d, and %d bytes came after the header", r.Length, len(r.Body))
+					res.Note = fmt.Sprintf("Content-Length: %d, and %d bytes came after the header", r.Length, ex.bodyLen)
 				}
 			case 4:
 				switch {
@@ -296,8 +317,10 @@ func probeContentLength(ctx context.Context, p *prober) []Result {
 		res.fail(Wrong, -1, "the response has no Content-Length, %s; this lesson's server says how many bytes the body has with Content-Length: the number of bytes, not characters", how)
 	default:
 		body := r.Body
-		chars := len([]rune(string(body)))
-		res.Note = fmt.Sprintf("Content-Length: %d, and %d bytes came after the header (%d characters)", r.Length, len(body), chars)
+		res.Note = fmt.Sprintf("Content-Length: %d, and %d bytes came after the header", r.Length, ex.bodyLen)
+		if len(body) == ex.bodyLen {
+			res.Note += fmt.Sprintf(" (%d characters)", len([]rune(string(body))))
+		}
 		if wide := httpwire.MultiByte(body, 3); len(wide) > 0 {
 			res.Note += "; " + strings.Join(wide, ", ")
 		} else {
@@ -477,10 +500,11 @@ func probeKeepAlive(ctx context.Context, p *prober) []Result {
 
 	c, release := p.dial(ctx, ex)
 	defer release()
+	var f *httpFramer
 	if c != nil && ex.send(c, first.bytes(p)) {
-		p.readResponse(c, ex, p.opt.Reply)
+		f = p.readResponse(c, ex, p.opt.Reply)
 	}
-	r1 := httpwire.AnalyzeResponse(ex.received, ex.closed || ex.reset)
+	r1 := ex.analyze(0, f)
 	res1 = ex.result(res1.Name)
 	failed := p.judge(&res1, ex, 0, r1, "the first GET /", httpwire.FramingRules...)
 	switch {
@@ -507,10 +531,11 @@ func probeKeepAlive(ctx context.Context, p *prober) []Result {
 
 	base := len(ex.received)
 	ex.done, ex.start = time.Time{}, time.Now()
+	f = nil
 	if ex.send(c, second.bytes(p)) {
-		p.readResponse(c, ex, p.opt.Reply)
+		f = p.readResponse(c, ex, p.opt.Reply)
 	}
-	r2 := httpwire.AnalyzeResponse(ex.received[base:], ex.closed || ex.reset)
+	r2 := ex.analyze(base, f)
 	res2 = ex.result(res2.Name)
 	if p.judge(&res2, ex, base, r2, "the second request on the connection", httpwire.FramingRules...) {
 		return []Result{res1, res2}

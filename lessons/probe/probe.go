@@ -34,6 +34,7 @@ const (
 	Malformed    Outcome = "malformed"   // the reply breaks the protocol's rules
 	Hung         Outcome = "hang"        // the reply never ends: a client waits forever
 	Wrong        Outcome = "wrong"       // a valid reply, but not the right one
+	Overdue      Outcome = "overdue"     // still going when the probe's (or the check's) time ran out
 )
 
 // Result is the verdict of one probe, with what it sent and received.
@@ -49,6 +50,9 @@ type Result struct {
 	Command  string
 	Sent     []byte
 	Received []byte
+	// Total is how many bytes came in all; more than len(Received) when
+	// the reply was longer than a probe keeps (KeepBytes).
+	Total int
 	// Ending says how the received bytes ended: "closed", "reset",
 	// "quiet" (nothing more came) or "open" (the probe stopped reading).
 	Ending string
@@ -77,12 +81,20 @@ type Options struct {
 	IdleWait time.Duration
 	// Pause is the time between the byte-stream probe's writes (200ms).
 	Pause time.Duration
+	// Probe is how long one probe may take in all, however the server
+	// drips its bytes (30s; the timeouts probe gets at least IdleWait
+	// and Quiet on top).
+	Probe time.Duration
+	// Run is how long the whole check may take (3m, or more when Wait,
+	// IdleWait and Probe add up to more).
+	Run time.Duration
 }
 
 const (
 	DefaultCheckWait = 5 * time.Second
 	DefaultIdleWait  = 15 * time.Second
-	readCap          = 1 << 20 // a probe keeps at most this much of a reply
+	DefaultProbeTime = 30 * time.Second
+	DefaultRunTime   = 3 * time.Minute
 )
 
 func (o Options) withDefaults() Options {
@@ -100,6 +112,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Pause <= 0 {
 		o.Pause = 200 * time.Millisecond
+	}
+	if o.Probe <= 0 {
+		o.Probe = DefaultProbeTime
+	}
+	if o.Run <= 0 {
+		o.Run = max(DefaultRunTime, max(o.Wait, 0)+o.IdleWait+o.Probe)
 	}
 	return o
 }
@@ -147,7 +165,10 @@ func Run(ctx context.Context, lesson string, set Set, opt Options) (*Report, err
 		return nil, err
 	}
 	opt.Target = target
-	p := &prober{opt: opt.withDefaults(), client: netcore.NewClient(netcore.Discard{})}
+	opt = opt.withDefaults()
+	ctx, cancel := context.WithTimeout(ctx, opt.Run)
+	defer cancel()
+	p := &prober{opt: opt, client: netcore.NewClient(netcore.Discard{})}
 	defer p.client.CloseAll()
 	rep := &Report{Lesson: lesson, Target: target}
 	if res, up := p.waitUp(ctx); !up {
@@ -210,6 +231,12 @@ func (p *prober) dialFailure(name string, err error, tried string) Result {
 	res := Result{Name: name, Caret: -1}
 	var dns *net.DNSError
 	switch {
+	case errors.Is(err, errRunOver):
+		res.Kind = Overdue
+		res.Reason = fmt.Sprintf("not run: the check's time (%s) ran out before this probe started", roundDur(p.opt.Run))
+	case errors.Is(err, errInterrupted):
+		res.Kind = Overdue
+		res.Reason = "not run: the check was interrupted"
 	case errors.Is(err, syscall.ECONNREFUSED):
 		res.Kind = NotListening
 		res.Reason = fmt.Sprintf("nothing is listening on %s: the connection was refused%s. Is your server running, and listening on port %s?", p.opt.Target, tried, p.port())
@@ -224,6 +251,19 @@ func (p *prober) dialFailure(name string, err error, tried string) Result {
 		res.Reason = fmt.Sprintf("cannot connect to %s: %v", p.opt.Target, err)
 	}
 	return res
+}
+
+var (
+	errRunOver     = errors.New("the check's time ran out")
+	errInterrupted = errors.New("the check was interrupted")
+)
+
+// ctxErr says why ctx ended, in the probe's own errors.
+func ctxErr(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return errRunOver
+	}
+	return errInterrupted
 }
 
 func netTimeout(err error) bool {
@@ -246,6 +286,18 @@ type probeEx struct {
 	local    string
 	waited   time.Duration      // how long the last read waited for a first byte
 	resp     *httpwire.Response // for HTTP exchanges
+	bodyLen  int                // the body's bytes, counted past what was kept
+
+	// Every byte is counted, kept or not: total in all, the last one when.
+	total int
+	last  time.Time
+	// limit is how long the exchange may take, when more than
+	// opt.Probe; deadline is when it ends (or the check's end, if
+	// sooner), and overdue says bytes were still coming then.
+	limit    time.Duration
+	deadline time.Time
+	runEnds  bool // the deadline is the check's, not the probe's
+	overdue  bool
 }
 
 func (ex *probeEx) took() time.Duration { return ex.done.Sub(ex.start) }
@@ -258,6 +310,8 @@ func (ex *probeEx) ending() string {
 		return "closed"
 	case ex.quiet:
 		return "quiet"
+	case ex.overdue:
+		return "overdue"
 	}
 	return "open"
 }
@@ -265,7 +319,7 @@ func (ex *probeEx) ending() string {
 // result starts a verdict for this exchange.
 func (ex *probeEx) result(name string) Result {
 	return Result{Name: name, Pass: true, Kind: Passed, Command: ex.command, Sent: ex.sent, Received: ex.received,
-		Ending: ex.ending(), Caret: -1, Took: ex.took(), ex: ex}
+		Total: max(ex.total, len(ex.received)), Ending: ex.ending(), Caret: -1, Took: ex.took(), ex: ex}
 }
 
 func (r *Result) fail(kind Outcome, caret int, format string, args ...any) {
@@ -273,13 +327,26 @@ func (r *Result) fail(kind Outcome, caret int, format string, args ...any) {
 	r.Reason = fmt.Sprintf(format, args...)
 }
 
-// dial connects, and aborts the connection's reads when ctx ends.
+// dial connects, and aborts the connection's reads when ctx ends. It
+// starts the exchange's clock: the probe's time, or the check's end when
+// that comes first.
 func (p *prober) dial(ctx context.Context, ex *probeEx) (*netcore.Conn, func()) {
 	ex.start = time.Now()
+	ex.deadline = ex.start.Add(max(p.opt.Probe, ex.limit))
+	if end, ok := ctx.Deadline(); ok && end.Before(ex.deadline) {
+		ex.deadline, ex.runEnds = end, true
+	}
+	if ctx.Err() != nil {
+		ex.dialErr, ex.done = ctxErr(ctx), time.Now()
+		return nil, func() {}
+	}
 	dctx, cancel := context.WithTimeout(ctx, max(p.opt.Reply, 2*time.Second))
 	c, err := p.client.Dial(dctx, p.opt.Target)
 	cancel()
 	if err != nil {
+		if ctx.Err() != nil {
+			err = ctxErr(ctx)
+		}
 		ex.dialErr, ex.done = err, time.Now()
 		return nil, func() {}
 	}
@@ -313,33 +380,51 @@ func (ex *probeEx) noteErr(err error) {
 }
 
 // read reads the reply until done says it is complete, the server closes or
-// resets, or it stays quiet: first for the first byte, quiet between
-// later ones. After done, it goes on for grace to see extra bytes or the
-// server's close; a quiet grace is not a failure.
+// resets, it stays quiet (first for the first byte, quiet between later
+// ones), or the exchange's deadline comes. done is handed each read's new
+// bytes. After done, it goes on for grace to see extra bytes or the
+// server's close; a quiet grace is not a failure. It keeps at most
+// KeepBytes of what it reads and counts the rest.
 func (p *prober) read(c *netcore.Conn, ex *probeEx, first time.Duration, done func([]byte) bool, grace time.Duration) {
 	buf := make([]byte, 32<<10)
 	ex.waited = first
 	var complete bool
-	from := len(ex.received)
+	from, got := len(ex.received), 0
 	for {
 		wait := p.opt.Quiet
 		switch {
 		case complete:
 			wait = grace
-		case len(ex.received) == from:
+		case got == 0:
 			wait = first
 		}
-		if wait <= 0 || len(ex.received) >= readCap {
+		if wait <= 0 {
 			break
 		}
-		c.SetIdle(wait)
+		left := time.Until(ex.deadline)
+		if left <= 0 {
+			ex.overdue = !complete
+			break
+		}
+		c.SetIdle(min(wait, left))
 		n, err := c.Read(buf)
-		ex.received = append(ex.received, buf[:n]...)
-		if !complete && n > 0 && done != nil && done(ex.received[from:]) {
+		if n > 0 {
+			keep := min(n, KeepBytes-(len(ex.received)-from))
+			ex.received = append(ex.received, buf[:keep]...)
+			ex.total += n
+			got += n
+			ex.last = time.Now()
+		}
+		if !complete && n > 0 && done != nil && done(buf[:n]) {
 			complete = true
 			ex.done = time.Now()
 		}
 		if err != nil {
+			if !time.Now().Before(ex.deadline) && !complete && (netTimeout(err) || errors.Is(err, net.ErrClosed)) {
+				// The deadline, not the server, ended the read.
+				ex.overdue = true
+				break
+			}
 			if !(complete && netTimeout(err)) {
 				ex.noteErr(err)
 			}
@@ -351,12 +436,34 @@ func (p *prober) read(c *netcore.Conn, ex *probeEx, first time.Duration, done fu
 	}
 }
 
+// late fails res when the exchange was still going at its deadline, and
+// says what was seen by then.
+func (p *prober) late(res *Result, ex *probeEx) bool {
+	if !ex.overdue {
+		return false
+	}
+	whose := fmt.Sprintf("a probe gets %s", roundDur(max(p.opt.Probe, ex.limit)))
+	if ex.runEnds {
+		whose = fmt.Sprintf("the check's time, %s in all, ran out", roundDur(p.opt.Run))
+	}
+	if ex.total == 0 {
+		res.fail(TimedOut, -1, "the server sent nothing back within %s (%s)", roundDur(ex.took()), whose)
+		return true
+	}
+	res.fail(Overdue, len(ex.received), "still sending after %s: %d bytes so far, the last one %s ago; a reply that never ends keeps a client waiting (%s)",
+		roundDur(ex.took()), ex.total, roundDur(ex.done.Sub(ex.last)), whose)
+	return true
+}
+
 // silent returns the verdict for an exchange that got no reply bytes, or
 // nil when some came. what names what was sent ("the request").
 func (p *prober) silent(res *Result, ex *probeEx, from int, what string) bool {
 	if ex.dialErr != nil {
 		d := p.dialFailure(res.Name, ex.dialErr, "")
 		res.fail(d.Kind, -1, "%s", d.Reason)
+		return true
+	}
+	if p.late(res, ex) {
 		return true
 	}
 	if len(ex.received) > from {

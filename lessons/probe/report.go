@@ -61,6 +61,7 @@ var kindWords = map[Outcome]string{
 	Malformed: "malformed reply: ",
 	Hung:      "the reply never ends, so the client hangs: ",
 	Wrong:     "a valid reply, but the wrong one: ",
+	Overdue:   "out of time: ",
 }
 
 // showBytes is how many bytes of a stream the text report shows; longer
@@ -94,18 +95,18 @@ func (r *Report) WriteText(w io.Writer) error {
 				fmt.Fprintln(bw, ind+"(the same exchange as above)")
 				continue
 			}
-			writeBytes(bw, ind+"received: ", res.Received, res.Caret, endingWords(res))
+			writeBytes(bw, ind+"received: ", res.Received, res.Total, res.Caret, endingWords(res))
 			continue
 		}
 		prev = res
 		if res.Command != "" {
 			fmt.Fprintln(bw, ind+"try:      "+res.Command)
 		}
-		if res.Kind == NotListening || res.Kind == Unreachable {
-			continue
+		if res.Kind == NotListening || res.Kind == Unreachable || res.Kind == Overdue && res.Total == 0 && len(res.Sent) == 0 {
+			continue // nothing was exchanged
 		}
-		writeBytes(bw, ind+"sent:     ", res.Sent, -1, "")
-		writeBytes(bw, ind+"received: ", res.Received, res.Caret, endingWords(res))
+		writeBytes(bw, ind+"sent:     ", res.Sent, len(res.Sent), -1, "")
+		writeBytes(bw, ind+"received: ", res.Received, res.Total, res.Caret, endingWords(res))
 	}
 	fmt.Fprintf(bw, "\n%s\n", r.Summary())
 	return bw.Flush()
@@ -123,6 +124,8 @@ func endingWords(res *Result) string {
 		return "then the server reset the connection"
 	case "quiet":
 		return "then nothing more came"
+	case "overdue":
+		return "the server was still sending when the probe stopped"
 	}
 	return "the connection was still open"
 }
@@ -136,8 +139,9 @@ func writeWrapped(w io.Writer, head, text string) {
 func reportLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // writeBytes writes b escaped after head, shortened around caret if long,
-// and a line with a caret under the byte at caret (when caret >= 0).
-func writeBytes(w io.Writer, head string, b []byte, caret int, ending string) {
+// and a line with a caret under the byte at caret (when caret >= 0). b is
+// the kept start of total bytes.
+func writeBytes(w io.Writer, head string, b []byte, total, caret int, ending string) {
 	if len(b) == 0 && caret < 0 {
 		line := head + "nothing"
 		if ending != "" {
@@ -150,7 +154,10 @@ func writeBytes(w io.Writer, head string, b []byte, caret int, ending string) {
 	text, col := escapeWithCaret(b[from:to], caret-from)
 	line := head + `"` + text + `"`
 	var notes []string
-	notes = append(notes, fmt.Sprintf("%d B", len(b)))
+	notes = append(notes, fmt.Sprintf("%d B", max(total, len(b))))
+	if total > len(b) {
+		notes = append(notes, fmt.Sprintf("the first %d kept", len(b)))
+	}
 	if from > 0 || to < len(b) {
 		notes = append(notes, fmt.Sprintf("showing bytes %d to %d", from, to))
 	}
@@ -263,7 +270,8 @@ type jsonReport struct {
 
 // WriteJSON writes the report as one JSON object. Sent and received bytes
 // are escaped strings (netcore.Escape; netcore.Unescape gives the bytes
-// back); caret is a byte offset into the received bytes, or null, and
+// back); received_bytes counts every byte that came, also those past the
+// first KeepBytes that received holds; caret is a byte offset into the received bytes, or null, and
 // caret_column where it falls in the escaped string's display.
 func (r *Report) WriteJSON(w io.Writer) error {
 	out := jsonReport{Lesson: r.Lesson, Target: r.Target, Pass: r.Pass(), Failed: r.Failed(),
@@ -271,7 +279,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	for _, res := range r.Results {
 		jp := jsonProbe{Name: res.Name, Pass: res.Pass, Kind: res.Kind, Reason: res.Reason, Note: res.Note,
 			Command: res.Command, Sent: netcore.Escape(res.Sent), Received: netcore.Escape(res.Received),
-			SentBytes: len(res.Sent), ReceivedBytes: len(res.Received), Ending: res.Ending,
+			SentBytes: len(res.Sent), ReceivedBytes: max(res.Total, len(res.Received)), Ending: res.Ending,
 			Millis: float64(res.Took.Round(10*time.Microsecond)) / float64(time.Millisecond)}
 		if res.Caret >= 0 {
 			caret, col := res.Caret, CaretColumn(res.Received, res.Caret)

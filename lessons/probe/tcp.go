@@ -56,6 +56,9 @@ func (p *prober) closesAfterClient(ctx context.Context) Result {
 	p.read(c, ex, p.opt.Reply, nil, 0)
 	res = ex.result(name)
 	after := roundDur(time.Since(sentFIN))
+	if p.late(&res, ex) {
+		return res
+	}
 	switch {
 	case ex.closed:
 		res.Note = fmt.Sprintf("the client sent its FIN (end-of-file); the server closed its side %s later", after)
@@ -213,7 +216,7 @@ func streamMissAt(reply []byte) int {
 // probeTimeouts: the server closes a connection that stays idle.
 func probeTimeouts(ctx context.Context, p *prober) Result {
 	const name = "closes an idle connection"
-	ex := &probeEx{command: "time nc -d " + p.host() + " " + p.port()}
+	ex := &probeEx{command: "time nc -d " + p.host() + " " + p.port(), limit: p.opt.IdleWait + p.opt.Reply}
 	c, release := p.dial(ctx, ex)
 	defer release()
 	res := ex.result(name)
@@ -229,6 +232,9 @@ func probeTimeouts(ctx context.Context, p *prober) Result {
 	p.opt.Quiet = quiet
 	res = ex.result(name)
 	took := roundDur(ex.took())
+	if p.late(&res, ex) {
+		return res
+	}
 	switch {
 	case ex.closed, ex.reset:
 		res.Note = fmt.Sprintf("the client connected and sent nothing; the server closed the connection after %s", took)

@@ -1,0 +1,279 @@
+package probe
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/tubes-course/tubes/netcore/httpwire"
+)
+
+// A reply is read as a stream. A probe keeps the first KeepBytes of it, to
+// show and to analyze, and counts the rest; httpFramer follows an HTTP
+// response's framing across every byte, so that a valid response of any
+// length passes and a broken one is caught wherever it breaks.
+
+// KeepBytes is how much of one reply a probe keeps.
+const KeepBytes = 1 << 20
+
+// bodyMode is how a response says where its body ends.
+type bodyMode uint8
+
+const (
+	modeUnknown bodyMode = iota // the header has not ended yet
+	modeNone                    // a status without a body (1xx, 204, 304)
+	modeLength                  // Content-Length
+	modeChunked                 // Transfer-Encoding: chunked
+	modeClose                   // the server's close
+)
+
+// chunkState is where a chunked body's reader is.
+type chunkState uint8
+
+const (
+	chunkSize    chunkState = iota // reading a size line
+	chunkData                      // inside a chunk's data
+	chunkEnd                       // the CRLF after a chunk's data
+	chunkTrailer                   // trailer lines after the last chunk
+	chunkDone
+)
+
+// maxChunkLine bounds a chunk's size line or a trailer line.
+const maxChunkLine = 4 << 10
+
+// httpFramer follows one response's framing, fed its bytes as they come.
+type httpFramer struct {
+	head    []byte // the bytes until the header ends (at most KeepBytes)
+	headEnd int    // where the body starts; -1 until the header ends
+	mode    bodyMode
+	length  int // for modeLength
+	n       int // bytes fed
+	body    int // body bytes so far (decoded, for chunked)
+	end     int // where the response ends; -1 until it is complete
+
+	cs     chunkState
+	left   int    // data bytes left in the current chunk
+	crlf   int    // bytes of the CRLF after a chunk seen
+	line   []byte // the current size or trailer line
+	lineAt int    // where it starts in the stream
+	bad    *httpwire.ResponseFinding
+}
+
+func newHTTPFramer() *httpFramer { return &httpFramer{headEnd: -1, end: -1} }
+
+func (f *httpFramer) complete() bool { return f.end >= 0 }
+
+// feed takes the next bytes of the stream and reports whether the
+// response is complete.
+func (f *httpFramer) feed(b []byte) bool {
+	if f.headEnd < 0 {
+		old := len(f.head)
+		take := min(len(b), KeepBytes-old)
+		f.head = append(f.head, b[:take]...)
+		f.n += take
+		// The header can only have ended where a blank line came.
+		from := max(0, old-2)
+		if !bytes.Contains(f.head[from:], []byte("\n\n")) && !bytes.Contains(f.head[from:], []byte("\n\r\n")) {
+			f.n += len(b) - take
+			return false
+		}
+		r := httpwire.AnalyzeResponse(f.head, false)
+		if r.HeaderEnd < 0 {
+			f.n += len(b) - take
+			return false
+		}
+		f.headEnd = r.HeaderEnd
+		switch {
+		case r.Chunked:
+			f.mode = modeChunked
+		case r.Length >= 0:
+			f.mode, f.length = modeLength, r.Length
+		case r.Complete && r.End == r.HeaderEnd:
+			f.mode = modeNone
+		default:
+			f.mode = modeClose
+		}
+		rest := append(f.head[f.headEnd:len(f.head):len(f.head)], b[take:]...)
+		f.n = f.headEnd
+		f.head = f.head[:f.headEnd]
+		b = rest
+	}
+	switch f.mode {
+	case modeNone:
+		f.end = f.headEnd
+	case modeLength:
+		if f.body+len(b) >= f.length && f.end < 0 {
+			f.end = f.headEnd + f.length
+		}
+		f.body += len(b)
+	case modeChunked:
+		f.chunks(b)
+	}
+	f.n += len(b)
+	return f.complete()
+}
+
+// chunks follows a chunked body: hex size CRLF, data CRLF, ..., 0 CRLF,
+// trailers, CRLF.
+func (f *httpFramer) chunks(b []byte) {
+	for i := 0; i < len(b) && f.bad == nil && f.cs != chunkDone; {
+		at := f.n + i
+		switch f.cs {
+		case chunkData:
+			k := min(f.left, len(b)-i)
+			f.left -= k
+			f.body += k
+			i += k
+			if f.left == 0 {
+				f.cs, f.crlf = chunkEnd, 0
+			}
+		case chunkEnd:
+			if want := "\r\n"[f.crlf]; b[i] != want {
+				f.fail(at, "a chunk must be followed by CRLF (\\r\\n); the chunk size must count the chunk's bytes exactly")
+				return
+			}
+			i++
+			if f.crlf++; f.crlf == 2 {
+				f.cs = chunkSize
+			}
+		default: // a size line or a trailer line
+			if len(f.line) == 0 {
+				f.lineAt = at
+			}
+			j := bytes.IndexByte(b[i:], '\n')
+			if j < 0 {
+				f.line = append(f.line, b[i:]...)
+				i = len(b)
+			} else {
+				f.line = append(f.line, b[i:i+j]...)
+				i += j + 1
+			}
+			if len(f.line) > maxChunkLine {
+				f.fail(f.lineAt, "a line of the chunked body is longer than %d bytes without ending", maxChunkLine)
+				return
+			}
+			if j >= 0 {
+				if !bytes.HasSuffix(f.line, []byte("\r")) {
+					f.fail(at+j, "a line of the chunked body ends in a bare LF (\\n); chunk lines end in CRLF (\\r\\n)")
+					return
+				}
+				line := f.line[:len(f.line)-1]
+				f.line = f.line[:0]
+				f.endLine(line, at+j+1)
+			}
+		}
+	}
+}
+
+// endLine handles a whole size or trailer line; next is the offset just
+// after it.
+func (f *httpFramer) endLine(line []byte, next int) {
+	if f.cs == chunkTrailer {
+		if len(line) == 0 {
+			f.cs, f.end = chunkDone, next
+		}
+		return
+	}
+	size, digits := 0, 0
+	for _, c := range line {
+		v := hexDigit(c)
+		if v < 0 {
+			break
+		}
+		if size > 1<<40 {
+			f.fail(f.lineAt, "a chunk size is far too large")
+			return
+		}
+		size = size*16 + v
+		digits++
+	}
+	if digits == 0 || digits < len(line) && line[digits] != ';' {
+		f.fail(f.lineAt+digits, "a chunk must start with its size in hex digits, then CRLF; the one at byte %d does not", f.lineAt)
+		return
+	}
+	if size == 0 {
+		f.cs = chunkTrailer
+		return
+	}
+	f.cs, f.left = chunkData, size
+}
+
+func (f *httpFramer) fail(at int, format string, args ...any) {
+	f.bad = &httpwire.ResponseFinding{Rule: httpwire.RuleBodyEnd, Offset: at, Reason: fmt.Sprintf(format, args...)}
+}
+
+func add(r *httpwire.Response, rule httpwire.ResponseRule, off int, hang bool, format string, args ...any) {
+	r.Findings = append(r.Findings, httpwire.ResponseFinding{Rule: rule, Offset: off, Hang: hang, Reason: fmt.Sprintf(format, args...)})
+}
+
+func hexDigit(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// analyze judges the response in kept, the first bytes of a stream of
+// total bytes that f followed. When nothing was cut, it is
+// httpwire.AnalyzeResponse on the bytes; when the stream was longer than
+// what was kept, the header is judged from the kept bytes and the body's
+// framing from f.
+func analyze(kept []byte, total int, f *httpFramer, closed bool) *httpwire.Response {
+	if total <= len(kept) || f == nil {
+		return httpwire.AnalyzeResponse(kept, closed)
+	}
+	r := httpwire.AnalyzeResponse(kept, false)
+	r.Closed = closed
+	if f.headEnd < 0 {
+		r.Findings = nil
+		add(r, httpwire.RuleBlankLine, -1, false, "the header did not end within the first %d bytes, which is all a client would read of it; a response's header is a few hundred bytes", KeepBytes)
+		return r
+	}
+	// The kept bytes stop early, so the body is judged from f alone: keep
+	// only what was found in the header.
+	var keep []httpwire.ResponseFinding
+	for _, x := range r.Findings {
+		if x.Offset < f.headEnd {
+			keep = append(keep, x)
+		}
+	}
+	r.Findings = keep
+	r.Complete, r.End = f.complete(), f.end
+	switch f.mode {
+	case modeLength:
+		switch got := f.body; {
+		case got > f.length:
+			add(r, httpwire.RuleLength, f.end, false, "Content-Length says %d, but %d bytes came after the header: %d more bytes than it says; a client stops at %d and takes the rest for the start of another response", f.length, got, got-f.length, f.length)
+		case got < f.length && closed:
+			add(r, httpwire.RuleLength, total, false, "Content-Length says %d, but the server closed the connection after %d body bytes; a client reports the response as cut off (curl: transfer closed with %d bytes remaining to read)", f.length, got, f.length-got)
+		case got < f.length:
+			add(r, httpwire.RuleLength, total, true, "Content-Length says %d, but only %d bytes came after the header, and then nothing more; a client keeps waiting for %d bytes that never come", f.length, got, f.length-got)
+		}
+	case modeChunked:
+		switch {
+		case f.bad != nil:
+			r.Findings = append(r.Findings, *f.bad)
+		case !f.complete() && closed:
+			add(r, httpwire.RuleBodyEnd, total, false, "the server closed the connection before the chunked body ended; it ends with a chunk of size 0 (0\\r\\n\\r\\n)")
+		case !f.complete():
+			add(r, httpwire.RuleBodyEnd, total, true, "the chunked body never ended: it ends with a chunk of size 0 (0\\r\\n\\r\\n), and that did not come; a client keeps waiting")
+		case f.end < total:
+			add(r, httpwire.RuleBodyEnd, f.end, false, "%d more bytes came after the end of the response (after the last chunk); a client takes them for the start of another response", total-f.end)
+		}
+	case modeClose:
+		if closed {
+			r.Complete, r.End = true, total
+		} else {
+			add(r, httpwire.RuleBodyEnd, total, true, "the response has no Content-Length (and no Transfer-Encoding: chunked), and the server kept the connection open after %d body bytes; a client cannot know the body is complete, so it waits until the server closes: send Content-Length, or close the connection after the body", total-f.headEnd)
+		}
+	case modeNone:
+		if total > f.headEnd {
+			add(r, httpwire.RuleBodyEnd, f.headEnd, false, "%d more bytes came after the end of the response (a %d response has no body); a client takes them for the start of another response", total-f.headEnd, r.Status)
+		}
+	}
+	return r
+}
