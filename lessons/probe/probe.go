@@ -260,7 +260,8 @@ var (
 
 // ctxErr says why ctx ended, in the probe's own errors.
 func ctxErr(ctx context.Context) error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	end, ok := ctx.Deadline()
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) || ctx.Err() == nil && ok && !time.Now().Before(end) {
 		return errRunOver
 	}
 	return errInterrupted
@@ -344,7 +345,9 @@ func (p *prober) dial(ctx context.Context, ex *probeEx) (*netcore.Conn, func()) 
 	c, err := p.client.Dial(dctx, p.opt.Target)
 	cancel()
 	if err != nil {
-		if ctx.Err() != nil {
+		// The dial's own timer can fire a moment before the run's context
+		// notices its deadline: both mean the run's time is up.
+		if end, ok := ctx.Deadline(); ctx.Err() != nil || ok && !time.Now().Before(end) {
 			err = ctxErr(ctx)
 		}
 		ex.dialErr, ex.done = err, time.Now()
