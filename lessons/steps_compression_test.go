@@ -47,7 +47,9 @@ func wantPlain(t *testing.T, raw string) {
 }
 
 func init() {
-	get := func(r *rig, headers ...string) string { return r.exchange(curlReq(r.hostPort(), "GET", "/", "", headers...)) }
+	get := func(r *rig, headers ...string) string {
+		return r.exchange(curlReq(r.hostPort(), "GET", "/", "", headers...))
+	}
 	stepCases["compression/1"] = stepCase{"request", func(t *testing.T, r *rig, s lessons.Step) {
 		raw := get(r)
 		wantPlain(t, raw)
