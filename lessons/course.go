@@ -105,6 +105,13 @@ var bindings = []struct {
 		{behaviors.Router{Idle: 10 * second}, Get("/nope"), Answered(NotFavicon, "HTTP/1.1 404")},
 		{behaviors.Router{Idle: 10 * second}, Request("DELETE", "/time", "", nil), Answered(AnyRequest, "HTTP/1.1 405")},
 	}},
+	{"files", probe.Files, []Binding{
+		{behaviors.Files{Idle: 10 * second}, Get("/"), AnsweredWith(Route("GET", "/"), "HTTP/1.1 200", "Content-Type: text/html")},
+		{behaviors.Files{Idle: 10 * second}, Get("/tubes.png"), AnsweredWith(AnyRequest, "HTTP/1.1 200", "Content-Type: image/png")},
+		{behaviors.Files{Idle: 10 * second}, Request("HEAD", "/notes.txt", "", nil), AnsweredWith(Method("HEAD"), "HTTP/1.1 200", "Last-Modified:")},
+		{behaviors.Files{Idle: 10 * second}, GetWith("/notes.txt", "If-Modified-Since: "+filesModified), Answered(HasHeader("If-Modified-Since"), "HTTP/1.1 304")},
+		{behaviors.Files{Idle: 10 * second}, Get("/../../etc/passwd"), Answered(ClimbsOut, "HTTP/1.1 403")},
+	}},
 	{"concurrency", probe.Concurrency, []Binding{
 		{behaviors.SlowHello{Delay: second, OneByOne: true, Idle: 10 * second}, FiveAtOnce, FiveAnswered(0)},
 		{behaviors.SlowHello{Delay: second, Idle: 10 * second}, FiveAtOnce, FiveAnswered(1500 * time.Millisecond)},
@@ -114,6 +121,12 @@ var bindings = []struct {
 		{behaviors.KeepAlive{Idle: 10 * second}, none, RequestsOnOneConn(2, UserAgent("Mozilla/"))},
 		{behaviors.KeepAlive{Idle: 10 * second}, Get("/"), AnsweredThenClosed(AsksToClose, netcore.BySelf, netcore.ByPeer)},
 		{behaviors.KeepAlive{Idle: 5 * second, NoLength: true}, Get("/"), NoLengthThenClosed()},
+	}},
+	{"compression", probe.Compression, []Binding{
+		{behaviors.Compress{Idle: 10 * second}, Get("/"), Encoded(Without("Accept-Encoding"), false)},
+		{behaviors.Compress{Idle: 10 * second}, GetWith("/", "Accept-Encoding: gzip"), Encoded(AnyRequest, true)},
+		{behaviors.Compress{Idle: 10 * second}, GetWith("/", "Accept-Encoding: gzip;q=0, identity"), Encoded(HasHeader("Accept-Encoding"), false)},
+		{behaviors.Compress{Idle: 10 * second}, none, Encoded(UserAgent("Mozilla/"), true)},
 	}},
 	{"timeouts", probe.Timeouts, []Binding{
 		{behaviors.AcceptOnly{Idle: 5 * second}, Connect, Closes(1, netcore.ByIdle)},

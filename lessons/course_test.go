@@ -24,7 +24,7 @@ func loadEN(t *testing.T) *lessons.Course {
 func TestIDs(t *testing.T) {
 	want := []string{
 		"tcp-accept", "client", "ping-pong", "byte-stream", "http-response", "content-length",
-		"http-request", "routing", "concurrency", "keep-alive", "timeouts",
+		"http-request", "routing", "files", "concurrency", "keep-alive", "compression", "timeouts",
 	}
 	if got := lessons.IDs(); !reflect.DeepEqual(got, want) {
 		t.Errorf("IDs() = %v, want %v", got, want)

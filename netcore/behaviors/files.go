@@ -1,0 +1,204 @@
+package behaviors
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/httpwire"
+)
+
+//go:embed files
+var embedded embed.FS
+
+// folder is the folder the files lesson serves: index.html, a picture, a
+// text and a style sheet.
+var folder, _ = fs.Sub(embedded, "files")
+
+// FilesModified is the Last-Modified of every file of the folder. Embedded
+// files carry no time of their own, so the lesson fixes one; its text
+// quotes it for If-Modified-Since.
+var FilesModified = time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
+
+// contentTypes maps a file name's ending to its Content-Type. The ending
+// is all a file server has to go on; a missing entry is sent as bytes.
+var contentTypes = map[string]string{
+	".html": "text/html; charset=utf-8",
+	".css":  "text/css; charset=utf-8",
+	".txt":  "text/plain; charset=utf-8",
+	".png":  "image/png",
+}
+
+// ContentTypeOf is the Content-Type the files server sends for name.
+func ContentTypeOf(name string) string {
+	if ct, ok := contentTypes[path.Ext(name)]; ok {
+		return ct
+	}
+	return "application/octet-stream"
+}
+
+// Resolved is what a file server makes of a request target: the target as
+// it came, its path percent-decoded, that path cleaned, and the file in the
+// folder it names, or why it was refused.
+type Resolved struct {
+	Raw, Decoded, Cleaned string
+	Name                  string // the file's name in the folder; "" when refused
+	Refused               string // why the target was refused; "" when it was not
+}
+
+// Resolve maps a request target to a file in the folder. It refuses, on
+// purpose and before looking at any file, every target that could climb
+// out of the folder: a ".." segment (also as %2e%2e or ..%2f), a
+// backslash (a separator on Windows), a NUL byte, or a bad escape.
+// Cleaned is shown so that a learner sees what a careless server would
+// have made of the path.
+func Resolve(raw string) Resolved {
+	r := Resolved{Raw: raw}
+	p, _, _ := strings.Cut(raw, "?")
+	dec, err := pathUnescape(p)
+	r.Decoded = dec
+	r.Cleaned = path.Clean("/" + strings.ReplaceAll(dec, `\`, "/"))
+	switch {
+	case err != nil:
+		r.Refused = "a % that does not start an escape like %2e"
+	case strings.Contains(dec, `\`):
+		r.Refused = `a backslash, which Windows takes for a /`
+	case hasDotDot(dec):
+		r.Refused = ".. climbs out of the folder"
+	case strings.IndexByte(dec, 0) >= 0:
+		r.Refused = "a NUL byte"
+	}
+	if r.Refused != "" {
+		return r
+	}
+	name := strings.TrimPrefix(r.Cleaned, "/")
+	if name == "" {
+		name = "index.html"
+	}
+	if !fs.ValidPath(name) {
+		r.Refused = "not a name inside the folder"
+		return r
+	}
+	r.Name = name
+	return r
+}
+
+// hasDotDot: a path segment is "..", split at / as after decoding.
+func hasDotDot(p string) bool {
+	for _, seg := range strings.Split(p, "/") {
+		if seg == ".." {
+			return true
+		}
+	}
+	return false
+}
+
+// pathUnescape decodes %XX escapes only (a + stays a +, as in a path).
+func pathUnescape(s string) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i+2 >= len(s) || hexVal(s[i+1]) < 0 || hexVal(s[i+2]) < 0 {
+			b.WriteString(s[i:])
+			return b.String(), fmt.Errorf("bad escape at byte %d", i)
+		}
+		b.WriteByte(byte(hexVal(s[i+1])<<4 | hexVal(s[i+2])))
+		i += 2
+	}
+	return b.String(), nil
+}
+
+func hexVal(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// Files serves the embedded folder: GET and HEAD, a Content-Type from
+// each name's ending, Last-Modified, and 304 Not Modified for a client
+// whose copy is current. Every target that could climb out of the folder
+// is refused with 403, and the page and a note show the target as it came
+// next to the path cleaned.
+type Files struct{ Idle time.Duration }
+
+func (Files) Name() string { return "files" }
+
+func (b Files) Serve(c *netcore.Conn) {
+	c.SetIdle(b.Idle)
+	var buf []byte
+	req, err := readRequest(c, &buf)
+	if err != nil {
+		refuse(c, err)
+		return
+	}
+	status, headers, body, note := serveFile(req)
+	c.Note(note)
+	length := len(body)
+	if status == 304 {
+		length = -1 // a 304 has no body, so no length to give
+	}
+	if req.Method == "HEAD" {
+		body = nil
+	}
+	_ = respond(c, status, headers, body, length, true)
+	finish(c)
+}
+
+// serveFile answers one request of the files server, with a note of what
+// it decided.
+func serveFile(req *httpwire.Request) (int, [][2]string, []byte, string) {
+	r := Resolve(req.Target)
+	side := fmt.Sprintf("raw target %s → cleaned %s", netcore.Escape([]byte(r.Raw)), netcore.Escape([]byte(r.Cleaned)))
+	if req.Method != "GET" && req.Method != "HEAD" {
+		body := fmt.Sprintf("405: this file server answers GET and HEAD, not %s\n", req.Method)
+		return 405, append([][2]string{{"Allow", "GET, HEAD"}}, plainText...), []byte(body), side + ": 405, method " + req.Method
+	}
+	if r.Refused != "" {
+		return 403, plainText, []byte(sideBySide(403, r)), side + ": refused, " + r.Refused
+	}
+	data, err := fs.ReadFile(folder, r.Name)
+	if err != nil {
+		return 404, plainText, []byte(sideBySide(404, r)), side + ": 404, no such file"
+	}
+	modified := FilesModified.Format(http.TimeFormat)
+	if since, ok := req.Get("If-Modified-Since"); ok {
+		if t, err := http.ParseTime(since); err == nil && !FilesModified.After(t) {
+			return 304, [][2]string{{"Last-Modified", modified}}, nil, side + ": 304, the client's copy is current"
+		}
+	}
+	headers := [][2]string{{"Content-Type", ContentTypeOf(r.Name)}, {"Last-Modified", modified}}
+	return 200, headers, data, fmt.Sprintf("%s: served %s, %d bytes", side, r.Name, len(data))
+}
+
+// sideBySide is the body of a refusal or a 404: the target as it came,
+// decoded and cleaned, one under the other. The target came from the
+// network, so it is escaped.
+func sideBySide(status int, r Resolved) string {
+	var b strings.Builder
+	if status == 403 {
+		fmt.Fprintf(&b, "403 Forbidden: this server only serves files inside its folder.\n\n")
+	} else {
+		fmt.Fprintf(&b, "404 Not Found: there is no such file in the folder.\n\n")
+	}
+	fmt.Fprintf(&b, "raw target:   %s\n", netcore.Escape([]byte(r.Raw)))
+	fmt.Fprintf(&b, "decoded path: %s\n", netcore.Escape([]byte(r.Decoded)))
+	fmt.Fprintf(&b, "cleaned path: %s\n", netcore.Escape([]byte(r.Cleaned)))
+	if r.Refused != "" {
+		fmt.Fprintf(&b, "refused for:  %s\n", r.Refused)
+	}
+	return b.String()
+}
