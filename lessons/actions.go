@@ -19,7 +19,8 @@ import (
 // Action is what enter does in a step. Label names it in the help line
 // (the interface string key.enter.<Label>). Run blocks on the network, so
 // callers run it off the UI goroutine; every byte it moves is reported as
-// events. It may return a short note for the learner, such as a timing.
+// events. It may return a short note for the learner, such as a timing,
+// in the language of env.UI.
 // Run ends by ctx's deadline or cancellation, whatever the server does:
 // every blocking dial, read, write and pause in it is bound to ctx.
 type Action struct {
@@ -32,12 +33,14 @@ type Action struct {
 // None is a step without an action: it is done from outside the app.
 func (a Action) None() bool { return a.Run == nil }
 
-// Env is what an action may use: the app's client, where to dial, and a
-// message the learner typed (empty: the step's default).
+// Env is what an action may use: the app's client, where to dial, a
+// message the learner typed (empty: the step's default), and the
+// learner's interface strings for its notes (nil: English).
 type Env struct {
 	Client  *netcore.Client
 	Addr    Address
 	Message []byte
+	UI      map[string]string
 }
 
 // RequestFor is the GET request the app's client sends to addr.
@@ -168,7 +171,7 @@ var FiveAtOnce = Action{Label: "five", Run: func(ctx context.Context, env Env) (
 	if err := errors.Join(errs...); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("5 responses in %s", time.Since(start).Round(10*time.Millisecond)), nil
+	return env.say("note.five", time.Since(start).Round(10*time.Millisecond)), nil
 }}
 
 // TwoOnOneConn sends two requests on one connection, the second asking to
@@ -208,7 +211,7 @@ func Trickle(every, limit time.Duration) Action {
 			return "", err
 		}
 		if closed {
-			return fmt.Sprintf("the server closed after %s", time.Since(start).Round(100*time.Millisecond)), nil
+			return env.say("note.closed", time.Since(start).Round(100*time.Millisecond)), nil
 		}
 		return "", nil
 	}}
@@ -301,7 +304,7 @@ func Slowloris(conns int, every, limit time.Duration) Action {
 		if ctx.Err() != nil {
 			return "", ended(ctx, nil)
 		}
-		return fmt.Sprintf("%d of %d slow connections were cut or refused", cut, conns), nil
+		return env.say("note.slowloris", cut, conns), nil
 	}}
 }
 
@@ -322,18 +325,22 @@ func exchange(ctx context.Context, env Env, want int, msg []byte) error {
 	}
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		if got == 0 {
-			return errors.New("no reply within 10s")
+			return errors.New(env.say("note.noreply", replyWait))
 		}
 		return nil
 	}
 	return err
 }
 
+// replyWait is how long an action waits for a reply that does not come.
+const replyWait = 10 * time.Second
+
 // readUntilClosed reads until want bytes arrived (want > 0), the peer closes,
-// or 10 s pass when want != 0. It releases the connection when the peer closes.
+// or replyWait passes when want != 0. It releases the connection when the
+// peer closes.
 func readUntilClosed(cl *netcore.Client, c *netcore.Conn, want int) (int, error) {
 	if want != 0 {
-		c.SetIdle(10 * time.Second)
+		c.SetIdle(replyWait)
 	}
 	buf := make([]byte, 4096)
 	got := 0

@@ -92,6 +92,8 @@ var bindings = []struct {
 		{behaviors.HTTPText{Body: annyeong, Length: -1, Idle: 10 * second}, Get("/"), Answered(AnyRequest, "HTTP/1.1 200")},
 		{behaviors.HTTPText{Body: hello, Length: 13, Idle: 10 * second}, none, UserAgentGetsReply("curl/")},
 		{behaviors.HTTPText{Body: hello, Length: 30, KeepOpen: true, Idle: 5 * second}, none, AnsweredThenClosed(UserAgent("curl/"), netcore.ByIdle, netcore.BySelf)},
+		// the seed article's own response: 13 counts 안녕, 세 and two of 상's three bytes, and no charset
+		{behaviors.HTTPText{Body: annyeong, Length: 13, ContentType: "text/plain", Idle: 10 * second}, none, UserAgentGetsReply("curl/")},
 	}},
 	{"http-request", probe.HTTPRequest, []Binding{
 		{behaviors.HTTPEcho{Idle: 10 * second}, Get("/"), Answered(func(r *httpwire.Request, _ []byte) bool { return r.Method == "GET" }, "HTTP/1.1 200")},

@@ -33,7 +33,7 @@ var exampleSteps = map[string]struct {
 	"ping-pong":      {steps: []int{2}, why: "steps 1 and 3 need the app's own client"},
 	"byte-stream":    {steps: []int{3}, why: "steps 1 and 2 are about the server's own reads, hidden behind a tap"},
 	"http-response":  {steps: []int{2, 3}, why: "step 1 needs the app's own client"},
-	"content-length": {steps: []int{1}, why: "steps 2 and 3 run a deliberately wrong length"},
+	"content-length": {steps: []int{1}, why: "steps 2, 3 and 4 run a deliberately wrong length"},
 	"http-request":   {steps: []int{1, 2, 3}},
 	"routing":        {steps: []int{1, 2, 3, 4, 5}},
 	"concurrency":    {steps: []int{1, 2}, flags: map[int][]string{1: {"-one-at-a-time"}}},

@@ -727,6 +727,31 @@ var stepCases = map[string]stepCase{
 		}},
 	}},
 
+	"content-length/4": {"", func(t *testing.T, r *rig, s lessons.Step) {
+		// curl -s URL | od -An -tx1: the 13 bytes end in ec 83, two of
+		// 상's three; the whole 15-byte body was sent, with no charset.
+		raw := r.exchange(curlRequest(r.hostPort()))
+		p := parseResponse(t, raw, "GET")
+		if p.body != "안녕, 세상!"[:13] || !strings.HasSuffix(p.body, "\xec\x83") || !strings.HasSuffix(raw, "\r\n\r\n안녕, 세상!") {
+			t.Errorf("curl's body %q of %q", p.body, raw)
+		}
+		if ct := p.header.Get("Content-Type"); ct != "text/plain" {
+			t.Errorf("Content-Type %q, want text/plain with no charset", ct)
+		}
+		r.settle(1)
+	}, []trial{
+		{name: "a browser is not curl", run: func(t *testing.T, r *rig, s lessons.Step) {
+			r.exchange(browserRequest(r.hostPort()))
+			r.settle(1)
+			r.assertNotDone("the request came from a browser")
+		}},
+		{name: "the app's own request", run: func(t *testing.T, r *rig, s lessons.Step) {
+			r.mustRun(lessons.Get("/"))
+			r.settle(1)
+			r.assertNotDone("the app's client is not curl")
+		}},
+	}},
+
 	// ---- http-request ----------------------------------------------------------
 
 	"http-request/1": {"request", func(t *testing.T, r *rig, s lessons.Step) {

@@ -102,6 +102,7 @@ func isBlock(e netcore.Event) bool {
 func (m *Model) runAction(message string) tea.Cmd {
 	act := m.currentStep().Action
 	env := m.d.Backend.Env(m.d.Addr, []byte(message))
+	env.UI = m.d.UI
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	m.actionSeq++
 	seq := m.actionSeq

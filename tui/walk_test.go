@@ -31,6 +31,7 @@ var outside = map[string]func(t *testing.T, addr string){
 	"http-response/3":  func(t *testing.T, a string) { send(t, a, browserGet, true) },
 	"content-length/2": func(t *testing.T, a string) { send(t, a, curlGet, true) },
 	"content-length/3": func(t *testing.T, a string) { send(t, a, curlGet, true) },
+	"content-length/4": func(t *testing.T, a string) { send(t, a, curlGet, true) },
 	"http-request/2":   func(t *testing.T, a string) { send(t, a, browserGet, true) },
 	"keep-alive/2":     func(t *testing.T, a string) { browserReload(t, a) },
 }

@@ -55,12 +55,15 @@ func refuse(c *netcore.Conn, err error) {
 // HTTPText answers every request with Body and a Content-Length of Length
 // (a negative Length counts the body's bytes, as it should). With KeepOpen
 // it does not close after answering: a client told to expect more bytes
-// than came waits until the idle timeout ends the connection.
+// than came waits until the idle timeout ends the connection. ContentType
+// replaces text/plain; charset=utf-8, to show what a client does when the
+// charset is missing.
 type HTTPText struct {
-	Body     string
-	Length   int
-	KeepOpen bool
-	Idle     time.Duration
+	Body        string
+	Length      int
+	KeepOpen    bool
+	Idle        time.Duration
+	ContentType string
 }
 
 func (b HTTPText) Name() string {
@@ -84,7 +87,11 @@ func (b HTTPText) Serve(c *netcore.Conn) {
 	if length < 0 {
 		length = len(b.Body)
 	}
-	if err := respond(c, 200, plainText, []byte(b.Body), length, !b.KeepOpen); err != nil {
+	headers := plainText
+	if b.ContentType != "" {
+		headers = [][2]string{{"Content-Type", b.ContentType}}
+	}
+	if err := respond(c, 200, headers, []byte(b.Body), length, !b.KeepOpen); err != nil {
 		return
 	}
 	if !b.KeepOpen {

@@ -259,7 +259,7 @@ func (r *runner) act(message string) {
 	}
 	r.busy = true
 	r.line(r.t("action.running"))
-	env := lessons.Env{Client: r.cfg.Client, Addr: r.cfg.Addr, Message: []byte(message)}
+	env := lessons.Env{Client: r.cfg.Client, Addr: r.cfg.Addr, Message: []byte(message), UI: r.cfg.UI}
 	run, ctx, results := s.Action.Run, r.actx, r.results
 	go func() {
 		ctx, cancel := context.WithTimeout(ctx, actionTimeout)
