@@ -113,7 +113,7 @@ var bindings = []struct {
 		{behaviors.KeepAlive{Idle: 10 * second}, TwoOnOneConn, RequestsOnOneConn(2, AnyRequest)},
 		{behaviors.KeepAlive{Idle: 10 * second}, none, RequestsOnOneConn(2, UserAgent("Mozilla/"))},
 		{behaviors.KeepAlive{Idle: 10 * second}, Get("/"), AnsweredThenClosed(AsksToClose, netcore.BySelf, netcore.ByPeer)},
-		{behaviors.KeepAlive{Idle: 5 * second, NoLength: true}, Get("/"), NoLengthThenClosed()},
+		{behaviors.KeepAlive{Idle: 5 * second, NoLength: true}, GetKeepOpen("/"), NoLengthThenClosed()},
 	}},
 	{"timeouts", probe.Timeouts, []Binding{
 		{behaviors.AcceptOnly{Idle: 5 * second}, Connect, Closes(1, netcore.ByIdle)},

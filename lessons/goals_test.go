@@ -1174,7 +1174,26 @@ var stepCases = map[string]stepCase{
 				t.Errorf("completed by %s, want closed by server (idle 5s)", netcore.TranscriptLine(e))
 			}
 		}},
-		{name: "enter", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) { r.mustRun(s.Action) }},
+		// "Press enter to see the same with the app's client": the client
+		// does not ask to close, so only the server's idle close ends it.
+		{name: "enter waits for the idle close", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) {
+			start := time.Now()
+			r.mustRun(s.Action)
+			took := time.Since(start)
+			r.waitDone()
+			for _, e := range r.matching(is(netcore.FromClient, netcore.Sent)) {
+				if strings.Contains(strings.ToLower(string(e.Data)), "connection: close") {
+					t.Errorf("the app's client asked to close: %q", e.Data)
+				}
+			}
+			closes := r.matching(is(netcore.FromClient, netcore.Closed))
+			if len(closes) != 1 || closes[0].Reason != netcore.ByPeer || closes[0].Duration < 4500*time.Millisecond {
+				t.Errorf("want one client connection closed by the server after about 5s:\n%s", r.dump())
+			}
+			if took < 4500*time.Millisecond || took > 8*time.Second {
+				t.Errorf("the action took %v, want it to end with the server's idle close at 5s", took)
+			}
+		}},
 		{name: "with a length it is not this step", behavior: behaviors.KeepAlive{Idle: 5 * time.Second}, run: func(t *testing.T, r *rig, s lessons.Step) {
 			r.exchange(curlReq(r.hostPort(), "GET", "/", "", "Connection: close"))
 			r.settle(1)
