@@ -97,6 +97,7 @@ var bindings = []struct {
 		{behaviors.HTTPEcho{Idle: 10 * second}, Get("/"), Answered(func(r *httpwire.Request, _ []byte) bool { return r.Method == "GET" }, "HTTP/1.1 200")},
 		{behaviors.HTTPEcho{Idle: 10 * second}, none, Answered(UserAgent("Mozilla/"), "HTTP/1.1 200")},
 		{behaviors.HTTPEcho{Idle: 10 * second}, Request("POST", "/form", "application/x-www-form-urlencoded", []byte("name=tubes&lesson=7")), Answered(WithBody, "HTTP/1.1 200")},
+		{behaviors.HTTPEcho{Idle: 30 * second}, none, RefusedAndServedByHand()},
 	}},
 	{"routing", probe.Routing, []Binding{
 		{behaviors.Router{Idle: 10 * second}, Get("/"), Answered(Route("GET", "/"), "HTTP/1.1 200")},

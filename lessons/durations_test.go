@@ -33,6 +33,7 @@ var namedInText = []named{
 	{"ping-pong/2", "idle", false},
 	{"byte-stream/1", "delay", false},
 	{"content-length/3", "idle", false},
+	{"http-request/4", "idle", false},
 	{"concurrency/1", "delay", true},
 	{"concurrency/2", "delay", false},
 	{"keep-alive/1", "idle", true},
@@ -57,6 +58,8 @@ func behaviorNumber(b netcore.Behavior, what string) (time.Duration, int, bool) 
 	case behaviors.ReadLater:
 		return b.Delay, 0, what == "delay"
 	case behaviors.HTTPText:
+		return b.Idle, 0, what == "idle"
+	case behaviors.HTTPEcho:
 		return b.Idle, 0, what == "idle"
 	case behaviors.SlowHello:
 		return b.Delay, 0, what == "delay"

@@ -830,6 +830,48 @@ var stepCases = map[string]stepCase{
 		}},
 	}},
 
+	"http-request/4": {"", func(t *testing.T, r *rig, s lessons.Step) {
+		// nc: Enter sends a bare LF; then nc -C; then HTTP/2.0.
+		refusedFor(t, r, "GET / HTTP/1.1\n", 400, "bare LF")
+		if got := typeByHand(t, r, "GET / HTTP/1.1\r\n", "Host: localhost\r\n", "\r\n"); !strings.HasPrefix(got, "HTTP/1.1 200 OK\r\n") {
+			t.Errorf("a request typed with CRLF got %q", got)
+		}
+		refusedFor(t, r, "GET / HTTP/2.0\r\n", 505, "not HTTP/2.0")
+		r.settle(3)
+	}, []trial{
+		{name: "no Host, Host :, a 9 KB header, then served by hand", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) {
+			refusedFor(t, r, "GET / HTTP/1.1\r\n\r\n", 400, "needs a Host header")
+			refusedFor(t, r, "GET / HTTP/1.1\r\nHost : x\r\n", 400, "between the header name \"Host\" and its colon")
+			// printf 'GET / HTTP/1.1\r\nBig: %9000s\r\n\r\n' | nc localhost PORT
+			refusedFor(t, r, "GET / HTTP/1.1\r\nBig: "+strings.Repeat(" ", 9000)+"\r\n\r\n", 431, "longer than 8192 bytes")
+			r.assertNotDone("nothing was served yet")
+			typeByHand(t, r, "GET /hi HTTP/1.1\r\n", "Host: x\r\n", "\r\n")
+			r.waitDone()
+		}},
+		{name: "only one kind of refusal", run: func(t *testing.T, r *rig, s lessons.Step) {
+			refusedFor(t, r, "GET / HTTP/1.1\n", 400, "bare LF")
+			refusedFor(t, r, "GET / HTTP/1.1\r\n\r\n", 400, "Host")
+			refusedFor(t, r, "GET / HTTP/1.1\r\nHost : x\r\n", 400, "colon")
+			typeByHand(t, r, "GET / HTTP/1.1\r\n", "Host: x\r\n", "\r\n")
+			r.settle(4)
+			r.assertNotDone("all three refusals were 400s")
+		}},
+		{name: "refusals, and curl served", run: func(t *testing.T, r *rig, s lessons.Step) {
+			refusedFor(t, r, "GET / HTTP/1.1\n", 400, "bare LF")
+			refusedFor(t, r, "GET / HTTP/2.0\r\n", 505, "HTTP/2.0")
+			r.exchange(curlRequest(r.hostPort()))
+			r.settle(3)
+			r.assertNotDone("curl's request was not typed by hand")
+		}},
+		{name: "the app's own client is not a hand", run: func(t *testing.T, r *rig, s lessons.Step) {
+			refusedFor(t, r, "GET / HTTP/1.1\n", 400, "bare LF")
+			refusedFor(t, r, "GET / HTTP/2.0\r\n", 505, "HTTP/2.0")
+			r.mustRun(lessons.Get("/"))
+			r.settle(3)
+			r.assertNotDone("the request came from the app")
+		}},
+	}},
+
 	// ---- routing ---------------------------------------------------------------
 
 	"routing/1": {"request", func(t *testing.T, r *rig, s lessons.Step) {
@@ -1495,4 +1537,39 @@ func noteDuration(t *testing.T, note, prefix string) time.Duration {
 		t.Fatalf("note %q, want %q and a duration", note, prefix)
 	}
 	return d
+}
+
+// refusedFor sends req on a connection of its own and checks the server
+// refuses it with status, the parser's reason (holding why) in the body
+// and in a note among the events, as the events pane shows it.
+func refusedFor(t *testing.T, r *rig, req string, status int, why string) {
+	t.Helper()
+	p := parseResponse(t, r.exchange(req), "GET")
+	if p.status != status || !strings.Contains(p.body, why) {
+		t.Errorf("%q got %d %q, want %d and a reason with %q", req, p.status, p.body, status, why)
+	}
+	if r.tapped() {
+		return // the note is the server's own; the tap relays the bytes
+	}
+	r.waitFor("a note with the reason", func() bool {
+		for _, e := range r.matching(r.on(netcore.Note)) {
+			if strings.Contains(e.Text, fmt.Sprint(status)) && strings.Contains(e.Text, strings.TrimSuffix(p.body, "\n")) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// typeByHand is nc -C: each line goes out when Enter is pressed; it
+// returns the reply, read until the server closes.
+func typeByHand(t *testing.T, r *rig, lines ...string) string {
+	t.Helper()
+	c := r.dial()
+	defer c.Close()
+	for _, l := range lines {
+		send(t, c, l)
+		time.Sleep(50 * time.Millisecond)
+	}
+	return readAll(t, c)
 }
