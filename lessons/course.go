@@ -100,11 +100,11 @@ var bindings = []struct {
 		{behaviors.HTTPEcho{Idle: 30 * second}, none, RefusedAndServedByHand()},
 	}},
 	{"routing", probe.Routing, []Binding{
-		{behaviors.Router{Idle: 10 * second}, Get("/"), Answered(Route("GET", "/"), "HTTP/1.1 200")},
-		{behaviors.Router{Idle: 10 * second}, Get("/time"), Answered(Route("GET", "/time"), "HTTP/1.1 200")},
+		{behaviors.Router{Idle: 10 * second}, InTurn("request", Get("/"), Get("/time")),
+			AllOf(Answered(Route("GET", "/"), "HTTP/1.1 200"), Answered(Route("GET", "/time"), "HTTP/1.1 200"))},
 		{behaviors.Router{Idle: 10 * second}, Request("POST", "/echo", "text/plain", []byte("ping")), Answered(Route("POST", "/echo"), "HTTP/1.1 200")},
-		{behaviors.Router{Idle: 10 * second}, Get("/nope"), Answered(NotFavicon, "HTTP/1.1 404")},
-		{behaviors.Router{Idle: 10 * second}, Request("DELETE", "/time", "", nil), Answered(AnyRequest, "HTTP/1.1 405")},
+		{behaviors.Router{Idle: 10 * second}, InTurn("request", Get("/nope"), Request("DELETE", "/time", "", nil)),
+			AllOf(Answered(NotFavicon, "HTTP/1.1 404"), Answered(AnyRequest, "HTTP/1.1 405"))},
 	}},
 	{"concurrency", probe.Concurrency, []Binding{
 		{behaviors.SlowHello{Delay: second, OneByOne: true, Idle: 10 * second}, FiveAtOnce, FiveAnswered(0)},
