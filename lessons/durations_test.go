@@ -36,7 +36,7 @@ var namedInText = []named{
 	{"http-request/4", "idle", false},
 	{"concurrency/1", "delay", true},
 	{"concurrency/2", "delay", false},
-	{"keep-alive/1", "idle", true},
+	{"keep-alive/1", "idle", false},
 	{"keep-alive/2", "idle", false},
 	{"keep-alive/4", "idle", false},
 	{"timeouts/1", "idle", false},
