@@ -19,13 +19,12 @@ import (
 // Action is what enter does in a step. Label names it in the help line
 // (the interface string key.enter.<Label>). Run blocks on the network, so
 // callers run it off the UI goroutine; every byte it moves is reported as
-// events. It may return a short note for the learner, such as a timing,
-// in the language of env.UI.
+// events. It may return a short Note for the learner, such as a timing.
 // Run ends by ctx's deadline or cancellation, whatever the server does:
 // every blocking dial, read, write and pause in it is bound to ctx.
 type Action struct {
 	Label string
-	Run   func(ctx context.Context, env Env) (note string, err error)
+	Run   func(ctx context.Context, env Env) (Note, error)
 	// TakesMessage: the learner may type the message to send (key m).
 	TakesMessage bool
 }
@@ -61,23 +60,23 @@ func requestBytes(method, target, addr, contentType string, body []byte, closing
 }
 
 // Connect opens a connection and keeps it until the server closes it.
-var Connect = Action{Label: "connect", Run: func(ctx context.Context, env Env) (string, error) {
+var Connect = Action{Label: "connect", Run: func(ctx context.Context, env Env) (Note, error) {
 	c, err := env.Client.Dial(ctx, env.Addr.HostPort())
 	if err != nil {
-		return "", err
+		return Note{}, err
 	}
 	go readUntilClosed(env.Client, c, 0)
-	return "", nil
+	return Note{}, nil
 }}
 
 // SendHello sends behaviors.HelloMessage, or the learner's own message, and reads
 // the reply.
-var SendHello = Action{Label: "send", TakesMessage: true, Run: func(ctx context.Context, env Env) (string, error) {
+var SendHello = Action{Label: "send", TakesMessage: true, Run: func(ctx context.Context, env Env) (Note, error) {
 	msg := behaviors.HelloMessage
 	if len(env.Message) > 0 {
 		msg = env.Message
 	}
-	return "", exchange(ctx, env, len(behaviors.PongReply), msg)
+	return Note{}, exchange(ctx, env, len(behaviors.PongReply), msg)
 }}
 
 // Get sends a GET for target and reads the response to the end.
@@ -85,58 +84,58 @@ func Get(target string) Action { return Request("GET", target, "", nil) }
 
 // Request sends any request and reads the response to the end.
 func Request(method, target, contentType string, body []byte) Action {
-	return Action{Label: "request", Run: func(ctx context.Context, env Env) (string, error) {
-		return "", exchange(ctx, env, -1, requestBytes(method, target, env.Addr.HostPort(), contentType, body, true))
+	return Action{Label: "request", Run: func(ctx context.Context, env Env) (Note, error) {
+		return Note{}, exchange(ctx, env, -1, requestBytes(method, target, env.Addr.HostPort(), contentType, body, true))
 	}}
 }
 
 // HangUpSoon connects and closes from the client's side after a moment.
-var HangUpSoon = Action{Label: "hangup", Run: func(ctx context.Context, env Env) (string, error) {
+var HangUpSoon = Action{Label: "hangup", Run: func(ctx context.Context, env Env) (Note, error) {
 	_, release, err := dial(ctx, env)
 	if err != nil {
-		return "", err
+		return Note{}, err
 	}
 	defer release()
-	return "", pause(ctx, 500*time.Millisecond)
+	return Note{}, pause(ctx, 500*time.Millisecond)
 }}
 
 // ResetSoon connects, sends a few bytes and resets instead of closing.
-var ResetSoon = Action{Label: "reset", Run: func(ctx context.Context, env Env) (string, error) {
+var ResetSoon = Action{Label: "reset", Run: func(ctx context.Context, env Env) (Note, error) {
 	c, release, err := dial(ctx, env)
 	if err != nil {
-		return "", err
+		return Note{}, err
 	}
 	defer release()
 	if _, err := c.Write([]byte("bye?\n")); err != nil {
-		return "", ended(ctx, err)
+		return Note{}, ended(ctx, err)
 	}
 	if err := pause(ctx, 200*time.Millisecond); err != nil { // let the bytes arrive before the RST
-		return "", err
+		return Note{}, err
 	}
-	return "", c.Reset()
+	return Note{}, c.Reset()
 }}
 
 // Writes sends parts as separate writes, pausing every between them, then reads
 // until the server has answered with want bytes or 2 s pass, and closes.
 func Writes(every time.Duration, want int, parts ...string) Action {
-	return Action{Label: "send", Run: func(ctx context.Context, env Env) (string, error) {
+	return Action{Label: "send", Run: func(ctx context.Context, env Env) (Note, error) {
 		c, release, err := dial(ctx, env)
 		if err != nil {
-			return "", err
+			return Note{}, err
 		}
 		defer release()
 		for i, p := range parts {
 			if i > 0 && every > 0 {
 				if err := pause(ctx, every); err != nil {
-					return "", err
+					return Note{}, err
 				}
 			}
 			if _, err := c.Write([]byte(p)); err != nil {
-				return "", ended(ctx, err)
+				return Note{}, ended(ctx, err)
 			}
 		}
 		if want == 0 {
-			return "", pause(ctx, 300*time.Millisecond) // let the server read before the FIN
+			return Note{}, pause(ctx, 300*time.Millisecond) // let the server read before the FIN
 		}
 		c.SetIdle(2 * time.Second)
 		buf := make([]byte, 4096)
@@ -145,18 +144,18 @@ func Writes(every time.Duration, want int, parts ...string) Action {
 			got += n
 			if err != nil {
 				if ctx.Err() != nil {
-					return "", ended(ctx, err)
+					return Note{}, ended(ctx, err)
 				}
 				break
 			}
 		}
-		return "", nil
+		return Note{}, nil
 	}}
 }
 
 // FiveAtOnce sends five GET requests at the same moment and says how long
 // the slowest took.
-var FiveAtOnce = Action{Label: "five", Run: func(ctx context.Context, env Env) (string, error) {
+var FiveAtOnce = Action{Label: "five", Run: func(ctx context.Context, env Env) (Note, error) {
 	start := time.Now()
 	var wg sync.WaitGroup
 	errs := make([]error, 5)
@@ -169,51 +168,51 @@ var FiveAtOnce = Action{Label: "five", Run: func(ctx context.Context, env Env) (
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return "", err
+		return Note{}, err
 	}
-	return env.say("note.five", time.Since(start).Round(10*time.Millisecond)), nil
+	return Note{"note.five", []any{time.Since(start).Round(10 * time.Millisecond)}}, nil
 }}
 
 // TwoOnOneConn sends two requests on one connection, the second asking to
 // close, reading each response by its Content-Length.
-var TwoOnOneConn = Action{Label: "request", Run: func(ctx context.Context, env Env) (string, error) {
+var TwoOnOneConn = Action{Label: "request", Run: func(ctx context.Context, env Env) (Note, error) {
 	c, release, err := dial(ctx, env)
 	if err != nil {
-		return "", err
+		return Note{}, err
 	}
 	defer release()
 	c.SetIdle(5 * time.Second)
 	r := bufio.NewReader(c)
 	for i, closing := range []bool{false, true} {
 		if _, err := c.Write(requestBytes("GET", "/", env.Addr.HostPort(), "", nil, closing)); err != nil {
-			return "", ended(ctx, err)
+			return Note{}, ended(ctx, err)
 		}
 		resp, err := http.ReadResponse(r, nil)
 		if err != nil {
-			return "", fmt.Errorf("response %d: %w", i+1, ended(ctx, err))
+			return Note{}, fmt.Errorf("response %d: %w", i+1, ended(ctx, err))
 		}
 		_, err = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		if ctx.Err() != nil {
-			return "", fmt.Errorf("response %d: %w", i+1, ended(ctx, err))
+			return Note{}, fmt.Errorf("response %d: %w", i+1, ended(ctx, err))
 		}
 	}
-	return "", nil
+	return Note{}, nil
 }}
 
 // Trickle sends a request line, then one header byte every interval until
 // the server closes or limit passes: the client never goes idle.
 func Trickle(every, limit time.Duration) Action {
-	return Action{Label: "trickle", Run: func(ctx context.Context, env Env) (string, error) {
+	return Action{Label: "trickle", Run: func(ctx context.Context, env Env) (Note, error) {
 		start := time.Now()
 		closed, err := trickle(ctx, env, every, limit)
 		if err != nil {
-			return "", err
+			return Note{}, err
 		}
 		if closed {
-			return env.say("note.closed", time.Since(start).Round(100*time.Millisecond)), nil
+			return Note{"note.closedafter", []any{time.Since(start).Round(100 * time.Millisecond)}}, nil
 		}
-		return "", nil
+		return Note{}, nil
 	}}
 }
 
@@ -258,7 +257,7 @@ func trickle(ctx context.Context, env Env, every, limit time.Duration) (bool, er
 
 // OpenMany opens n connections, holds them for hold, and closes them.
 func OpenMany(n int, hold time.Duration) Action {
-	return Action{Label: "connect", Run: func(ctx context.Context, env Env) (string, error) {
+	return Action{Label: "connect", Run: func(ctx context.Context, env Env) (Note, error) {
 		var conns []*netcore.Conn
 		for i := 0; i < n; i++ {
 			c, err := env.Client.Dial(ctx, env.Addr.HostPort())
@@ -275,14 +274,14 @@ func OpenMany(n int, hold time.Duration) Action {
 		for _, c := range conns {
 			env.Client.Release(c)
 		}
-		return "", err
+		return Note{}, err
 	}}
 }
 
 // Slowloris runs conns slow clients at once, each for at most limit: a
 // bounded demonstration against the app's own server.
 func Slowloris(conns int, every, limit time.Duration) Action {
-	return Action{Label: "attack", Run: func(ctx context.Context, env Env) (string, error) {
+	return Action{Label: "attack", Run: func(ctx context.Context, env Env) (Note, error) {
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		cut := 0
@@ -302,9 +301,9 @@ func Slowloris(conns int, every, limit time.Duration) Action {
 		}
 		wg.Wait()
 		if ctx.Err() != nil {
-			return "", ended(ctx, nil)
+			return Note{}, ended(ctx, nil)
 		}
-		return env.say("note.slowloris", cut, conns), nil
+		return Note{"note.slowloris", []any{cut, conns}}, nil
 	}}
 }
 

@@ -20,13 +20,13 @@ func GetWith(target string, headers ...string) Action { return RequestWith("GET"
 // RequestWith sends a body-less request with extra header lines and reads
 // the response to the end.
 func RequestWith(method, target string, headers ...string) Action {
-	return Action{Label: "request", Run: func(ctx context.Context, env Env) (string, error) {
+	return Action{Label: "request", Run: func(ctx context.Context, env Env) (Note, error) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", method, target, env.Addr.HostPort())
 		for _, h := range headers {
 			b.WriteString(h + "\r\n")
 		}
 		b.WriteString("Connection: close\r\n\r\n")
-		return "", exchange(ctx, env, -1, []byte(b.String()))
+		return Note{}, exchange(ctx, env, -1, []byte(b.String()))
 	}}
 }

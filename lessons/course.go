@@ -99,13 +99,14 @@ var bindings = []struct {
 		{behaviors.HTTPEcho{Idle: 10 * second}, Get("/"), Answered(func(r *httpwire.Request, _ []byte) bool { return r.Method == "GET" }, "HTTP/1.1 200")},
 		{behaviors.HTTPEcho{Idle: 10 * second}, none, Answered(UserAgent("Mozilla/"), "HTTP/1.1 200")},
 		{behaviors.HTTPEcho{Idle: 10 * second}, Request("POST", "/form", "application/x-www-form-urlencoded", []byte("name=tubes&lesson=7")), Answered(WithBody, "HTTP/1.1 200")},
+		{behaviors.HTTPEcho{Idle: 30 * second}, none, RefusedAndServedByHand()},
 	}},
 	{"routing", probe.Routing, []Binding{
-		{behaviors.Router{Idle: 10 * second}, Get("/"), Answered(Route("GET", "/"), "HTTP/1.1 200")},
-		{behaviors.Router{Idle: 10 * second}, Get("/time"), Answered(Route("GET", "/time"), "HTTP/1.1 200")},
+		{behaviors.Router{Idle: 10 * second}, InTurn("request", Get("/"), Get("/time")),
+			AllOf(Answered(Route("GET", "/"), "HTTP/1.1 200"), Answered(Route("GET", "/time"), "HTTP/1.1 200"))},
 		{behaviors.Router{Idle: 10 * second}, Request("POST", "/echo", "text/plain", []byte("ping")), Answered(Route("POST", "/echo"), "HTTP/1.1 200")},
-		{behaviors.Router{Idle: 10 * second}, Get("/nope"), Answered(NotFavicon, "HTTP/1.1 404")},
-		{behaviors.Router{Idle: 10 * second}, Request("DELETE", "/time", "", nil), Answered(AnyRequest, "HTTP/1.1 405")},
+		{behaviors.Router{Idle: 10 * second}, InTurn("request", Get("/nope"), Request("DELETE", "/time", "", nil)),
+			AllOf(Answered(NotFavicon, "HTTP/1.1 404"), Answered(AnyRequest, "HTTP/1.1 405"))},
 	}},
 	{"files", probe.Files, []Binding{
 		{behaviors.Files{Idle: 10 * second}, Get("/"), AnsweredWith(Route("GET", "/"), "HTTP/1.1 200", "Content-Type: text/html")},
@@ -122,7 +123,7 @@ var bindings = []struct {
 		{behaviors.KeepAlive{Idle: 10 * second}, TwoOnOneConn, RequestsOnOneConn(2, AnyRequest)},
 		{behaviors.KeepAlive{Idle: 10 * second}, none, RequestsOnOneConn(2, UserAgent("Mozilla/"))},
 		{behaviors.KeepAlive{Idle: 10 * second}, Get("/"), AnsweredThenClosed(AsksToClose, netcore.BySelf, netcore.ByPeer)},
-		{behaviors.KeepAlive{Idle: 5 * second, NoLength: true}, Get("/"), NoLengthThenClosed()},
+		{behaviors.KeepAlive{Idle: 5 * second, NoLength: true}, GetKeepOpen("/"), NoLengthThenClosed()},
 	}},
 	{"compression", probe.Compression, []Binding{
 		{behaviors.Compress{Idle: 10 * second}, Get("/"), Encoded(Without("Accept-Encoding"), false)},

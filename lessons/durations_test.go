@@ -33,9 +33,10 @@ var namedInText = []named{
 	{"ping-pong/2", "idle", false},
 	{"byte-stream/1", "delay", false},
 	{"content-length/3", "idle", false},
+	{"http-request/4", "idle", false},
 	{"concurrency/1", "delay", true},
 	{"concurrency/2", "delay", false},
-	{"keep-alive/1", "idle", true},
+	{"keep-alive/1", "idle", false},
 	{"keep-alive/2", "idle", false},
 	{"keep-alive/4", "idle", false},
 	{"timeouts/1", "idle", false},
@@ -57,6 +58,8 @@ func behaviorNumber(b netcore.Behavior, what string) (time.Duration, int, bool) 
 	case behaviors.ReadLater:
 		return b.Delay, 0, what == "delay"
 	case behaviors.HTTPText:
+		return b.Idle, 0, what == "idle"
+	case behaviors.HTTPEcho:
 		return b.Idle, 0, what == "idle"
 	case behaviors.SlowHello:
 		return b.Delay, 0, what == "delay"

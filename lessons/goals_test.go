@@ -855,56 +855,98 @@ var stepCases = map[string]stepCase{
 		}},
 	}},
 
+	"http-request/4": {"", func(t *testing.T, r *rig, s lessons.Step) {
+		// nc: Enter sends a bare LF; then nc -C; then HTTP/2.0.
+		refusedFor(t, r, "GET / HTTP/1.1\n", 400, "bare LF")
+		if got := typeByHand(t, r, "GET / HTTP/1.1\r\n", "Host: localhost\r\n", "\r\n"); !strings.HasPrefix(got, "HTTP/1.1 200 OK\r\n") {
+			t.Errorf("a request typed with CRLF got %q", got)
+		}
+		refusedFor(t, r, "GET / HTTP/2.0\r\n", 505, "not HTTP/2.0")
+		r.settle(3)
+	}, []trial{
+		{name: "no Host, Host :, a 9 KB header, then served by hand", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) {
+			refusedFor(t, r, "GET / HTTP/1.1\r\n\r\n", 400, "needs a Host header")
+			refusedFor(t, r, "GET / HTTP/1.1\r\nHost : x\r\n", 400, "between the header name \"Host\" and its colon")
+			// printf 'GET / HTTP/1.1\r\nBig: %9000s\r\n\r\n' | nc localhost PORT
+			refusedFor(t, r, "GET / HTTP/1.1\r\nBig: "+strings.Repeat(" ", 9000)+"\r\n\r\n", 431, "longer than 8192 bytes")
+			r.assertNotDone("nothing was served yet")
+			typeByHand(t, r, "GET /hi HTTP/1.1\r\n", "Host: x\r\n", "\r\n")
+			r.waitDone()
+		}},
+		{name: "only one kind of refusal", run: func(t *testing.T, r *rig, s lessons.Step) {
+			refusedFor(t, r, "GET / HTTP/1.1\n", 400, "bare LF")
+			refusedFor(t, r, "GET / HTTP/1.1\r\n\r\n", 400, "Host")
+			refusedFor(t, r, "GET / HTTP/1.1\r\nHost : x\r\n", 400, "colon")
+			typeByHand(t, r, "GET / HTTP/1.1\r\n", "Host: x\r\n", "\r\n")
+			r.settle(4)
+			r.assertNotDone("all three refusals were 400s")
+		}},
+		{name: "refusals, and curl served", run: func(t *testing.T, r *rig, s lessons.Step) {
+			refusedFor(t, r, "GET / HTTP/1.1\n", 400, "bare LF")
+			refusedFor(t, r, "GET / HTTP/2.0\r\n", 505, "HTTP/2.0")
+			r.exchange(curlRequest(r.hostPort()))
+			r.settle(3)
+			r.assertNotDone("curl's request was not typed by hand")
+		}},
+		{name: "the app's own client is not a hand", run: func(t *testing.T, r *rig, s lessons.Step) {
+			refusedFor(t, r, "GET / HTTP/1.1\n", 400, "bare LF")
+			refusedFor(t, r, "GET / HTTP/2.0\r\n", 505, "HTTP/2.0")
+			r.mustRun(lessons.Get("/"))
+			r.settle(3)
+			r.assertNotDone("the request came from the app")
+		}},
+	}},
+
 	// ---- routing ---------------------------------------------------------------
 
 	"routing/1": {"request", func(t *testing.T, r *rig, s lessons.Step) {
+		// curl -v URL, then curl -v URL/time
 		p := parseResponse(t, r.exchange(curlRequest(r.hostPort())), "GET")
 		if p.status != 200 || !strings.HasPrefix(p.body, "Welcome to the router!") {
 			t.Errorf("GET / got %d %q", p.status, p.body)
 		}
-		r.settle(1)
+		p = parseResponse(t, r.exchange(curlReq(r.hostPort(), "GET", "/time", "")), "GET")
+		at, err := time.Parse(time.RFC3339, strings.TrimSuffix(p.body, "\n"))
+		if p.status != 200 || err != nil || time.Since(at).Abs() > time.Minute || !strings.HasSuffix(p.body, "Z\n") {
+			t.Errorf("GET /time got %d %q, want the time now in RFC 3339, UTC", p.status, p.body)
+		}
+		r.settle(2)
 	}, []trial{
-		{name: "enter", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) { r.mustRun(s.Action) }},
+		{name: "enter asks for both", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) {
+			r.mustRun(s.Action)
+			r.waitDone()
+			if n := len(r.matching(serverAccepted)); n != 2 {
+				t.Errorf("%d connections, want one for / and one for /time", n)
+			}
+		}},
 		{name: "a query string keeps the path", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) {
 			r.exchange(curlReq(r.hostPort(), "GET", "/?lang=en", ""))
+			r.exchange(curlReq(r.hostPort(), "GET", "/time?zone=utc", ""))
 		}},
-		{name: "GET /time is another route", run: func(t *testing.T, r *rig, s lessons.Step) {
+		{name: "only GET /", run: func(t *testing.T, r *rig, s lessons.Step) {
+			r.exchange(curlRequest(r.hostPort()))
+			r.exchange(curlRequest(r.hostPort()))
+			r.settle(2)
+			r.assertNotDone("/time was not asked for")
+		}},
+		{name: "only GET /time", run: func(t *testing.T, r *rig, s lessons.Step) {
 			r.exchange(curlReq(r.hostPort(), "GET", "/time", ""))
 			r.settle(1)
-			r.assertNotDone("the path was /time")
+			r.assertNotDone("/ was not asked for")
 		}},
 		{name: "HEAD is not GET", run: func(t *testing.T, r *rig, s lessons.Step) {
-			p := parseResponse(t, r.exchange(curlReq(r.hostPort(), "HEAD", "/", "")), "HEAD")
-			if p.status != 200 || p.body != "" {
-				t.Errorf("HEAD / got %d with body %q", p.status, p.body)
+			for _, target := range []string{"/", "/time"} {
+				p := parseResponse(t, r.exchange(curlReq(r.hostPort(), "HEAD", target, "")), "HEAD")
+				if p.status != 200 || p.body != "" {
+					t.Errorf("HEAD %s got %d with body %q", target, p.status, p.body)
+				}
 			}
-			r.settle(1)
+			r.settle(2)
 			r.assertNotDone("the method was HEAD")
 		}},
 	}},
 
 	"routing/2": {"request", func(t *testing.T, r *rig, s lessons.Step) {
-		p := parseResponse(t, r.exchange(curlReq(r.hostPort(), "GET", "/time", "")), "GET")
-		at, err := time.Parse(time.RFC3339, strings.TrimSuffix(p.body, "\n"))
-		if p.status != 200 || err != nil || time.Since(at).Abs() > time.Minute || !strings.HasSuffix(p.body, "Z\n") {
-			t.Errorf("GET /time got %d %q, want the time now in RFC 3339, UTC", p.status, p.body)
-		}
-		r.settle(1)
-	}, []trial{
-		{name: "enter", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) { r.mustRun(s.Action) }},
-		{name: "GET / is another route", run: func(t *testing.T, r *rig, s lessons.Step) {
-			r.exchange(curlRequest(r.hostPort()))
-			r.settle(1)
-			r.assertNotDone("the path was /")
-		}},
-		{name: "DELETE /time is not allowed", run: func(t *testing.T, r *rig, s lessons.Step) {
-			r.exchange(curlReq(r.hostPort(), "DELETE", "/time", ""))
-			r.settle(1)
-			r.assertNotDone("the method was DELETE")
-		}},
-	}},
-
-	"routing/3": {"request", func(t *testing.T, r *rig, s lessons.Step) {
 		// curl -v -d 'ping' URL/echo
 		p := parseResponse(t, r.exchange(curlReq(r.hostPort(), "POST", "/echo", "ping")), "POST")
 		if p.status != 200 || p.body != "ping" || p.header.Get("Content-Type") != "application/x-www-form-urlencoded" {
@@ -933,52 +975,48 @@ var stepCases = map[string]stepCase{
 		}},
 	}},
 
-	"routing/4": {"request", func(t *testing.T, r *rig, s lessons.Step) {
+	"routing/3": {"request", func(t *testing.T, r *rig, s lessons.Step) {
+		// curl -v URL/nope, then curl -v -X DELETE URL/time
 		p := parseResponse(t, r.exchange(curlReq(r.hostPort(), "GET", "/nope", "")), "GET")
 		// The lesson's promise: a 404 whose body names the missing route.
 		if p.status != 404 || !strings.Contains(p.body, "no route for GET") || !strings.Contains(p.body, "/nope") {
 			t.Errorf("GET /nope got %d %q", p.status, p.body)
 		}
-		r.settle(1)
-	}, []trial{
-		{name: "enter", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) { r.mustRun(s.Action) }},
-		{name: "a browser opens /nope", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) {
-			r.exchange(firefoxGet(r.hostPort(), "/nope"))
-		}},
-		{name: "GET /time is found", run: func(t *testing.T, r *rig, s lessons.Step) {
-			r.exchange(curlReq(r.hostPort(), "GET", "/time", ""))
-			r.settle(1)
-			r.assertNotDone("the path exists")
-		}},
-		// The text: "completes when a request for /nope has been answered
-		// with 404". A browser left open asks for /favicon.ico by itself.
-		{name: "a browser's own favicon request", run: func(t *testing.T, r *rig, s lessons.Step) {
-			if p := parseResponse(t, r.exchange(faviconRequest(r.hostPort())), "GET"); p.status != 404 {
-				t.Errorf("favicon got %d", p.status)
-			}
-			r.settle(1)
-			r.assertNotDone("the request was for /favicon.ico, not /nope")
-		}},
-	}},
-
-	"routing/5": {"request", func(t *testing.T, r *rig, s lessons.Step) {
-		// curl -v -X DELETE URL/time
-		p := parseResponse(t, r.exchange(curlReq(r.hostPort(), "DELETE", "/time", "")), "DELETE")
+		p = parseResponse(t, r.exchange(curlReq(r.hostPort(), "DELETE", "/time", "")), "DELETE")
 		if p.status != 405 || p.header.Get("Allow") != "GET, HEAD" {
 			t.Errorf("DELETE /time got %d, Allow %q", p.status, p.header.Get("Allow"))
 		}
-		r.settle(1)
+		r.settle(2)
 	}, []trial{
-		{name: "enter", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) { r.mustRun(s.Action) }},
-		{name: "DELETE of a missing path is a 404", run: func(t *testing.T, r *rig, s lessons.Step) {
-			r.exchange(curlReq(r.hostPort(), "DELETE", "/nope", ""))
-			r.settle(1)
-			r.assertNotDone("404, not 405")
+		{name: "enter makes both mistakes", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) { r.mustRun(s.Action) }},
+		{name: "a browser opens /nope, curl GETs /echo", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) {
+			r.exchange(firefoxGet(r.hostPort(), "/nope"))
+			p := parseResponse(t, r.exchange(curlReq(r.hostPort(), "GET", "/echo", "")), "GET")
+			if p.status != 405 || p.header.Get("Allow") != "POST" {
+				t.Errorf("GET /echo got %d, Allow %q", p.status, p.header.Get("Allow"))
+			}
 		}},
-		{name: "curl -I is allowed", run: func(t *testing.T, r *rig, s lessons.Step) {
-			r.exchange(curlReq(r.hostPort(), "HEAD", "/time", ""))
-			r.settle(1)
-			r.assertNotDone("HEAD /time is a 200")
+		{name: "only the 404", run: func(t *testing.T, r *rig, s lessons.Step) {
+			r.exchange(curlReq(r.hostPort(), "GET", "/nope", ""))
+			r.exchange(curlReq(r.hostPort(), "DELETE", "/nope", "")) // a 404 too, not a 405
+			r.settle(2)
+			r.assertNotDone("no 405 yet")
+		}},
+		{name: "only the 405", run: func(t *testing.T, r *rig, s lessons.Step) {
+			r.exchange(curlReq(r.hostPort(), "DELETE", "/time", ""))
+			r.exchange(curlReq(r.hostPort(), "HEAD", "/time", "")) // allowed: a 200
+			r.settle(2)
+			r.assertNotDone("no 404 yet")
+		}},
+		// A browser left open asks for /favicon.ico by itself: that 404
+		// is not the learner's.
+		{name: "a browser's own favicon request and a 405", run: func(t *testing.T, r *rig, s lessons.Step) {
+			if p := parseResponse(t, r.exchange(faviconRequest(r.hostPort())), "GET"); p.status != 404 {
+				t.Errorf("favicon got %d", p.status)
+			}
+			r.exchange(curlReq(r.hostPort(), "DELETE", "/time", ""))
+			r.settle(2)
+			r.assertNotDone("the 404 was for /favicon.ico, which nobody typed")
 		}},
 	}},
 
@@ -1199,7 +1237,26 @@ var stepCases = map[string]stepCase{
 				t.Errorf("completed by %s, want closed by server (idle 5s)", netcore.TranscriptLine(e))
 			}
 		}},
-		{name: "enter", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) { r.mustRun(s.Action) }},
+		// "Press enter to see the same with the app's client": the client
+		// does not ask to close, so only the server's idle close ends it.
+		{name: "enter waits for the idle close", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) {
+			start := time.Now()
+			r.mustRun(s.Action)
+			took := time.Since(start)
+			r.waitDone()
+			for _, e := range r.matching(is(netcore.FromClient, netcore.Sent)) {
+				if strings.Contains(strings.ToLower(string(e.Data)), "connection: close") {
+					t.Errorf("the app's client asked to close: %q", e.Data)
+				}
+			}
+			closes := r.matching(is(netcore.FromClient, netcore.Closed))
+			if len(closes) != 1 || closes[0].Reason != netcore.ByPeer || closes[0].Duration < 4500*time.Millisecond {
+				t.Errorf("want one client connection closed by the server after about 5s:\n%s", r.dump())
+			}
+			if took < 4500*time.Millisecond || took > 8*time.Second {
+				t.Errorf("the action took %v, want it to end with the server's idle close at 5s", took)
+			}
+		}},
 		{name: "with a length it is not this step", behavior: behaviors.KeepAlive{Idle: 5 * time.Second}, run: func(t *testing.T, r *rig, s lessons.Step) {
 			r.exchange(curlReq(r.hostPort(), "GET", "/", "", "Connection: close"))
 			r.settle(1)
@@ -1501,4 +1558,43 @@ func noteDuration(t *testing.T, note, prefix string) time.Duration {
 		t.Fatalf("note %q, want %q and a duration", note, prefix)
 	}
 	return d
+}
+
+// refusedFor sends req on a connection of its own and checks the server
+// refuses it with status, the parser's reason (holding why) in the body
+// and in a note among the events, as the events pane shows it. Behind a
+// tap (an example program) only the status and a reason of its own count.
+func refusedFor(t *testing.T, r *rig, req string, status int, why string) {
+	t.Helper()
+	p := parseResponse(t, r.exchange(req), "GET")
+	if r.tapped() {
+		if p.status != status || strings.TrimSpace(p.body) == "" {
+			t.Errorf("%q got %d %q, want %d and a reason", req, p.status, p.body, status)
+		}
+		return // the note is the built-in server's own
+	}
+	if p.status != status || !strings.Contains(p.body, why) {
+		t.Errorf("%q got %d %q, want %d and a reason with %q", req, p.status, p.body, status, why)
+	}
+	r.waitFor("a note with the reason", func() bool {
+		for _, e := range r.matching(r.on(netcore.Note)) {
+			if strings.Contains(e.Text, fmt.Sprint(status)) && strings.Contains(e.Text, strings.TrimSuffix(p.body, "\n")) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// typeByHand is nc -C: each line goes out when Enter is pressed; it
+// returns the reply, read until the server closes.
+func typeByHand(t *testing.T, r *rig, lines ...string) string {
+	t.Helper()
+	c := r.dial()
+	defer c.Close()
+	for _, l := range lines {
+		send(t, c, l)
+		time.Sleep(50 * time.Millisecond)
+	}
+	return readAll(t, c)
 }

@@ -253,7 +253,8 @@ func (r *rig) runAction(a lessons.Action) (string, error) {
 	return r.runMessage(a, "")
 }
 
-// runMessage runs an action with a message the learner typed (key m).
+// runMessage runs an action with a message the learner typed (key m); its
+// note comes back in English, as the lesson pane shows it.
 func (r *rig) runMessage(a lessons.Action, msg string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
@@ -261,8 +262,12 @@ func (r *rig) runMessage(a lessons.Action, msg string) (string, error) {
 	if msg != "" {
 		env.Message = []byte(msg)
 	}
-	return a.Run(ctx, env)
+	note, err := a.Run(ctx, env)
+	return note.Text(uiEN), err
 }
+
+// uiEN is the English interface strings the notes are read in.
+var uiEN = lessons.UIStrings("en")
 
 // mustRun runs a and fails the test on error.
 func (r *rig) mustRun(a lessons.Action) string {

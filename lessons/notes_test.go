@@ -11,13 +11,13 @@ import (
 func TestNotesFormatInEveryLanguage(t *testing.T) {
 	args := map[string][]any{
 		"note.five":      {1010 * time.Millisecond},
-		"note.closed":    {3100 * time.Millisecond},
+		"note.closedafter":    {3100 * time.Millisecond},
 		"note.slowloris": {5, 30},
 		"note.noreply":   {replyWait},
 	}
 	want := map[string][]string{
 		"note.five":      {"1.01s"},
-		"note.closed":    {"3.1s"},
+		"note.closedafter":    {"3.1s"},
 		"note.slowloris": {"5", "30"},
 		"note.noreply":   {"10s"},
 	}

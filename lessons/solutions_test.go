@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -275,11 +276,17 @@ func hardCases(host string) map[string][]hardCase {
 		return hardCase{"a body that comes after its head", []string{"POST " + target + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n", body},
 			[]string{"HTTP/1.1 200 ", body}, false}
 	}
+	// smuggle is a POST whose head ends with rest, and a GET after it: the
+	// POST must get status and a close, and the GET no answer.
+	smuggle := func(name, rest, status string) hardCase {
+		return hardCase{name, []string{"POST / HTTP/1.1\r\nHost: " + host + "\r\n" + rest + get}, []string{"HTTP/1.1 " + status + " "}, true}
+	}
 	return map[string][]hardCase{
 		"http-response":  {split},
 		"content-length": {split},
 		"http-request": {split, noHost, post("/form", "name=tubes&lesson=7"),
-			{"two requests in one write", []string{get + get}, []string{"HTTP/1.1 200 "}, false}},
+			{"two requests in one write", []string{get + get}, []string{"HTTP/1.1 200 "}, false},
+			{"a version it does not speak", []string{"GET / HTTP/2.0\r\nHost: " + host + "\r\n\r\n"}, []string{"HTTP/1.1 505 "}, true}},
 		"routing": {split, noHost, post("/echo", "ping from tubes 🏓"),
 			{"a chunked body", []string{"POST /echo HTTP/1.1\r\nHost: " + host + "\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n", "6;x=y\r\n world\r\n0\r\n\r\n"}, []string{"HTTP/1.1 200 ", "hello world"}, true}},
 		"concurrency": {split},
@@ -289,7 +296,15 @@ func hardCases(host string) map[string][]hardCase {
 			{"Connection: close", []string{"GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"}, []string{"HTTP/1.1 200 ", "Connection: close\r\n"}, true},
 			{"HTTP/1.0", []string{"GET / HTTP/1.0\r\n\r\n"}, []string{"HTTP/1.1 200 "}, true},
 			{"a chunked body, then the next request", []string{"POST / HTTP/1.1\r\nHost: " + host + "\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n" + get},
-				[]string{"response #1", "response #2"}, false}},
+				[]string{"response #1", "response #2"}, false},
+			// Two ways to say where a body ends, or one said twice, is how
+			// requests are smuggled past a proxy: refuse, and close.
+			smuggle("Content-Length: 0 and chunked", "Content-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "400"),
+			smuggle("Content-Length and chunked", "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "400"),
+			smuggle("two Content-Lengths", "Content-Length: 3\r\nContent-Length: 5\r\n\r\nabcde", "400"),
+			smuggle("a Content-Length with a sign", "Content-Length: +3\r\n\r\nabc", "400"),
+			smuggle("a Transfer-Encoding it cannot read", "Transfer-Encoding: gzip\r\n\r\n", "501"),
+			smuggle("an empty Transfer-Encoding", "Transfer-Encoding:\r\n\r\n", "501")},
 	}
 }
 
@@ -320,6 +335,11 @@ func TestSolutionsSurviveHardRequests(t *testing.T) {
 					if hc.closes && !closed {
 						t.Errorf("%s: the server kept the connection open after %q", hc.name, got)
 					}
+					// A server that closes answers once: nothing after the
+					// request it closed on was taken for another request.
+					if n := len(statusLine.FindAllString(got, -1)); hc.closes && n != 1 {
+						t.Errorf("%s: %d responses in %q, want one", hc.name, n, got)
+					}
 				}
 				if id == "concurrency" {
 					halfHeldDoesNotBlock(t, target)
@@ -332,6 +352,9 @@ func TestSolutionsSurviveHardRequests(t *testing.T) {
 // exchange writes pieces with 300 ms between them and reads until the
 // reply holds every string of want and then goes quiet for a moment, or
 // the server closes. It reports the reply and whether the server closed.
+// statusLine finds the start of each response in a reply.
+var statusLine = regexp.MustCompile(`(?m)^HTTP/1\.[01] [0-9]{3} `)
+
 func exchange(t *testing.T, target string, pieces, want []string) (string, bool) {
 	t.Helper()
 	c, err := net.DialTimeout("tcp", target, time.Second)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
 )
 
@@ -22,7 +23,7 @@ type batchMsg struct {
 
 type actionDoneMsg struct {
 	seq  uint64 // which action: a stale one's result is ignored
-	note string
+	note lessons.Note
 	err  error
 }
 

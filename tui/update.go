@@ -62,7 +62,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			m.setStatus(m.t("action.failed")+": "+msg.err.Error(), true)
 		} else {
-			m.setStatus(msg.note, false)
+			m.setStatus(msg.note.Text(m.d.UI), false)
 		}
 		return nil
 	case savedMsg:

@@ -33,7 +33,12 @@ var outside = map[string]func(t *testing.T, addr string){
 	"content-length/3": func(t *testing.T, a string) { send(t, a, curlGet, true) },
 	"content-length/4": func(t *testing.T, a string) { send(t, a, curlGet, true) },
 	"http-request/2":   func(t *testing.T, a string) { send(t, a, browserGet, true) },
-	"keep-alive/2":     func(t *testing.T, a string) { browserReload(t, a) },
+	"http-request/4": func(t *testing.T, a string) { // nc, then nc -C
+		send(t, a, "GET / HTTP/1.1\n", true)
+		send(t, a, "GET / HTTP/2.0\r\n", true)
+		send(t, a, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", true)
+	},
+	"keep-alive/2": func(t *testing.T, a string) { browserReload(t, a) },
 }
 
 // send writes msg from a fresh connection and, with wait, reads until the

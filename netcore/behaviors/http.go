@@ -44,9 +44,12 @@ func finish(c *netcore.Conn) {
 }
 
 // refuse answers a request the parser rejected and ends the connection.
+// The parser's reason goes in the body and, so the events pane shows it
+// without scrolling through the bytes, in a note.
 func refuse(c *netcore.Conn, err error) {
 	var pe *httpwire.ParseError
 	if errors.As(err, &pe) {
+		c.Note(fmt.Sprintf("refused with %d %s: %s", pe.Status, http.StatusText(pe.Status), pe.Reason))
 		_ = respond(c, pe.Status, plainText, []byte(pe.Reason+"\n"), len(pe.Reason)+1, true)
 		finish(c)
 	}

@@ -119,7 +119,7 @@ type runner struct {
 }
 
 type result struct {
-	note string
+	note lessons.Note
 	err  error
 }
 
@@ -275,8 +275,8 @@ func (r *runner) finished(res result) {
 	switch {
 	case res.err != nil:
 		r.line(r.t("action.failed") + ": " + netcore.Escape([]byte(res.err.Error())))
-	case res.note != "":
-		r.line(netcore.Escape([]byte(res.note)))
+	case !res.note.Empty():
+		r.line(netcore.Escape([]byte(res.note.Text(r.cfg.UI))))
 	}
 }
 

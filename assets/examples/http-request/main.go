@@ -105,6 +105,11 @@ func readRequest(r *bufio.Reader) (*request, error) {
 		return nil, refusal{400, "a request line is METHOD TARGET VERSION"}
 	}
 	if parts[2] != "HTTP/1.1" && parts[2] != "HTTP/1.0" {
+		// HTTP/2.0 is a version, just not ours: 505. Anything else is not
+		// a version at all: 400.
+		if v := parts[2]; len(v) == 8 && strings.HasPrefix(v, "HTTP/") && isDigit(v[5]) && v[6] == '.' && isDigit(v[7]) {
+			return nil, refusal{505, "this server speaks HTTP/1.1 and HTTP/1.0, not " + v}
+		}
 		return nil, refusal{400, "the version must be HTTP/1.1 or HTTP/1.0"}
 	}
 	req := &request{method: parts[0], target: parts[1], version: parts[2]}
@@ -162,6 +167,8 @@ func readRequest(r *bufio.Reader) (*request, error) {
 	}
 	return req, nil
 }
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // readLine reads one line of the head and cuts off its \r\n. ReadSlice
 // never grows the reader's buffer (maxLine bytes): a longer line fails

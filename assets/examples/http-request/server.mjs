@@ -13,7 +13,7 @@ const PORT = Number(process.env.PORT) || 3001; // tubes itself uses 3000
 const MAX_HEAD = 8 * 1024; // bytes of request line and headers
 const MAX_BODY = 1024 * 1024; // body bytes (1 MiB)
 
-const REASONS = { 200: 'OK', 400: 'Bad Request', 413: 'Content Too Large', 431: 'Request Header Fields Too Large', 501: 'Not Implemented' };
+const REASONS = { 200: 'OK', 400: 'Bad Request', 413: 'Content Too Large', 431: 'Request Header Fields Too Large', 501: 'Not Implemented', 505: 'HTTP Version Not Supported' };
 
 // A token is what a method or a header name may be made of.
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -62,6 +62,10 @@ function parseRequest(buf) {
   }
   const [method, target, version] = parts;
   if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0') {
+    // HTTP/2.0 is a version, just not ours: 505. Anything else: 400.
+    if (/^HTTP\/[0-9]\.[0-9]$/.test(version)) {
+      return { error: [505, `this server speaks HTTP/1.1 and HTTP/1.0, not ${version}`] };
+    }
     return { error: [400, 'the version must be HTTP/1.1 or HTTP/1.0'] };
   }
 

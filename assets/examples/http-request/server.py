@@ -19,7 +19,8 @@ MAX_HEAD = 8 * 1024  # bytes of request line and headers
 MAX_BODY = 1024 * 1024  # body bytes (1 MiB)
 
 REASONS = {200: 'OK', 400: 'Bad Request', 413: 'Content Too Large',
-           431: 'Request Header Fields Too Large', 501: 'Not Implemented'}
+           431: 'Request Header Fields Too Large', 501: 'Not Implemented',
+           505: 'HTTP Version Not Supported'}
 
 # A token is what a method or a header name may be made of.
 TOKEN = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -96,6 +97,9 @@ def parse_request(buf):
     # latin-1 maps each byte to one character: no byte is lost or changed.
     method, target, version = (p.decode('latin-1') for p in parts)
     if version not in ('HTTP/1.1', 'HTTP/1.0'):
+        # HTTP/2.0 is a version, just not ours: 505. Anything else: 400.
+        if re.fullmatch(r'HTTP/[0-9]\.[0-9]', version):
+            raise Refusal(505, f'this server speaks HTTP/1.1 and HTTP/1.0, not {version}')
         raise Refusal(400, 'the version must be HTTP/1.1 or HTTP/1.0')
 
     # Header lines, "Name: value". Names ignore case.

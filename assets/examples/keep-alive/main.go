@@ -14,6 +14,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"net/http" // only for http.StatusText
 	"os"
 	"strconv"
 	"strings"
@@ -66,8 +67,15 @@ func handle(id int, conn net.Conn) {
 			log.Printf("#%d idle for %s, closing it", id, idle)
 			return
 		case err != nil:
-			log.Printf("#%d bad request: %v", id, err)
-			io.WriteString(conn, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+			// Not one we can read for sure: say so, and close, so nothing
+			// after it is taken for the next request.
+			status := 400
+			var no refusal
+			if errors.As(err, &no) {
+				status = no.status
+			}
+			log.Printf("#%d bad request: %d, %v", id, status, err)
+			fmt.Fprintf(conn, "HTTP/1.1 %d %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status, http.StatusText(status))
 			closePolitely(conn, r)
 			return
 		}
@@ -119,7 +127,7 @@ func readRequest(r *bufio.Reader) (line string, closing bool, err error) {
 	// this short, we always close for it.
 	closing = strings.HasSuffix(line, " HTTP/1.0")
 	bodySize := int64(0)
-	hosts, chunked := 0, false
+	hosts, lengths, encodings := 0, 0, 0
 	for i := 0; ; i++ {
 		text, err := readLine(r)
 		if err != nil {
@@ -139,8 +147,10 @@ func readRequest(r *bufio.Reader) (line string, closing bool, err error) {
 			}
 		}
 		if strings.EqualFold(name, "Content-Length") {
-			bodySize, err = strconv.ParseInt(strings.TrimSpace(value), 10, 64)
-			if err != nil || bodySize < 0 {
+			// Digits only: ParseInt alone would take "+3" too.
+			value = strings.TrimSpace(value)
+			lengths++
+			if bodySize, err = strconv.ParseInt(value, 10, 64); err != nil || strings.Trim(value, "0123456789") != "" {
 				return "", false, errors.New("Content-Length must be a number")
 			}
 		}
@@ -148,11 +158,17 @@ func readRequest(r *bufio.Reader) (line string, closing bool, err error) {
 			hosts++
 		}
 		if strings.EqualFold(name, "Transfer-Encoding") {
+			encodings++
 			if !strings.EqualFold(strings.TrimSpace(value), "chunked") {
-				return "", false, errors.New("the only Transfer-Encoding we read is chunked")
+				return "", false, refusal{501, "the only Transfer-Encoding we read is chunked"}
 			}
-			chunked = true
 		}
+	}
+	// Two ways to say where the body ends, or one said twice: a proxy in
+	// front of us may have believed the other one, and the bytes we would
+	// take for the next request are how requests get smuggled past it.
+	if lengths > 1 || encodings > 1 || lengths > 0 && encodings > 0 {
+		return "", false, errors.New("one Content-Length or one Transfer-Encoding: chunked, never both or twice")
 	}
 	// HTTP/1.1 requires one Host header, naming the site the client wants.
 	if hosts > 1 || hosts == 0 && !strings.HasSuffix(line, " HTTP/1.0") {
@@ -160,15 +176,20 @@ func readRequest(r *bufio.Reader) (line string, closing bool, err error) {
 	}
 	// Skip the body. If we left its bytes in the reader, we would read
 	// them as the start of the next request.
-	if chunked {
-		if bodySize > 0 {
-			return "", false, errors.New("Content-Length and Transfer-Encoding together")
-		}
+	if encodings > 0 {
 		return line, closing, skipChunked(r)
 	}
 	_, err = io.CopyN(io.Discard, r, bodySize)
 	return line, closing, err
 }
+
+// refusal is a request we will not serve, with the status that says why.
+type refusal struct {
+	status int
+	why    string
+}
+
+func (r refusal) Error() string { return r.why }
 
 // skipChunked reads past a chunked body: chunks of "size in hex\r\n",
 // that many bytes and "\r\n", up to a chunk of size 0, then trailer

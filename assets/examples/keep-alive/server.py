@@ -148,7 +148,8 @@ def read_body(req, buf, start):
     """The body ends one of two ways: after Content-Length bytes, or, with
     Transfer-Encoding: chunked, after a chunk of size 0. Never both."""
     lengths = [v for n, v in req.headers if n == 'content-length']
-    if req.header('transfer-encoding'):
+    # Present, even empty: an empty Transfer-Encoding is not "no encoding".
+    if any(n == 'transfer-encoding' for n, _ in req.headers):
         if lengths:
             raise Refusal(400, 'Content-Length and Transfer-Encoding together')
         if req.header('transfer-encoding').lower() != 'chunked':

@@ -3,7 +3,7 @@
 //
 //	go run ./assets/examples/timeouts
 //	curl -v http://localhost:3001/
-//	nc localhost 3001        (send nothing: closed after 3 s)
+//	nc localhost 3001        (send nothing: closed after 3 s, by ReadHeaderTimeout)
 package main
 
 import (
@@ -37,7 +37,9 @@ func main() {
 		// Caps on the whole request, body included, and on the answer.
 		ReadTimeout:  10 * time.Second,
 		WriteTimeout: 10 * time.Second,
-		// Left at zero, all four mean "wait forever".
+		// Left at zero, ReadTimeout and WriteTimeout mean "wait forever";
+		// a zero ReadHeaderTimeout or IdleTimeout takes ReadTimeout's
+		// value, so with all four at zero nothing ever times out.
 		ConnState: func(c net.Conn, state http.ConnState) {
 			log.Printf("%s %s", c.RemoteAddr(), state)
 		},

@@ -3,7 +3,11 @@
 //
 //   PORT=3001 node server.mjs
 //   curl -v http://localhost:3001/
-//   nc localhost 3001        (send nothing: closed after 5 s)
+//   nc localhost 3001        (send nothing: closed after 3 s)
+//
+// A silent connection meets the header clock first: it runs from the
+// moment the connection opens, and its 3 s end before the 5 s idle clock.
+// The idle clock ends a client that goes quiet halfway through its head.
 import net from 'node:net';
 
 const PORT = Number(process.env.PORT) || 3001; // tubes itself uses 3000
