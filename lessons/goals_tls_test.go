@@ -175,4 +175,3 @@ func handHello(sni string) []byte {
 	msg := append([]byte{1, 0, byte(len(body) >> 8), byte(len(body))}, body...)
 	return append(append([]byte{0x16, 3, 1}, u16(len(msg))...), msg...)
 }
-
