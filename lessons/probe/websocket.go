@@ -200,6 +200,7 @@ func findFrame(b []byte, match func(behaviors.Frame) bool) (*behaviors.Frame, er
 // server closes, Quiet passes with nothing new, or the probe's time ends.
 func (p *prober) wsRead(c *netcore.Conn, ex *probeEx, from int, done func([]byte) bool) {
 	buf := make([]byte, 16<<10)
+	ex.waited = p.opt.Quiet
 	for !done(ex.received[from:]) {
 		left := time.Until(ex.deadline)
 		if left <= 0 {
