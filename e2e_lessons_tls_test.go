@@ -80,7 +80,9 @@ func TestServeTLSResolveSecretName(t *testing.T) {
 	if r.code != 0 || string(r.stdout) != "Hello, world! 🎉" {
 		t.Fatalf("curl --resolve: exit %d, body %q\nstderr: %s", r.code, r.stdout, r.stderr)
 	}
-	a.waitLine("the decrypted request", func(l string) bool { return strings.Contains(l, "note: decrypted request: GET /private/diary HTTP/1.1") })
+	a.waitLine("the decrypted request", func(l string) bool {
+		return strings.Contains(l, "note: decrypted request: GET /private/diary HTTP/1.1")
+	})
 	sawName := false
 	for _, e := range a.wire() {
 		sawName = sawName || strings.Contains(string(e.data), "secret.example")

@@ -17,7 +17,9 @@ import (
 // browser's WebSocket.
 func init() {
 	outside["tls/2"] = func(t *testing.T, a string) { tlsGet(t, a, behaviors.SecretName, "curl/8.5.0") }
-	outside["tls/3"] = func(t *testing.T, a string) { tlsGet(t, a, "localhost", "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0") }
+	outside["tls/3"] = func(t *testing.T, a string) {
+		tlsGet(t, a, "localhost", "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0")
+	}
 	outside["websocket/2"] = browserWebSocket
 }
 
