@@ -200,19 +200,22 @@ func findFrame(b []byte, match func(behaviors.Frame) bool) (*behaviors.Frame, er
 // server closes, Quiet passes with nothing new, or the probe's time ends.
 func (p *prober) wsRead(c *netcore.Conn, ex *probeEx, from int, done func([]byte) bool) {
 	buf := make([]byte, 16<<10)
-	ex.waited = p.opt.Quiet
+	// The first byte of a reply gets Reply; later ones Quiet each.
+	wait := p.opt.Reply
+	ex.waited = wait
 	for !done(ex.received[from:]) {
 		left := time.Until(ex.deadline)
 		if left <= 0 {
 			ex.overdue = true
 			return
 		}
-		c.SetIdle(min(p.opt.Quiet, left))
+		c.SetIdle(min(wait, left))
 		n, err := c.Read(buf)
 		if n > 0 {
 			ex.received = append(ex.received, buf[:min(n, KeepBytes-len(ex.received))]...)
 			ex.total += n
 			ex.last = time.Now()
+			wait = p.opt.Quiet
 		}
 		if err != nil {
 			ex.noteErr(err)
