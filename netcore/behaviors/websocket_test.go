@@ -254,3 +254,15 @@ func FuzzParseFrame(f *testing.F) {
 		_ = fr.Check()
 	})
 }
+
+// A client silent for the idle time is told goodbye (1001) in a frame
+// before the server hangs up, even while ticks keep going out.
+func TestWebSocketIdleSaysGoingAway(t *testing.T) {
+	s, _ := startServer(t, defaultsAt("127.0.0.1:0"), WebSocket{Tick: 50 * time.Millisecond, Idle: 400 * time.Millisecond})
+	p := dialWS(t, v4Addr(t, s))
+	start := time.Now()
+	p.wantClose(CloseGoingAway)
+	if took := time.Since(start); took < 300*time.Millisecond {
+		t.Errorf("closed after %s, before the idle time", took)
+	}
+}
