@@ -137,6 +137,17 @@ var bindings = []struct {
 		{behaviors.Guarded{Idle: 10 * second, HeaderTimeout: 10 * second, Limit: 3}, OpenMany(5, 3*second), ServerRefuses()},
 		{behaviors.Guarded{Idle: 10 * second, HeaderTimeout: 3 * second, Limit: 20}, Slowloris(30, 500*time.Millisecond, 8*second), Closes(5, netcore.ByHeaderTimeout)},
 	}},
+	{"tls", probe.TLS, []Binding{
+		{behaviors.TLSHello{Idle: 10 * second}, TLSGet("/"), TLSAnswered("")},
+		{behaviors.TLSHello{Idle: 10 * second}, none, TLSAnswered(behaviors.SecretName)},
+		{behaviors.TLSHello{Idle: 10 * second}, none, Decrypted("Mozilla/")},
+	}},
+	{"websocket", probe.WebSocket, []Binding{
+		{wsServer, WSChat, WSUpgraded()},
+		{wsServer, none, WSBrowserTalks()},
+		{wsServer, WSCloseAfter(1500*time.Millisecond, 4000, "see you"), WSClosedWithCode()},
+		{wsServer, WSUnmasked, WSServerCloses(behaviors.CloseProtocol)},
+	}},
 }
 
 // IDs are the lesson ids in course order.

@@ -25,6 +25,7 @@ func TestIDs(t *testing.T) {
 	want := []string{
 		"tcp-accept", "client", "ping-pong", "byte-stream", "http-response", "content-length",
 		"http-request", "routing", "files", "concurrency", "keep-alive", "compression", "timeouts",
+		"tls", "websocket",
 	}
 	if got := lessons.IDs(); !reflect.DeepEqual(got, want) {
 		t.Errorf("IDs() = %v, want %v", got, want)

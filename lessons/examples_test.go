@@ -39,6 +39,8 @@ var exampleSteps = map[string]struct {
 	"concurrency":    {steps: []int{1, 2}, flags: map[int][]string{1: {"-one-at-a-time"}}},
 	"keep-alive":     {steps: []int{1, 2, 3}, why: "step 4 answers without a length on purpose"},
 	"timeouts":       {why: "every step's reason (idle, header timeout, limit) is the server's own, hidden behind a tap; TestExampleTimeoutsCutsSlowHeaders checks it directly"},
+	"tls":            {steps: []int{1, 2}, why: "step 3 needs the built-in server's note of the decrypted request"},
+	"websocket":      {steps: []int{1, 2, 3, 4}},
 }
 
 var listeningLine = regexp.MustCompile(`listening on (\S+)`)

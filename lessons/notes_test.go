@@ -10,16 +10,16 @@ import (
 // language: a wrong verb or a missing value would show as %!d(MISSING).
 func TestNotesFormatInEveryLanguage(t *testing.T) {
 	args := map[string][]any{
-		"note.five":      {1010 * time.Millisecond},
-		"note.closedafter":    {3100 * time.Millisecond},
-		"note.slowloris": {5, 30},
-		"note.noreply":   {replyWait},
+		"note.five":        {1010 * time.Millisecond},
+		"note.closedafter": {3100 * time.Millisecond},
+		"note.slowloris":   {5, 30},
+		"note.noreply":     {replyWait},
 	}
 	want := map[string][]string{
-		"note.five":      {"1.01s"},
-		"note.closedafter":    {"3.1s"},
-		"note.slowloris": {"5", "30"},
-		"note.noreply":   {"10s"},
+		"note.five":        {"1.01s"},
+		"note.closedafter": {"3.1s"},
+		"note.slowloris":   {"5", "30"},
+		"note.noreply":     {"10s"},
 	}
 	for _, lang := range Languages() {
 		env := Env{UI: UIStrings(lang)}

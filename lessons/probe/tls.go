@@ -1,0 +1,139 @@
+package probe
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/httpwire"
+)
+
+// The tls lesson's probes: a TLS handshake as curl -k makes it (the
+// learner's certificate is self-signed, so it is not checked), then a
+// GET / inside it. A probe's Sent and Received are the request and the
+// response as they are before encryption and after decryption.
+
+var TLS Set = probeTLS
+
+func probeTLS(ctx context.Context, p *prober) []Result {
+	ex := &probeEx{command: "curl -vk https://localhost:" + p.port() + "/"}
+	c, release := p.dial(ctx, ex)
+	defer release()
+	hs := ex.result("completes a TLS handshake")
+	get := ex.result("answers GET / over TLS")
+	if c == nil {
+		p.silent(&hs, ex, 0, "the ClientHello")
+		get.fail(hs.Kind, -1, "not checked: no TLS connection (see the first probe)")
+		return []Result{hs, get}
+	}
+	raw := &firstBytes{Conn: c.NetConn()}
+	c.SetIdle(p.opt.Reply)
+	tc := tls.Client(raw, &tls.Config{
+		ServerName:         "localhost",
+		NextProtos:         []string{"h2", "http/1.1"},
+		MinVersion:         tls.VersionTLS12,
+		InsecureSkipVerify: true, // curl -k: a lesson's certificate is self-signed
+	})
+	err := tc.HandshakeContext(ctx)
+	ex.done = time.Now()
+	if err != nil {
+		ex.noteErr(err)
+		hs = ex.result(hs.Name)
+		hs.Received, hs.Total = raw.got, len(raw.got)
+		p.handshakeFailure(&hs, ex, raw.got, err)
+		get.fail(hs.Kind, -1, "not checked: no TLS connection (see the first probe)")
+		return []Result{hs, get}
+	}
+	st := tc.ConnectionState()
+	hs = ex.result(hs.Name)
+	hs.Note = fmt.Sprintf("%s, %s, ALPN %s", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite), orNone(st.NegotiatedProtocol))
+	if st.NegotiatedProtocol == "h2" {
+		hs.fail(Wrong, -1, "the server chose ALPN h2 but this lesson's server speaks HTTP/1.1: offer only \"http/1.1\" (or none)")
+	}
+
+	req := getReq("/").bytes(p)
+	ex.sent = append(ex.sent, req...)
+	f := newHTTPFramer()
+	if _, err := tc.Write(req); err != nil {
+		ex.noteErr(err)
+	} else {
+		buf := make([]byte, 16<<10)
+		for !f.complete() {
+			left := time.Until(ex.deadline)
+			if left <= 0 {
+				ex.overdue = true
+				break
+			}
+			c.SetIdle(min(p.opt.Reply, left))
+			n, err := tc.Read(buf)
+			if n > 0 {
+				ex.received = append(ex.received, buf[:min(n, KeepBytes-len(ex.received))]...)
+				ex.total += n
+				f.feed(buf[:n])
+			}
+			if err != nil {
+				ex.noteErr(err)
+				break
+			}
+		}
+	}
+	ex.done = time.Now()
+	ex.resp = ex.analyze(0, f)
+	get = ex.result(get.Name)
+	get.Command = "curl -vk https://localhost:" + p.port() + "/"
+	if p.judge(&get, ex, 0, ex.resp, "GET / over TLS", httpwire.FramingRules...) {
+		return []Result{hs, get}
+	}
+	if wantStatus(&get, 0, ex.resp, 200, "GET / over TLS") {
+		get.Note = fmt.Sprintf("%s %s, decrypted", ex.resp.Version, statusOf(ex.resp))
+	}
+	return []Result{hs, get}
+}
+
+// handshakeFailure says why the handshake failed, from what came back.
+func (p *prober) handshakeFailure(res *Result, ex *probeEx, got []byte, err error) {
+	var alert tls.AlertError
+	switch {
+	case bytes.HasPrefix(got, []byte("HTTP/")):
+		res.fail(Wrong, 0, "the server answered the ClientHello in plain HTTP: it does not speak TLS on this port; wrap the accepted socket in TLS (with a certificate) before reading the request")
+	case len(got) > 0 && got[0] != 0x15 && got[0] != 0x16:
+		res.fail(Malformed, 0, "the server answered the ClientHello with bytes that are not a TLS record (a record starts with 0x16 for a handshake or 0x15 for an alert): does it speak TLS on this port?")
+	case errors.As(err, &alert):
+		res.fail(Wrong, -1, "the server refused the handshake with a TLS alert: %v", err)
+	case ex.quiet && len(got) == 0:
+		res.fail(TimedOut, -1, "the server accepted the connection but did not answer the ClientHello within %s; a plain HTTP server waits here for a blank line that never comes", roundDur(p.opt.Reply))
+	case ex.closed && len(got) == 0:
+		res.fail(ClosedEarly, -1, "the server closed the connection without answering the ClientHello")
+	case ex.reset:
+		res.fail(WasReset, -1, "the server reset the connection during the TLS handshake")
+	default:
+		res.fail(Malformed, -1, "the TLS handshake failed: %s", netcore.Escape([]byte(err.Error())))
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// firstBytes keeps the first bytes the server sent, for the reason of a
+// failed handshake.
+type firstBytes struct {
+	net.Conn
+	got []byte
+}
+
+func (f *firstBytes) Read(p []byte) (int, error) {
+	n, err := f.Conn.Read(p)
+	if keep := min(n, 512-len(f.got)); keep > 0 {
+		f.got = append(f.got, p[:keep]...)
+	}
+	return n, err
+}

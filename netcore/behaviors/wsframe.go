@@ -1,0 +1,292 @@
+package behaviors
+
+import (
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+)
+
+// WebSocket framing (RFC 6455), written out so the lesson can show it:
+// every message travels in frames, each with a small header.
+//
+//	byte 0: FIN (1 bit), RSV1-3 (3 bits, 0), opcode (4 bits)
+//	byte 1: MASK (1 bit), payload length (7 bits: 0-125, or 126 / 127)
+//	then a 16-bit (126) or 64-bit (127) length, then the 4-byte masking
+//	key if MASK is set, then the payload.
+
+// Opcodes.
+const (
+	OpContinuation = 0x0
+	OpText         = 0x1
+	OpBinary       = 0x2
+	OpClose        = 0x8
+	OpPing         = 0x9
+	OpPong         = 0xA
+)
+
+// Close codes the lesson's server sends.
+const (
+	CloseNormal      = 1000
+	CloseGoingAway   = 1001
+	CloseProtocol    = 1002
+	CloseUnsupported = 1003
+	CloseBadData     = 1007
+	CloseTooBig      = 1009
+)
+
+// MaxFramePayload bounds one frame's, and one message's, payload.
+const MaxFramePayload = 64 << 10
+
+// WebSocketGUID is the fixed string RFC 6455 appends to the client's key.
+const WebSocketGUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+// AcceptKey is the Sec-WebSocket-Accept for a Sec-WebSocket-Key:
+// base64(SHA-1(key + GUID)). It proves the server read this handshake.
+func AcceptKey(key string) string {
+	sum := sha1.Sum([]byte(key + WebSocketGUID))
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// ValidKey: a Sec-WebSocket-Key is 16 random bytes in base64.
+func ValidKey(key string) bool {
+	b, err := base64.StdEncoding.DecodeString(key)
+	return err == nil && len(b) == 16
+}
+
+// Frame is one parsed frame. Payload is unmasked.
+type Frame struct {
+	FIN     bool
+	RSV     byte // the three reserved bits; must be 0 without extensions
+	Opcode  byte
+	Masked  bool
+	Key     [4]byte
+	Length  uint64 // the payload length the header claims
+	Header  int    // header bytes, key included
+	Payload []byte
+}
+
+// ErrFrameIncomplete: more bytes are needed for the whole frame.
+var ErrFrameIncomplete = errors.New("the frame is not complete yet")
+
+// FrameError is a frame that breaks the rules, with the close code the
+// receiver answers it with.
+type FrameError struct {
+	Code   int
+	Reason string
+}
+
+func (e *FrameError) Error() string { return fmt.Sprintf("close %d: %s", e.Code, e.Reason) }
+
+// ParseFrame reads the frame at the start of b and returns it and its
+// size in bytes. A header that claims more than max payload bytes is a
+// FrameError (1009) as soon as the header is in; so is a length written
+// with more bytes than it needs (1002).
+func ParseFrame(b []byte, max int) (Frame, int, error) {
+	var f Frame
+	if len(b) < 2 {
+		return f, 0, ErrFrameIncomplete
+	}
+	f.FIN = b[0]&0x80 != 0
+	f.RSV = b[0] >> 4 & 0x7
+	f.Opcode = b[0] & 0x0f
+	f.Masked = b[1]&0x80 != 0
+	n := uint64(b[1] & 0x7f)
+	f.Header = 2
+	switch n {
+	case 126:
+		if len(b) < 4 {
+			return f, 0, ErrFrameIncomplete
+		}
+		n = uint64(binary.BigEndian.Uint16(b[2:]))
+		f.Header = 4
+		if n < 126 {
+			return f, 0, &FrameError{CloseProtocol, "a 16-bit length below 126"}
+		}
+	case 127:
+		if len(b) < 10 {
+			return f, 0, ErrFrameIncomplete
+		}
+		n = binary.BigEndian.Uint64(b[2:])
+		f.Header = 10
+		if n>>63 != 0 || n <= 0xffff {
+			return f, 0, &FrameError{CloseProtocol, "a 64-bit length that is not minimal"}
+		}
+	}
+	f.Length = n
+	if n > uint64(max) {
+		return f, 0, &FrameError{CloseTooBig, fmt.Sprintf("a %d-byte payload, more than %d", n, max)}
+	}
+	if f.Masked {
+		if len(b) < f.Header+4 {
+			return f, 0, ErrFrameIncomplete
+		}
+		copy(f.Key[:], b[f.Header:])
+		f.Header += 4
+	}
+	end := f.Header + int(n)
+	if len(b) < end {
+		return f, 0, ErrFrameIncomplete
+	}
+	f.Payload = append([]byte(nil), b[f.Header:end]...)
+	if f.Masked {
+		for i := range f.Payload {
+			f.Payload[i] ^= f.Key[i%4]
+		}
+	}
+	return f, end, nil
+}
+
+// Check applies the rules every frame from a client must follow.
+func (f Frame) Check() error {
+	switch {
+	case f.RSV != 0:
+		return &FrameError{CloseProtocol, "reserved bits set without an extension"}
+	case !f.Masked:
+		return &FrameError{CloseProtocol, "a client's frames must be masked"}
+	case f.Opcode > OpBinary && f.Opcode < OpClose || f.Opcode > OpPong:
+		return &FrameError{CloseProtocol, fmt.Sprintf("unknown opcode %#x", f.Opcode)}
+	case f.Opcode >= OpClose && (!f.FIN || f.Length > 125):
+		return &FrameError{CloseProtocol, "a control frame must be one frame of at most 125 bytes"}
+	}
+	return nil
+}
+
+// AppendFrame appends a frame with payload p. A key makes it masked, as
+// a client's frames are; a server sends nil.
+func AppendFrame(b []byte, fin bool, op byte, key *[4]byte, p []byte) []byte {
+	b0 := op & 0x0f
+	if fin {
+		b0 |= 0x80
+	}
+	var m byte
+	if key != nil {
+		m = 0x80
+	}
+	switch n := len(p); {
+	case n < 126:
+		b = append(b, b0, m|byte(n))
+	case n <= 0xffff:
+		b = append(b, b0, m|126, byte(n>>8), byte(n))
+	default:
+		b = append(b, b0, m|127)
+		b = binary.BigEndian.AppendUint64(b, uint64(n))
+	}
+	if key == nil {
+		return append(b, p...)
+	}
+	b = append(b, key[:]...)
+	for i, c := range p {
+		b = append(b, c^key[i%4])
+	}
+	return b
+}
+
+// ClosePayload is a close frame's payload: a 2-byte code, then a reason.
+func ClosePayload(code int, reason string) []byte {
+	return append([]byte{byte(code >> 8), byte(code)}, reason...)
+}
+
+// ParseClose reads a close frame's payload. An empty one has no code
+// (1005 in the API, never sent); one byte, a bad code or a reason that is
+// not UTF-8 break the rules.
+func ParseClose(p []byte) (code int, reason string, err error) {
+	switch {
+	case len(p) == 0:
+		return 0, "", nil
+	case len(p) == 1:
+		return 0, "", &FrameError{CloseProtocol, "a close payload of 1 byte"}
+	}
+	code = int(binary.BigEndian.Uint16(p))
+	if !validCloseCode(code) {
+		return code, "", &FrameError{CloseProtocol, fmt.Sprintf("close code %d may not be sent", code)}
+	}
+	if !utf8.Valid(p[2:]) {
+		return code, "", &FrameError{CloseBadData, "a close reason that is not UTF-8"}
+	}
+	return code, string(p[2:]), nil
+}
+
+func validCloseCode(c int) bool {
+	switch {
+	case c >= 1000 && c <= 1003, c >= 1007 && c <= 1011, c >= 3000 && c <= 4999:
+		return true
+	}
+	return false
+}
+
+// OpcodeName names an opcode for the notes.
+func OpcodeName(op byte) string {
+	switch op {
+	case OpContinuation:
+		return "continuation"
+	case OpText:
+		return "text"
+	case OpBinary:
+		return "binary"
+	case OpClose:
+		return "close"
+	case OpPing:
+		return "ping"
+	case OpPong:
+		return "pong"
+	}
+	return "reserved"
+}
+
+// Describe is the frame's header in one line, and the start of its
+// payload, for a Note event. in says which way it went.
+func (f Frame) Describe(in bool) string {
+	dir := "frame out"
+	if in {
+		dir = "frame in"
+	}
+	mask := "MASK 0"
+	if f.Masked {
+		mask = fmt.Sprintf("MASK 1 key % x", f.Key)
+	}
+	fin := 0
+	if f.FIN {
+		fin = 1
+	}
+	s := fmt.Sprintf("%s: %02x %02x… FIN %d, opcode %d (%s), %s, length %d", dir, firstByte(f), secondByte(f), fin, f.Opcode, OpcodeName(f.Opcode), mask, f.Length)
+	switch {
+	case f.Opcode == OpClose && len(f.Payload) >= 2:
+		code, reason, _ := ParseClose(f.Payload)
+		s += fmt.Sprintf(": code %d %q", code, reason)
+	case len(f.Payload) > 0:
+		p := f.Payload
+		if len(p) > 40 {
+			p = p[:40]
+		}
+		s += fmt.Sprintf(": %q", p)
+		if len(p) < len(f.Payload) {
+			s += "…"
+		}
+	}
+	return s
+}
+
+func firstByte(f Frame) byte {
+	b := f.RSV<<4 | f.Opcode
+	if f.FIN {
+		b |= 0x80
+	}
+	return b
+}
+
+func secondByte(f Frame) byte {
+	n := byte(min(f.Length, 125))
+	switch {
+	case f.Length > 0xffff:
+		n = 127
+	case f.Length > 125:
+		n = 126
+	}
+	if f.Masked {
+		n |= 0x80
+	}
+	return n
+}
