@@ -257,7 +257,11 @@ func (c *Conn) noteErr(err error) {
 			c.setReason(ByIdle)
 		}
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
-		c.setReason(ByReset)
+		// A reset after the peer's FIN still ends in a reset: a peer that
+		// had closed for good (not half-closed) answers our bytes so.
+		if !c.reason.CompareAndSwap(uint32(ByPeer), uint32(ByReset)) {
+			c.setReason(ByReset)
+		}
 	case errors.Is(err, net.ErrClosed) && c.closing.Load():
 		// our own Close; the reason is already set
 	default:
