@@ -40,6 +40,10 @@ func (b CountAtEOF) Serve(c *netcore.Conn) {
 	if _, err := fmt.Fprintf(c, "%d bytes, %d lines\n", total, lines); err != nil {
 		return
 	}
+	// A client that closed for good (not half-closed) answers with a
+	// reset; on loopback it is back within microseconds. Wait a moment so
+	// the close says reset, not peer.
+	time.Sleep(50 * time.Millisecond)
 	finish(c)
 }
 
