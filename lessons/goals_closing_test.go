@@ -113,6 +113,22 @@ var closingCases = map[string]stepCase{
 				}
 			}
 		}},
+		// nc kept open (no Ctrl+C yet): FIN_WAIT2, and TIME_WAIT only
+		// once it closes.
+		{name: "nc stays open, then Ctrl+C", complete: true, run: func(t *testing.T, r *rig, s lessons.Step) {
+			if !netcore.StatesVisible() {
+				t.Skip("no TCP states on this system")
+			}
+			c := r.dial()
+			send(t, c, "hello\n")
+			if got := readAll(t, c); got != "bye\n" {
+				t.Errorf("nc got %q", got)
+			}
+			r.waitCount(1, "the FIN_WAIT2 note", func(e netcore.Event) bool { return e.Kind == netcore.Note && e.Text == "state FIN_WAIT2" })
+			r.assertNotDone("nc has not closed yet")
+			_ = c.Close()
+			r.waitDone()
+		}},
 		// The client closes first: the server's side is not in TIME_WAIT.
 		{name: "the client closes first", behavior: behaviors.AcceptOnly{Idle: 10 * time.Second}, run: func(t *testing.T, r *rig, s lessons.Step) {
 			c := r.dial()

@@ -6,12 +6,13 @@ import (
 )
 
 // NoteState reports this connection's TCP state as the kernel keeps it
-// (TIME_WAIT, CLOSE_WAIT, FIN_WAIT2…) as a Note event "state NAME". It
-// looks again every few milliseconds, for up to wait, until the state is
-// one of want (any state when want is empty), and notes the last one
-// seen. The state outlives the socket: after Close the kernel may keep
-// it in TIME_WAIT. Only Linux shows its sockets' states (in
+// (TIME_WAIT, CLOSE_WAIT, FIN_WAIT2…) as Note events "state NAME": one
+// for each state it passes through, looking again every few milliseconds
+// for up to wait, until the state is one of want (or, with want empty,
+// after the first). The state outlives the socket: after Close the kernel
+// may keep it in TIME_WAIT. Only Linux shows its sockets' states (in
 // /proc/net/tcp and tcp6); elsewhere it notes nothing and reports false.
+// It stops early when the server shuts the connection down.
 func (c *Conn) NoteState(wait time.Duration, want ...string) bool {
 	local, lok := c.raw.LocalAddr().(*net.TCPAddr)
 	remote, rok := c.raw.RemoteAddr().(*net.TCPAddr)
@@ -21,28 +22,24 @@ func (c *Conn) NoteState(wait time.Duration, want ...string) bool {
 	deadline := time.Now().Add(wait)
 	last := ""
 	for {
-		if st, ok := tcpState(local, remote); ok {
+		if st, ok := tcpState(local, remote); ok && st != last {
 			last = st
+			e := c.base(Note)
+			e.Text = "state " + st
+			c.sink.Push(e)
 			if len(want) == 0 || contains(want, st) {
-				break
+				return true
 			}
 		}
 		if time.Now().After(deadline) {
-			break
+			return last != ""
 		}
 		select {
 		case <-c.aborted:
-			return false
-		case <-time.After(10 * time.Millisecond):
+			return last != ""
+		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	if last == "" {
-		return false
-	}
-	e := c.base(Note)
-	e.Text = "state " + last
-	c.sink.Push(e)
-	return true
 }
 
 func contains(list []string, s string) bool {

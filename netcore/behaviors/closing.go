@@ -54,6 +54,10 @@ type CloseFirst struct{ Idle time.Duration }
 
 func (CloseFirst) Name() string { return "closes-first" }
 
+// StateWatch bounds how long CloseFirst watches its closed socket's
+// state: a client may keep its end open (nc waits for Ctrl+C).
+const StateWatch = 30 * time.Second
+
 // ByeReply is what CloseFirst answers.
 var ByeReply = []byte("bye\n")
 
@@ -67,7 +71,8 @@ func (b CloseFirst) Serve(c *netcore.Conn) {
 		return
 	}
 	_ = c.Close()
-	c.NoteState(3*time.Second, "TIME_WAIT")
+	// FIN_WAIT2 while the client has not closed yet, then TIME_WAIT.
+	c.NoteState(StateWatch, "TIME_WAIT")
 }
 
 // CloseUnread reads only the first 16 bytes of a request, answers with a
