@@ -83,6 +83,12 @@ var bindings = []struct {
 		{behaviors.SmallReads{Buf: 8, Idle: 60 * second}, Writes(0, 0, fox), ManyReads(4)},
 		{behaviors.LineEcho{Idle: 60 * second}, Writes(300*time.Millisecond, len(threeAnswers), "first li", "ne\nsecond line\nthi", "rd line\n"), ServerSends([]byte("line 3: "))},
 	}},
+	{"closing", probe.Closing, []Binding{
+		{behaviors.CountAtEOF{Idle: 60 * second}, HalfClose, AnsweredAfterEOF()},
+		{behaviors.CloseFirst{Idle: 60 * second}, Say("hello\n"), StateSeen("TIME_WAIT", netcore.BySelf)},
+		{behaviors.CloseUnread{Idle: 10 * second}, GetDespiteReset, ResetAfterAnswer()},
+		{behaviors.ForgetsClose{Hold: 20 * second}, SendThenHangUp, StateSeen("CLOSE_WAIT", netcore.ByPeer)},
+	}},
 	{"http-response", probe.HTTPResponse, []Binding{
 		{behaviors.HTTPHello{Idle: 10 * second}, Get("/"), ClientReceivesPrefix([]byte("HTTP/1.1 200 OK\r\n"))},
 		{behaviors.HTTPHello{Idle: 10 * second}, none, UserAgentGetsReply("curl/")},
@@ -124,6 +130,12 @@ var bindings = []struct {
 		{behaviors.KeepAlive{Idle: 10 * second}, none, RequestsOnOneConn(2, UserAgent("Mozilla/"))},
 		{behaviors.KeepAlive{Idle: 10 * second}, Get("/"), AnsweredThenClosed(AsksToClose, netcore.BySelf, netcore.ByPeer)},
 		{behaviors.KeepAlive{Idle: 5 * second, NoLength: true}, GetKeepOpen("/"), NoLengthThenClosed()},
+	}},
+	{"chunked", probe.Chunked, []Binding{
+		{behaviors.Chunked{Pause: 300 * time.Millisecond, Idle: 10 * second}, Get("/"), ChunkedAnswered(NotFavicon)},
+		{behaviors.Chunked{Pause: 300 * time.Millisecond, Idle: 10 * second}, ChunkedPost, Answered(ChunkedBody, "HTTP/1.1 200")},
+		{behaviors.ChunkWrong{Body: hello, Size: 5, Idle: 10 * second}, none, UserAgentGetsReply("curl/")},
+		{behaviors.ChunkWrong{Body: hello, Size: 0x20, Idle: 5 * second}, none, AnsweredThenClosed(UserAgent("curl/"), netcore.ByIdle, netcore.BySelf)},
 	}},
 	{"compression", probe.Compression, []Binding{
 		{behaviors.Compress{Idle: 10 * second}, Get("/"), Encoded(Without("Accept-Encoding"), false)},

@@ -23,8 +23,8 @@ func loadEN(t *testing.T) *lessons.Course {
 // --lesson and what progress files remember, so they must not drift.
 func TestIDs(t *testing.T) {
 	want := []string{
-		"tcp-accept", "client", "ping-pong", "byte-stream", "http-response", "content-length",
-		"http-request", "routing", "files", "concurrency", "keep-alive", "compression", "timeouts",
+		"tcp-accept", "client", "ping-pong", "byte-stream", "closing", "http-response", "content-length",
+		"http-request", "routing", "files", "concurrency", "keep-alive", "chunked", "compression", "timeouts",
 		"tls", "websocket",
 	}
 	if got := lessons.IDs(); !reflect.DeepEqual(got, want) {

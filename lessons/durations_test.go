@@ -44,6 +44,9 @@ var namedInText = []named{
 	{"timeouts/3", "limit", false},
 	{"timeouts/4", "header", false},
 	{"timeouts/4", "limit", false},
+	{"closing/4", "after", false},
+	{"chunked/1", "delay", false},
+	{"chunked/4", "idle", false},
 }
 
 // behaviorNumber is the duration or count a behavior has for what.
@@ -64,6 +67,12 @@ func behaviorNumber(b netcore.Behavior, what string) (time.Duration, int, bool) 
 	case behaviors.SlowHello:
 		return b.Delay, 0, what == "delay"
 	case behaviors.KeepAlive:
+		return b.Idle, 0, what == "idle"
+	case behaviors.ForgetsClose:
+		return b.Hold, 0, what == "after"
+	case behaviors.Chunked:
+		return b.Pause, 0, what == "delay"
+	case behaviors.ChunkWrong:
 		return b.Idle, 0, what == "idle"
 	case behaviors.Guarded:
 		switch what {

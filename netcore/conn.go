@@ -150,7 +150,13 @@ func (c *Conn) notIdle() {
 func (c *Conn) CloseWrite() error {
 	c.setReason(BySelf)
 	if cw, ok := c.raw.(interface{ CloseWrite() error }); ok {
-		return cw.CloseWrite()
+		err := cw.CloseWrite()
+		if errors.Is(err, syscall.ENOTCONN) {
+			// The peer reset the connection already (it had closed for
+			// good and our bytes met a closed socket).
+			c.peerReset()
+		}
+		return err
 	}
 	return nil
 }
@@ -238,6 +244,15 @@ func (c *Conn) IdleWasMine() {
 	c.reason.CompareAndSwap(uint32(ByIdle), uint32(BySelf))
 }
 
+// peerReset records a reset by the peer. A reset after the peer's FIN
+// still ends in a reset: a peer that had closed for good (not half-closed)
+// answers our bytes so.
+func (c *Conn) peerReset() {
+	if !c.reason.CompareAndSwap(uint32(ByPeer), uint32(ByReset)) {
+		c.setReason(ByReset)
+	}
+}
+
 func (c *Conn) setReason(r CloseReason) {
 	c.reason.CompareAndSwap(uint32(NotClosed), uint32(r))
 }
@@ -257,7 +272,7 @@ func (c *Conn) noteErr(err error) {
 			c.setReason(ByIdle)
 		}
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
-		c.setReason(ByReset)
+		c.peerReset()
 	case errors.Is(err, net.ErrClosed) && c.closing.Load():
 		// our own Close; the reason is already set
 	default:

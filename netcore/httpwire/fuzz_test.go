@@ -27,6 +27,14 @@ func wireSeeds() []string {
 	for _, tc := range wireRejectedCases {
 		seeds = append(seeds, tc.in)
 	}
+	for _, tc := range chunkedAccepted {
+		seeds = append(seeds, chunkedHead+tc.body)
+	}
+	for _, tc := range chunkedRejected {
+		if len(tc.body) < 1024 {
+			seeds = append(seeds, chunkedHead+tc.body)
+		}
+	}
 	return append(seeds,
 		wireCurlGET+wirePOSTForm,
 		"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
@@ -274,6 +282,15 @@ func diffNetHTTP(b []byte) (intended, diff string) {
 		differ("headers", want, map[string][]string(theirs.Header))
 	}
 	differ("host", netHTTPHost(ours), theirs.Host)
+	if ours.Chunked || len(theirs.Trailer) > 0 {
+		theirTrailer := map[string][]string(theirs.Trailer)
+		if theirTrailer == nil {
+			theirTrailer = map[string][]string{}
+		}
+		if got := canonical(ours.Trailers); !maps.EqualFunc(got, theirTrailer, slices.Equal) {
+			differ("trailers", got, theirTrailer)
+		}
+	}
 	return "", strings.Join(diffs, "; ")
 }
 
@@ -293,10 +310,10 @@ func netHTTPRead(b []byte) (*http.Request, []byte, error) {
 // netHTTPHeaders is our header list the way net/http keeps it: values in
 // order under the canonical name.
 func netHTTPHeaders(r *Request) map[string][]string {
-	m := map[string][]string{}
-	for _, h := range r.Headers {
-		k := textproto.CanonicalMIMEHeaderKey(h.Name)
-		m[k] = append(m[k], h.Value)
+	m := canonical(r.Headers)
+	// ReadRequest moves a chunked Transfer-Encoding into TransferEncoding.
+	if r.Chunked {
+		delete(m, "Transfer-Encoding")
 	}
 	// ReadRequest moves Host out of the map into Request.Host.
 	delete(m, "Host")
@@ -304,6 +321,16 @@ func netHTTPHeaders(r *Request) map[string][]string {
 	// "Pragma: no-cache" (fixPragmaCacheControl); that is not on the wire.
 	if p := m["Pragma"]; len(p) > 0 && p[0] == "no-cache" && m["Cache-Control"] == nil {
 		m["Cache-Control"] = []string{"no-cache"}
+	}
+	return m
+}
+
+// canonical is headers keyed by their canonical names, as net/http keeps them.
+func canonical(hs []Header) map[string][]string {
+	m := map[string][]string{}
+	for _, h := range hs {
+		k := textproto.CanonicalMIMEHeaderKey(h.Name)
+		m[k] = append(m[k], h.Value)
 	}
 	return m
 }
@@ -341,7 +368,8 @@ var intendedDifferences = []struct {
 	{"HTTP/1.1 without Host", []int{400}, missingHost},
 	{"a Host that is not host[:port]", []int{400}, hostNotHostPort},
 	{"more than one Content-Length", []int{400}, repeatedContentLength},
-	{"Transfer-Encoding", []int{400, 501}, hasTransferEncoding},
+	{"Transfer-Encoding next to Content-Length, or on HTTP/1.0", []int{400}, transferEncodingInDoubt},
+	{"a chunked body net/http reads more loosely", []int{400, 431}, looseChunked},
 	{"an HTTP version other than 1.0 and 1.1", []int{505}, otherHTTPVersion},
 	{"a target that is not /path, http(s)://URL or OPTIONS *", []int{400}, otherTargetForm},
 	{"a target with non-ASCII, # or a broken % escape", []int{400}, strictTargetBytes},
@@ -394,11 +422,49 @@ func hostNotHostPort(r rawRequest) bool {
 // a lesson should show one; we refuse them all (RFC 9112 6.3 allows it).
 func repeatedContentLength(r rawRequest) bool { return r.count("Content-Length") > 1 }
 
-// hasTransferEncoding: net/http decodes chunked bodies (and drops a
-// Content-Length next to them), and on HTTP/1.0 ignores Transfer-Encoding.
-// Chunked bodies are not part of this course: any Transfer-Encoding is a
-// 501, and with a Content-Length a 400 (RFC 9112 6.1).
-func hasTransferEncoding(r rawRequest) bool { return r.count("Transfer-Encoding") > 0 }
+// transferEncodingInDoubt: net/http decodes a chunked body and drops a
+// Content-Length next to it, and on HTTP/1.0 ignores Transfer-Encoding.
+// RFC 9112 6.1 lets a server refuse the first and says the second's
+// framing is faulty: both are request smuggling shapes, and a 400 here.
+func transferEncodingInDoubt(r rawRequest) bool {
+	return r.count("Transfer-Encoding") > 0 && (r.count("Content-Length") > 0 || r.version == "HTTP/1.0")
+}
+
+// looseChunked: in a chunked body net/http trims spaces and tabs after a
+// chunk size ("5 "), takes any byte but CR and LF in an extension, and
+// reads trailer lines as loosely as header lines (bare LF, obs-fold). We
+// hold the chunk lines to the RFC's grammar, refuse control bytes in an
+// extension, and trailer lines to the header rules.
+func looseChunked(r rawRequest) bool {
+	if r.count("Transfer-Encoding") == 0 || r.headerLen < 0 {
+		return false
+	}
+	body := r.raw[r.headerLen:]
+	for {
+		i := bytes.Index(body, []byte("\r\n"))
+		if i < 0 {
+			return false
+		}
+		line := body[:i]
+		hex, ext, _ := bytes.Cut(line, []byte(";"))
+		if len(bytes.TrimRight(hex, " \t")) != len(hex) || bytes.ContainsFunc(ext, func(c rune) bool { return c < 0x20 && c != '\t' || c == 0x7f }) {
+			return true
+		}
+		size, err := strconv.ParseUint(string(bytes.TrimRight(hex, " \t")), 16, 64)
+		if err != nil {
+			return false
+		}
+		body = body[i+2:]
+		if size == 0 {
+			// Trailers: anything a loose header reader takes, we may refuse.
+			return len(body) > 0 && !bytes.HasPrefix(body, []byte("\r\n"))
+		}
+		if uint64(len(body)) < size+2 {
+			return false
+		}
+		body = body[size+2:]
+	}
+}
 
 // otherHTTPVersion: ReadRequest accepts any HTTP/x.y with one digit each;
 // its Server answers 505 to major versions other than 1 but serves 1.2 as
@@ -498,6 +564,7 @@ type rawRequest struct {
 	bareLF, folded          bool
 	headerLen               int // bytes up to the end of the blank line; -1 if none
 	size                    int
+	raw                     []byte // the whole input
 }
 
 type rawHeader struct{ name, value string }
@@ -513,7 +580,7 @@ func (r rawRequest) count(name string) int {
 }
 
 func readRaw(b []byte) rawRequest {
-	r := rawRequest{headerLen: -1, size: len(b)}
+	r := rawRequest{headerLen: -1, size: len(b), raw: b}
 	for pos, first := 0, true; ; first = false {
 		i := bytes.IndexByte(b[pos:], '\n')
 		if i < 0 {

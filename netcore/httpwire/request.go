@@ -26,6 +26,7 @@ const (
 	PartHeader
 	PartBlank // the empty line that ends the header
 	PartBody
+	// chunked bodies add PartChunkSize and the others (chunked.go)
 )
 
 func (k PartKind) String() string {
@@ -38,6 +39,14 @@ func (k PartKind) String() string {
 		return "blank line"
 	case PartBody:
 		return "body"
+	case PartChunkSize:
+		return "chunk size"
+	case PartChunkData:
+		return "chunk data"
+	case PartChunkEnd:
+		return "chunk end"
+	case PartTrailer:
+		return "trailer"
 	}
 	return fmt.Sprintf("PartKind(%d)", uint8(k))
 }
@@ -58,10 +67,17 @@ type Request struct {
 	Method, Target, Version string
 	Headers                 []Header
 	// Body is the body, or with ReadRequest its first Limits.KeepBody
-	// bytes; BodyLen is the body's full length, from Content-Length.
+	// bytes; BodyLen is the body's full length, from Content-Length or,
+	// for a chunked body, its decoded bytes.
 	Body    []byte
 	BodyLen int
-	Parts   []Part
+	// Chunked: the body came with Transfer-Encoding: chunked; Chunks
+	// counts its chunks (the 0 chunk too) and Trailers are the header
+	// lines after it.
+	Chunked  bool
+	Chunks   int
+	Trailers []Header
+	Parts    []Part
 	// Close: the client asked to close after this response: HTTP/1.0
 	// without "Connection: keep-alive", or any "Connection: close" token.
 	Close bool
@@ -164,6 +180,18 @@ func parseRequest(b []byte, lim Limits) (req *Request, n, need int, err error) {
 	req, headerEnd, err := parseHead(b, lim)
 	if err != nil {
 		return nil, 0, 0, err
+	}
+	if req.Chunked {
+		d := &chunkDecoder{lim: lim, keep: lim.MaxBodyBytes, parts: true, base: headerEnd}
+		used, err := d.feed(b[headerEnd:])
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		if d.state != chunkDone {
+			return nil, 0, 0, ErrIncomplete
+		}
+		d.finish(req)
+		return req, headerEnd + used, 0, nil
 	}
 	end := headerEnd + req.BodyLen
 	if len(b) < end {
@@ -445,7 +473,10 @@ func checkHead(headerEnd int, req *Request, lim Limits) (*Request, int, error) {
 		if len(lengths) > 0 {
 			return nil, 0, refusef(400, "the request has both Content-Length and Transfer-Encoding; only one may say where the body ends")
 		}
-		return nil, 0, refusef(501, "chunked request bodies are not supported here")
+		if pe := chunkedCoding(req, encodings); pe != nil {
+			return nil, 0, pe
+		}
+		req.Chunked = true
 	}
 	size := 0 // no Content-Length: no body
 	if len(lengths) == 1 {
@@ -513,6 +544,9 @@ func ReadRequest(r io.Reader, buf *[]byte, lim Limits) (*Request, error) {
 	req, headerEnd, err := readHead(r, buf, lim)
 	if err != nil {
 		return nil, err
+	}
+	if req.Chunked {
+		return req, readChunked(r, buf, headerEnd, req, lim)
 	}
 	// Body bytes that came with the header are in *buf already.
 	inBuf := min(len(*buf)-headerEnd, req.BodyLen)

@@ -225,9 +225,8 @@ var wireRejectedCases = []wireRejected{
 	{"two equal lengths", "POST / HTTP/1.1\r\n" + wireHost + "Content-Length: 5\r\nContent-Length: 5\r\n\r\nhello", 400, "2 Content-Length"},
 	{"two different lengths", "POST / HTTP/1.1\r\n" + wireHost + "Content-Length: 5\r\ncontent-length: 6\r\n\r\nhello!", 400, "2 Content-Length"},
 	{"length and chunked", "POST / HTTP/1.1\r\n" + wireHost + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, "both Content-Length and Transfer-Encoding"},
-	{"chunked", "POST / HTTP/1.1\r\n" + wireHost + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 501, "chunked request bodies are not supported here"},
 	{"gzip encoding", "POST / HTTP/1.1\r\n" + wireHost + "Transfer-Encoding: gzip\r\n\r\n", 501, "chunked"},
-	{"chunked on HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501, "chunked"},
+	{"chunked on HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, "HTTP/1.0"},
 
 	// Limits.
 	{"header over 8 KiB", "GET / HTTP/1.1\r\n" + wireHost + "X-Big: " + strings.Repeat("a", 8<<10) + "\r\n\r\n", 431, "8192"},
@@ -728,7 +727,14 @@ func checkParsedShape(t *testing.T, b []byte, req *Request, n int) {
 		want = append(want, PartHeader)
 	}
 	want = append(want, PartBlank)
-	if len(req.Body) > 0 {
+	if req.Chunked {
+		// size, then data and end for a chunk with data; trailers after
+		// the 0 chunk, then the blank line
+		for _, p := range ps[len(want):] {
+			want = append(want, p.Kind)
+		}
+		checkChunkedShape(t, want[len(req.Headers)+2:], req)
+	} else if len(req.Body) > 0 {
 		want = append(want, PartBody)
 	}
 	if len(ps) != len(want) {
@@ -763,6 +769,19 @@ func checkParsedShape(t *testing.T, b []byte, req *Request, n int) {
 	blank := ps[len(req.Headers)+1]
 	if blank.Kind != PartBlank || string(b[blank.Start:blank.End]) != "\r\n" {
 		t.Fatalf("blank part %v is %q", blank, b[blank.Start:blank.End])
+	}
+	if req.Chunked {
+		// the data parts, joined, are the body
+		var data []byte
+		for _, p := range ps {
+			if p.Kind == PartChunkData {
+				data = append(data, b[p.Start:p.End]...)
+			}
+		}
+		if !bytes.Equal(data, req.Body) {
+			t.Fatalf("body %q, but the chunks' data is %q", req.Body, data)
+		}
+		return
 	}
 	if !bytes.Equal(b[blank.End:n], req.Body) {
 		t.Fatalf("body %q, but the bytes after the blank line are %q", req.Body, b[blank.End:n])
