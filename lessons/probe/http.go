@@ -240,24 +240,23 @@ func probeHTTPResponse(ctx context.Context, p *prober) []Result {
 				continue
 			}
 		case !first.Pass && first.Kind != Malformed:
-			res.fail(first.Kind, -1, "not checked: no complete response came (see the first probe)")
+			res.notChecked(p.t("skip.noresponse"))
 			out = append(out, res)
 			continue
 		}
 		switch {
 		case ru.rules == nil:
-			if _, ok := r.Get("Content-Type"); !ok {
-				if f := r.Finding(httpwire.RuleContentType); f != nil {
-					p.finding(&res, f, 0)
-				} else {
-					res.fail(Malformed, -1, "no Content-Type header came before the header stopped; a client must guess what the body is (add one, like Content-Type: text/plain; charset=utf-8)")
+			// The analyzer's Content-Type finding is a SHOULD: typeWarning
+			// judges it, as a WARN at most.
+			if r.HeaderEnd < 0 {
+				res.notChecked(p.t("skip.noheaderend"))
+			} else if !p.typeWarning(&res, r) {
+				if v, ok := r.Get("Content-Type"); ok {
+					res.Note = quoteCT(v)
 				}
-			} else {
-				v, _ := r.Get("Content-Type")
-				res.Note = "Content-Type: " + netcore.Escape([]byte(v))
 			}
 		case r.HeaderEnd < 0 && (i == 3 || i == 4):
-			res.fail(Malformed, -1, "not checked: the header never ended, so there is no body to measure")
+			res.notChecked(p.t("skip.noheaderend"))
 		default:
 			if f := r.First(ru.rules...); f != nil {
 				p.finding(&res, f, 0)
@@ -304,9 +303,9 @@ func probeContentLength(ctx context.Context, p *prober) []Result {
 	res := ex.result("Content-Length counts the body's bytes")
 	switch {
 	case !wellFormed.Pass && wellFormed.Kind != Malformed:
-		res.fail(wellFormed.Kind, -1, "not checked: no complete response came (see the first probe)")
+		res.notChecked(p.t("skip.noresponse"))
 	case r.HeaderEnd < 0:
-		res.fail(Malformed, -1, "not checked: the header never ended, so there is no body to measure")
+		res.notChecked(p.t("skip.noheaderend"))
 	case p.judge(&res, ex, 0, r, "GET /", httpwire.RuleLength, httpwire.RuleBodyEnd):
 		res.Note = only
 	case r.Length < 0:
@@ -327,6 +326,7 @@ func probeContentLength(ctx context.Context, p *prober) []Result {
 			res.Note += "; the body is plain ASCII, where bytes and characters agree: put emoji or Korean text in it (Hello, world! 🎉, 안녕, 세상!) to make the count matter"
 		}
 		res.Note += ". " + only
+		p.typeWarning(&res, r)
 	}
 	return []Result{wellFormed, res}
 }
@@ -521,11 +521,7 @@ func probeKeepAlive(ctx context.Context, p *prober) []Result {
 	}
 	if !res1.Pass {
 		res2 = ex.result(res2.Name)
-		kind := res1.Kind
-		if ex.closed || ex.reset {
-			kind = ClosedEarly
-		}
-		res2.fail(kind, -1, "not sent: the first response failed (see above)")
+		res2.notChecked(p.t("skip.firstfailed"))
 		return []Result{res1, res2}
 	}
 
