@@ -73,7 +73,7 @@ func (r httpReq) curl(p *prober, urls ...string) string {
 	if r.raw != nil {
 		return p.ncCommand(r.raw)
 	}
-	parts := []string{"curl", "-v"}
+	parts := []string{"curl", "-v", "--max-time", waitSecs(p.opt.Reply + p.opt.Quiet)}
 	if r.method != "GET" && !(r.method == "POST" && r.body != nil) {
 		parts = append(parts, "-X", r.method)
 	}
@@ -98,7 +98,7 @@ func (r httpReq) curl(p *prober, urls ...string) string {
 // httpExchange sends req on a new connection and reads the response.
 // first is how long to wait for its first byte (0: the default).
 func (p *prober) httpExchange(ctx context.Context, req httpReq, first time.Duration) *probeEx {
-	ex := &probeEx{command: req.curl(p)}
+	ex := &probeEx{command: req.curl(p), planned: req.bytes(p)}
 	c, release := p.dial(ctx, ex)
 	defer release()
 	if c == nil {
@@ -215,12 +215,12 @@ func probeHTTPResponse(ctx context.Context, p *prober) []Result {
 		rules []httpwire.ResponseRule
 	}
 	rules := []rule{
-		{"a valid status line and header lines", []httpwire.ResponseRule{httpwire.RuleStatusLine, httpwire.RuleHeaderLine}},
-		{"every line ends in CRLF", []httpwire.ResponseRule{httpwire.RuleLineEnd}},
-		{"the header ends with a blank line", []httpwire.ResponseRule{httpwire.RuleBlankLine}},
-		{"Content-Length, when present, equals the body's bytes", []httpwire.ResponseRule{httpwire.RuleLength}},
-		{"without Content-Length, the server closes", []httpwire.ResponseRule{httpwire.RuleBodyEnd}},
-		{"a Content-Type is present", nil},
+		{"status-line", []httpwire.ResponseRule{httpwire.RuleStatusLine, httpwire.RuleHeaderLine}},
+		{"crlf", []httpwire.ResponseRule{httpwire.RuleLineEnd}},
+		{"blank-line", []httpwire.ResponseRule{httpwire.RuleBlankLine}},
+		{"length-equals", []httpwire.ResponseRule{httpwire.RuleLength}},
+		{"close-without-length", []httpwire.ResponseRule{httpwire.RuleBodyEnd}},
+		{"content-type", nil},
 	}
 	var out []Result
 	var first Result
@@ -260,6 +260,9 @@ func probeHTTPResponse(ctx context.Context, p *prober) []Result {
 		default:
 			if f := r.First(ru.rules...); f != nil {
 				p.finding(&res, f, 0)
+				if f.Rule == httpwire.RuleLineEnd {
+					res.Command = p.odCommand(ex.sent)
+				}
 				break
 			}
 			switch i {
@@ -295,12 +298,12 @@ func probeHTTPResponse(ctx context.Context, p *prober) []Result {
 func probeContentLength(ctx context.Context, p *prober) []Result {
 	ex := p.httpExchange(ctx, getReq("/"), 0)
 	r := ex.resp
-	wellFormed := ex.result("a well-formed response")
+	wellFormed := ex.result("well-formed")
 	if !p.judge(&wellFormed, ex, 0, r, "GET /", httpwire.RuleStatusLine, httpwire.RuleHeaderLine, httpwire.RuleLineEnd, httpwire.RuleBlankLine) {
 		wellFormed.Note = fmt.Sprintf("%s %s", r.Version, statusOf(r))
 	}
 	const only = "This probe can only check that Content-Length equals the bytes actually sent, whatever the body is: tubes cannot choose your body"
-	res := ex.result("Content-Length counts the body's bytes")
+	res := ex.result("length-counts")
 	switch {
 	case !wellFormed.Pass && wellFormed.Kind != Malformed:
 		res.notChecked(p.t("skip.noresponse"))
@@ -363,11 +366,11 @@ func probeHTTPRequest(ctx context.Context, p *prober) []Result {
 	post := bodyReq("POST", "/form", "application/x-www-form-urlencoded", []byte("name=tubes&lesson=7"))
 	bad := httpReq{raw: []byte(badRequestLine + "\r\nHost: " + p.opt.Target + "\r\n\r\n")}
 	out := []Result{
-		p.answers(ctx, "GET / is answered with 200", getReq("/"), 200, nil),
-		p.answers(ctx, "a browser's GET is answered with 200", browser, 200, nil),
-		p.answers(ctx, "a POST with a body is answered with 200", post, 200, nil),
+		p.answers(ctx, "get-root", getReq("/"), 200, nil),
+		p.answers(ctx, "browser-get", browser, 200, nil),
+		p.answers(ctx, "post-body", post, 200, nil),
 	}
-	res := p.answers(ctx, "a malformed request line gets 400", bad, 400, nil)
+	res := p.answers(ctx, "bad-line-400", bad, 400, nil)
 	switch {
 	case res.Kind == Wrong:
 		res.Reason += fmt.Sprintf("; the request line %q is not METHOD TARGET VERSION (like GET / HTTP/1.1), and a server must refuse it with 400", badRequestLine)
@@ -383,9 +386,9 @@ var echoBody = []byte("ping from tubes 🏓")
 // probeRouting: the router's routes and its two error statuses.
 func probeRouting(ctx context.Context, p *prober) []Result {
 	return []Result{
-		p.answers(ctx, "GET / is answered with 200", getReq("/"), 200, nil),
-		p.answers(ctx, "GET /time is answered with 200", getReq("/time"), 200, nil),
-		p.answers(ctx, "POST /echo sends the body back", bodyReq("POST", "/echo", "text/plain; charset=utf-8", echoBody), 200,
+		p.answers(ctx, "get-root", getReq("/"), 200, nil),
+		p.answers(ctx, "get-time", getReq("/time"), 200, nil),
+		p.answers(ctx, "echo", bodyReq("POST", "/echo", "text/plain; charset=utf-8", echoBody), 200,
 			func(res *Result, r *httpwire.Response) {
 				if bytes.Equal(r.Body, echoBody) {
 					res.Note += fmt.Sprintf("; the %d-byte body came back unchanged", len(echoBody))
@@ -398,14 +401,14 @@ func probeRouting(ctx context.Context, p *prober) []Result {
 				res.fail(Wrong, r.HeaderEnd+i, "the body came back different: the client sent \"%s\" (%d bytes) and got \"%s\" (%d bytes); /echo should send back exactly the request's body",
 					netcore.Escape(echoBody), len(echoBody), netcore.Escape(r.Body), len(r.Body))
 			}),
-		p.answers(ctx, "GET /nope gets 404 with a body", getReq("/nope"), 404, func(res *Result, r *httpwire.Response) {
+		p.answers(ctx, "not-found", getReq("/nope"), 404, func(res *Result, r *httpwire.Response) {
 			if len(r.Body) == 0 {
 				res.fail(Wrong, r.HeaderEnd, "the 404 has an empty body; the status is for programs, but a person who mistyped the URL needs a few words, like \"no route for GET /nope\"")
 				return
 			}
 			res.Note += fmt.Sprintf(" with a %d-byte body", len(r.Body))
 		}),
-		p.answers(ctx, "DELETE /time gets 405 with an Allow header", httpReq{method: "DELETE", target: "/time", headers: curlHeaders}, 405, func(res *Result, r *httpwire.Response) {
+		p.answers(ctx, "method-405", httpReq{method: "DELETE", target: "/time", headers: curlHeaders}, 405, func(res *Result, r *httpwire.Response) {
 			allow, ok := r.Get("Allow")
 			if !ok {
 				res.fail(Wrong, r.HeaderEnd-2, "the 405 has no Allow header; a 405 must list the methods that would work on /time, like Allow: GET, HEAD")
@@ -424,7 +427,7 @@ func probeRouting(ctx context.Context, p *prober) []Result {
 
 // probeConcurrency: five requests at once take about as long as one.
 func probeConcurrency(ctx context.Context, p *prober) []Result {
-	const name = "five requests at once take about as long as one"
+	const name = "five-at-once"
 	// One request alone, twice: the faster is the time of one, so that a
 	// slow first connection does not raise the limit. A handler may be
 	// slow on purpose here, so the first byte may take a while.
@@ -494,9 +497,9 @@ func probeKeepAlive(ctx context.Context, p *prober) []Result {
 	first := getReq("/")
 	second := getReq("/")
 	second.headers = append(append([][2]string{}, curlHeaders...), [2]string{"Connection", "close"})
-	ex := &probeEx{command: first.curl(p, p.url("/"), p.url("/"))}
-	res1 := Result{Name: "the first response has a Content-Length and the connection stays open"}
-	res2 := Result{Name: "a second request on the same connection is answered"}
+	ex := &probeEx{command: first.curl(p, p.url("/"), p.url("/")), planned: append(first.bytes(p), second.bytes(p)...)}
+	res1 := Result{Name: "ka-first"}
+	res2 := Result{Name: "ka-second"}
 
 	c, release := p.dial(ctx, ex)
 	defer release()

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -214,6 +215,10 @@ type prober struct {
 	opt    Options
 	client *netcore.Client
 
+	// dry: connect nothing; the probes only say what they would send
+	// (for Spec).
+	dry bool
+
 	mu   sync.Mutex
 	up   bool  // a connect succeeded: the server was listening
 	gone error // the first connect failed for good: nothing listened in time
@@ -236,6 +241,9 @@ func (p *prober) neverUp() bool {
 // check's first probe waits for a server that is coming up; once that
 // failed, later connects fail at once with the same error.
 func (p *prober) connect(ctx context.Context) (*netcore.Conn, error) {
+	if p.dry {
+		return nil, errDry
+	}
 	p.mu.Lock()
 	up, gone := p.up, p.gone
 	p.mu.Unlock()
@@ -322,6 +330,7 @@ func (p *prober) dialFailure(name string, err error, tried string) Result {
 var (
 	errRunOver     = errors.New("the check's time ran out")
 	errInterrupted = errors.New("the check was interrupted")
+	errDry         = errors.New("a dry run connects nothing")
 )
 
 // ended reports whether ctx is done or its deadline has passed (a dial's
@@ -359,7 +368,9 @@ type probeEx struct {
 	local    string
 	waited   time.Duration      // how long the last read waited for a first byte
 	resp     *httpwire.Response // for HTTP exchanges
-	bodyLen  int                // the body's bytes, counted past what was kept
+	planned  []byte             // what the probe sends, for a dry run
+	dry      bool
+	bodyLen  int // the body's bytes, counted past what was kept
 
 	// Every byte is counted, kept or not: total in all, the last one when.
 	total int
@@ -391,7 +402,11 @@ func (ex *probeEx) ending() string {
 
 // result starts a verdict for this exchange.
 func (ex *probeEx) result(name string) Result {
-	return Result{Name: name, Pass: true, Kind: Passed, Command: ex.command, Sent: ex.sent, Received: ex.received,
+	sent := ex.sent
+	if ex.dry {
+		sent = ex.planned
+	}
+	return Result{Name: name, Pass: true, Kind: Passed, Command: ex.command, Sent: sent, Received: ex.received,
 		Total: max(ex.total, len(ex.received)), Ending: ex.ending(), Caret: -1, Took: ex.took(), ex: ex}
 }
 
@@ -409,6 +424,7 @@ func (p *prober) dial(ctx context.Context, ex *probeEx) (*netcore.Conn, func()) 
 		ex.dialErr, ex.done = ctxErr(ctx), ex.start
 		return nil, func() {}
 	}
+	ex.dry = p.dry
 	c, err := p.connect(ctx)
 	// The clock starts once connected: waiting for a server to come up
 	// is not the probe's time.
@@ -578,7 +594,16 @@ func roundDur(d time.Duration) time.Duration {
 // ncCommand is a shell command that sends exactly b with OpenBSD nc and
 // shuts down the write side after it (-N).
 func (p *prober) ncCommand(b []byte) string {
-	return "printf " + shellQuote(printfFormat(b)) + " | nc -N " + p.host() + " " + p.port()
+	return "printf " + shellQuote(printfFormat(b)) + " | nc -w " + waitSecs(p.opt.Reply) + " -N " + p.host() + " " + p.port()
+}
+
+// odCommand sends b like ncCommand and shows every byte of the reply
+// with od -c, where a bare \n stands out (curl -v accepts it silently).
+func (p *prober) odCommand(b []byte) string { return p.ncCommand(b) + " | od -c" }
+
+// waitSecs is d in whole seconds, at least 1, for a command's timeout.
+func waitSecs(d time.Duration) string {
+	return strconv.Itoa(max(1, int((d+time.Second-1)/time.Second)))
 }
 
 // printfFormat writes b as a printf format that prints exactly b.

@@ -55,6 +55,7 @@ func (p *prober) settle(results []Result) {
 	stopped := -1
 	for i := range results {
 		r := &results[i]
+		p.name(r)
 		if r.Verdict() == VerdictPass && !r.patient && r.ex != nil && r.Total > 0 && r.Took > p.opt.Slow {
 			r.warn(Slow, p.t("warn.slow"), roundDur(r.Took), roundDur(p.opt.Slow))
 		}
@@ -67,5 +68,16 @@ func (p *prober) settle(results []Result) {
 			continue
 		}
 		r.notChecked(fmt.Sprintf(p.t("stopped.after"), stopped+1))
+	}
+}
+
+// name gives r its ID and its name in the check's language, when its
+// name is a probe's id (probe.ID.name in check.txt).
+func (p *prober) name(r *Result) {
+	if r.ID != "" {
+		return
+	}
+	if n, ok := Words(p.opt.Lang)["probe."+r.Name+".name"]; ok {
+		r.ID, r.Name = r.Name, n
 	}
 }
