@@ -1,8 +1,8 @@
 package lessons_test
 
 import (
-	"encoding/json"
 	"bytes"
+	"encoding/json"
 	"reflect"
 	"strconv"
 	"strings"
