@@ -377,7 +377,8 @@ func probeHTTPRequest(ctx context.Context, p *prober) []Result {
 	case res.Kind == ClosedEarly:
 		res.Reason += fmt.Sprintf(", whose request line %q is not METHOD TARGET VERSION; answer it with 400 Bad Request, so the client learns why", badRequestLine)
 	}
-	return append(out, res)
+	out = append(out, res)
+	return append(out, p.piecesProbes(ctx, &post)...)
 }
 
 // echoBody is what the routing probe posts to /echo.
@@ -385,7 +386,8 @@ var echoBody = []byte("ping from tubes 🏓")
 
 // probeRouting: the router's routes and its two error statuses.
 func probeRouting(ctx context.Context, p *prober) []Result {
-	return []Result{
+	echo := bodyReq("POST", "/echo", "text/plain; charset=utf-8", echoBody)
+	return append([]Result{
 		p.answers(ctx, "get-root", getReq("/"), 200, nil),
 		p.answers(ctx, "get-time", getReq("/time"), 200, nil),
 		p.answers(ctx, "echo", bodyReq("POST", "/echo", "text/plain; charset=utf-8", echoBody), 200,
@@ -422,11 +424,16 @@ func probeRouting(ctx context.Context, p *prober) []Result {
 			}
 			res.fail(Wrong, -1, "the 405's Allow header is \"%s\", which does not list GET; Allow names the methods /time answers, like Allow: GET, HEAD", netcore.Escape([]byte(allow)))
 		}),
-	}
+	}, p.piecesProbes(ctx, &echo)...)
 }
 
 // probeConcurrency: five requests at once take about as long as one.
 func probeConcurrency(ctx context.Context, p *prober) []Result {
+	out := []Result{p.heldOpen(ctx), fiveAtOnce(ctx, p)}
+	return append(out, p.piecesProbes(ctx, nil)...)
+}
+
+func fiveAtOnce(ctx context.Context, p *prober) Result {
 	const name = "five-at-once"
 	// One request alone, twice: the faster is the time of one, so that a
 	// slow first connection does not raise the limit. A handler may be
@@ -438,13 +445,14 @@ func probeConcurrency(ctx context.Context, p *prober) []Result {
 		res := ex.result(name)
 		if p.judge(&res, ex, 0, ex.resp, "GET /", httpwire.FramingRules...) {
 			res.Reason = "one request alone: " + res.Reason
-			return []Result{res}
+			return res
 		}
 		if one == nil || ex.took() < t1 {
 			one, t1 = ex, ex.took()
 		}
 	}
 	res := one.result(name)
+	res.patient = true
 	const n = 5
 	exs := make([]*probeEx, n)
 	var wg sync.WaitGroup
@@ -468,7 +476,7 @@ func probeConcurrency(ctx context.Context, p *prober) []Result {
 		r := ex.result(name)
 		if p.judge(&r, ex, 0, ex.resp, "GET /", httpwire.FramingRules...) {
 			r.Reason = fmt.Sprintf("request %d of the %d sent at once: %s", i+1, n, r.Reason)
-			return []Result{r}
+			return r
 		}
 	}
 	slices.Sort(times)
@@ -482,24 +490,31 @@ func probeConcurrency(ctx context.Context, p *prober) []Result {
 	res.Command = fmt.Sprintf("for i in 1 2 3 4 5; do curl -s -o /dev/null -w '%%{time_total}s\\n' %s & done; wait", shellQuote(p.url("/")))
 	if total >= limit {
 		res.fail(Wrong, -1, "%s. The server answers one connection at a time: handle each connection on its own (a goroutine, a thread, or async I/O), so a slow answer does not hold up the others", numbers)
-		return []Result{res}
+		return res
 	}
 	res.Note = numbers
 	if t1 < 50*time.Millisecond {
 		res.Note += ". Your server answers so fast that this says little: make each answer wait, say 1s, as the lesson's server does, and check again"
 	}
-	return []Result{res}
+	return res
 }
 
 // probeKeepAlive: two requests on one connection, each answered with its
 // length.
 func probeKeepAlive(ctx context.Context, p *prober) []Result {
+	return append(keepAliveOnOne(ctx, p), p.piecesProbes(ctx, nil)...)
+}
+
+// keepAliveOnOne: two requests on one connection, the second saying
+// Connection: close.
+func keepAliveOnOne(ctx context.Context, p *prober) []Result {
 	first := getReq("/")
 	second := getReq("/")
 	second.headers = append(append([][2]string{}, curlHeaders...), [2]string{"Connection", "close"})
 	ex := &probeEx{command: first.curl(p, p.url("/"), p.url("/")), planned: append(first.bytes(p), second.bytes(p)...)}
 	res1 := Result{Name: "ka-first"}
 	res2 := Result{Name: "ka-second"}
+	res3 := Result{Name: "ka-close"}
 
 	c, release := p.dial(ctx, ex)
 	defer release()
@@ -514,6 +529,8 @@ func probeKeepAlive(ctx context.Context, p *prober) []Result {
 	case failed:
 	case r1.Length < 0 && !r1.Chunked:
 		res1.fail(Wrong, -1, "the first response has no Content-Length; on a connection that stays open, that is the only way the client knows where the body ends (or Transfer-Encoding: chunked)")
+	case r1.Version == "HTTP/1.0" && !saysKeepAlive(r1):
+		res1.fail(Wrong, 0, "%s", p.t("ka.http10"))
 	case ex.closed || ex.reset:
 		res1.fail(Wrong, len(ex.received), "the server closed the connection after the first response; keep-alive means it keeps the connection open and reads the next request (HTTP/1.1 does so by default, unless the client says Connection: close)%s", saysClose(r1))
 	default:
@@ -525,7 +542,9 @@ func probeKeepAlive(ctx context.Context, p *prober) []Result {
 	if !res1.Pass {
 		res2 = ex.result(res2.Name)
 		res2.notChecked(p.t("skip.firstfailed"))
-		return []Result{res1, res2}
+		res3 = ex.result(res3.Name)
+		res3.notChecked(p.t("skip.firstfailed"))
+		return []Result{res1, res2, res3}
 	}
 
 	base := len(ex.received)
@@ -537,14 +556,33 @@ func probeKeepAlive(ctx context.Context, p *prober) []Result {
 	r2 := ex.analyze(base, f)
 	res2 = ex.result(res2.Name)
 	if p.judge(&res2, ex, base, r2, "the second request on the connection", httpwire.FramingRules...) {
-		return []Result{res1, res2}
+		res3 = ex.result(res3.Name)
+		res3.notChecked(p.t("skip.secondfailed"))
+		return []Result{res1, res2, res3}
 	}
 	res2.Note = fmt.Sprintf("%s %s", r2.Version, statusOf(r2))
 	if r2.Length >= 0 {
 		res2.Note += fmt.Sprintf(" with Content-Length: %d", r2.Length)
 	}
 	res2.Note += " on the same connection"
-	return []Result{res1, res2}
+	// The second request said Connection: close: the server must close
+	// once it has answered (RFC 9112 §9.6).
+	if !ex.closed && !ex.reset {
+		p.read(c, ex, p.opt.Reply, nil, 0)
+	}
+	res3 = ex.result(res3.Name)
+	res3.patient = true
+	if ex.closed || ex.reset {
+		res3.Note = p.t("ka.closed")
+	} else {
+		res3.fail(Wrong, len(ex.received), p.t("ka.notclosed"), roundDur(p.opt.Reply))
+	}
+	return []Result{res1, res2, res3}
+}
+
+func saysKeepAlive(r *httpwire.Response) bool {
+	v, ok := r.Get("Connection")
+	return ok && strings.Contains(strings.ToLower(v), "keep-alive")
 }
 
 func saysClose(r *httpwire.Response) string {

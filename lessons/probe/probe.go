@@ -178,7 +178,9 @@ var (
 	Routing       Set = probeRouting
 	Concurrency   Set = probeConcurrency
 	KeepAlive     Set = probeKeepAlive
-	Timeouts          = single(probeTimeouts)
+	Timeouts      Set = func(ctx context.Context, p *prober) []Result {
+		return append([]Result{probeTimeouts(ctx, p)}, p.piecesProbes(ctx, nil)...)
+	}
 )
 
 func single(f func(context.Context, *prober) Result) Set {

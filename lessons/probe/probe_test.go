@@ -353,7 +353,11 @@ func TestCheckWaitsForServer(t *testing.T) {
 			if err != nil {
 				return
 			}
-			go holdOpen(c)
+			go func() {
+				_ = c.SetReadDeadline(time.Now().Add(300 * time.Millisecond)) // closes when idle
+				holdOpen(c)
+				_ = c.Close()
+			}()
 		}
 	}()
 	opt := probeOpts(addr)

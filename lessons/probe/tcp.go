@@ -13,8 +13,10 @@ import (
 // The probes of the lessons below HTTP: connections, replies, streams.
 
 // probeAccept: the server accepts a connection.
+// probeAccept: the server accepts a connection, and closes one that
+// stays silent (the lesson's server does after 10 s; --idle-wait).
 func probeAccept(ctx context.Context, p *prober) []Result {
-	return []Result{p.accepts(ctx)}
+	return []Result{p.accepts(ctx), probeTimeouts(ctx, p)}
 }
 
 func (p *prober) accepts(ctx context.Context) Result {
@@ -233,6 +235,7 @@ func probeTimeouts(ctx context.Context, p *prober) Result {
 	p.read(c, ex, p.opt.IdleWait, nil, 0)
 	p.opt.Quiet = quiet
 	res = ex.result(name)
+	res.patient = true
 	took := roundDur(ex.took())
 	if p.late(&res, ex) {
 		return res
