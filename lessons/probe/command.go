@@ -233,7 +233,7 @@ func (r *runner) report(ctx context.Context) (*Report, error) {
 	if r.f.Run == "" {
 		return Run(ctx, r.f.Lesson, r.set, r.opt)
 	}
-	proc, err := startServer(ctx, r.f.Run, RunDir(r.f.Run), max(r.opt.Wait, DefaultStartWait))
+	proc, err := startServer(ctx, r.f.Run, "", max(r.opt.Wait, DefaultStartWait)) // as typed, from here
 	if proc == nil {
 		return nil, fmt.Errorf("cannot start %s: %s", netcore.Quote(r.f.Run), netcore.EscapeText(err.Error()))
 	}
@@ -259,7 +259,6 @@ func (r *runner) notListening(proc *Process, err error) *Report {
 	port := strconv.Itoa(proc.Port())
 	switch {
 	case errors.Is(err, ErrExited):
-		res.Kind = ClosedEarly
 		res.Reason = fmt.Sprintf(t("run.exited"), proc.ExitStatus(), port)
 	default:
 		res.Reason = fmt.Sprintf(t("run.notlistening"), port, roundDur(max(r.opt.Wait, DefaultStartWait)))

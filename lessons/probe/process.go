@@ -41,7 +41,8 @@ var (
 	ErrNotListening = errors.New("the server did not listen in time")
 )
 
-// StartServer picks a free port, starts command in dir (through the
+// StartServer picks a free port, starts command in dir ("": the current
+// one) (through the
 // shell: sh -c on unix, cmd /C on Windows) with PORT set in its
 // environment and {port} in command replaced, and waits until something
 // listens on that port, without connecting to it. It waits for
@@ -178,8 +179,7 @@ func freePort() (int, error) {
 	return 0, errors.New("every port tried was taken")
 }
 
-// RunDir is the directory a --run command watches and runs in by
-// default: that of the first file the command names that exists
+// RunDir is the directory --watch follows by default: that of the first file the command names that exists
 // (server.mjs in "node server.mjs"), else the current directory.
 func RunDir(command string) string {
 	for _, f := range strings.Fields(command) {

@@ -32,9 +32,9 @@ type Report struct {
 // ServerInfo is what the report says of a server tubes started: how it
 // ended (Exit, "" while it ran) and the last lines of its output.
 type ServerInfo struct {
-	Command string
-	Exit    string
-	Tail    []string
+	Command string   `json:"command"`
+	Exit    string   `json:"exit,omitempty"`
+	Tail    []string `json:"tail,omitempty"` // raw lines: escape to show them
 }
 
 // Pass reports whether no probe failed (a WARN passes).
@@ -313,7 +313,9 @@ func CaretColumn(b []byte, at int) int {
 
 // jsonProbe is one probe in the JSON report.
 type jsonProbe struct {
+	ID            string  `json:"id,omitempty"`
 	Name          string  `json:"name"`
+	Verdict       Verdict `json:"verdict"`
 	Pass          bool    `json:"pass"`
 	Kind          Outcome `json:"kind"`
 	Reason        string  `json:"reason"`
@@ -335,8 +337,11 @@ type jsonReport struct {
 	Pass   bool        `json:"pass"`
 	Passed int         `json:"passed"`
 	Failed int         `json:"failed"`
+	Warned int         `json:"warned"`
 	NotRun bool        `json:"not_run,omitempty"`
+	Next   string      `json:"next,omitempty"`
 	Probes []jsonProbe `json:"probes"`
+	Server *ServerInfo `json:"server,omitempty"`
 }
 
 // WriteJSON writes the report as one JSON object. Sent and received bytes
@@ -346,9 +351,9 @@ type jsonReport struct {
 // caret_column where it falls in the escaped string's display.
 func (r *Report) WriteJSON(w io.Writer) error {
 	out := jsonReport{Lesson: r.Lesson, Target: r.Target, Pass: r.Pass(), Failed: r.Failed(),
-		Passed: len(r.Results) - r.Failed(), NotRun: r.NotRun, Probes: []jsonProbe{}}
+		Passed: r.count(VerdictPass) + r.Warned(), Warned: r.Warned(), NotRun: r.NotRun, Next: r.Next, Server: r.Server, Probes: []jsonProbe{}}
 	for _, res := range r.Results {
-		jp := jsonProbe{Name: res.Name, Pass: res.Pass, Kind: res.Kind, Reason: res.Reason, Note: res.Note,
+		jp := jsonProbe{ID: res.ID, Name: res.Name, Verdict: res.Verdict(), Pass: res.Pass, Kind: res.Kind, Reason: res.Reason, Note: res.Note,
 			Command: res.Command, Sent: netcore.Escape(res.Sent), Received: netcore.Escape(res.Received),
 			SentBytes: len(res.Sent), ReceivedBytes: max(res.Total, len(res.Received)), Ending: res.Ending,
 			Millis: float64(res.Took.Round(10*time.Microsecond)) / float64(time.Millisecond)}
@@ -357,6 +362,15 @@ func (r *Report) WriteJSON(w io.Writer) error {
 			jp.Caret, jp.CaretColumn = &caret, &col
 		}
 		out.Probes = append(out.Probes, jp)
+	}
+	if r.Server != nil {
+		// The server's lines are untrusted like the network's: escaped.
+		sv := *r.Server
+		sv.Tail = nil
+		for _, l := range r.Server.Tail {
+			sv.Tail = append(sv.Tail, netcore.Escape([]byte(l)))
+		}
+		out.Server = &sv
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
