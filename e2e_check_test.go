@@ -101,8 +101,8 @@ func TestCheckJSON(t *testing.T) {
 		Pass   bool
 		Probes []struct {
 			Name, Kind, Command, Sent, Received, Verdict string
-			Pass                                bool
-			Caret                               *int
+			Pass                                         bool
+			Caret                                        *int
 		}
 	}
 	if err := json.Unmarshal(r.stdout, &rep); err != nil {
