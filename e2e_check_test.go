@@ -100,9 +100,9 @@ func TestCheckJSON(t *testing.T) {
 		Lesson string
 		Pass   bool
 		Probes []struct {
-			Name, Kind, Command, Sent, Received string
-			Pass                                bool
-			Caret                               *int
+			Name, Kind, Command, Sent, Received, Verdict string
+			Pass                                         bool
+			Caret                                        *int
 		}
 	}
 	if err := json.Unmarshal(r.stdout, &rep); err != nil {
@@ -112,7 +112,7 @@ func TestCheckJSON(t *testing.T) {
 		t.Fatalf("report: %s", r.stdout)
 	}
 	for _, p := range rep.Probes {
-		if !p.Pass || p.Kind != "pass" || p.Caret != nil || !strings.HasPrefix(p.Command, "curl -v http://127.0.0.1:") ||
+		if !p.Pass || p.Kind != "pass" || p.Caret != nil || !strings.HasPrefix(p.Command, "curl -v --max-time 20 http://127.0.0.1:") || p.Verdict != "PASS" ||
 			!strings.HasPrefix(p.Received, `HTTP/1.1 200 OK\r\n`) || !strings.HasPrefix(p.Sent, `GET / HTTP/1.1\r\n`) {
 			t.Errorf("probe: %+v", p)
 		}

@@ -122,12 +122,14 @@ func tapCommand() *cobra.Command {
 
 func checkCommand() *cobra.Command {
 	var f probe.Flags
-	c := command("check --lesson ID --target HOST:PORT",
-		"Test your own server for what a lesson teaches; exit 0 when every probe passes", cobra.NoArgs,
+	o := session.NewOptions()
+	c := command(`check --lesson ID --target HOST:PORT | --run "CMD" [--watch] | --list`,
+		"Test your own server for what a lesson teaches; exit 0 when no probe fails", cobra.NoArgs,
 		func(cmd *cobra.Command, _ []string) error {
-			return probe.Check(cmd.Context(), os.Stdout, f, lessons.Probes)
+			return probe.Check(cmd.Context(), os.Stdout, f, session.CheckCourse(o))
 		})
 	f.Bind(c.Flags())
+	o.BindLang(c.Flags())
 	_ = c.RegisterFlagCompletionFunc("lesson", completeLessons)
 	return c
 }
@@ -137,6 +139,7 @@ func listCommand() *cobra.Command {
 	c := command("lessons", "List the lessons with their ids and your progress", cobra.NoArgs,
 		func(*cobra.Command, []string) error { return session.List(o, os.Stdout, os.Stderr) })
 	o.BindLang(c.Flags())
+	c.Flags().BoolVar(&o.JSON, "json", false, `print a JSON list of {"id", "title", "steps", "done", "built"}`)
 	return c
 }
 

@@ -2,6 +2,7 @@ package lessons_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"reflect"
 	"strconv"
 	"strings"
@@ -89,9 +90,10 @@ func TestWriteList(t *testing.T) {
 	}
 	p.MarkDone("ping-pong", 1)
 	p.Lesson = "ping-pong"
+	p.MarkBuilt("client")
 
 	var buf bytes.Buffer
-	c.WriteList(&buf, p)
+	c.WriteList(&buf, p, "built")
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
 	if len(lines) != len(c.Lessons) {
 		t.Fatalf("%d lines for %d lessons:\n%s", len(lines), len(c.Lessons), buf.String())
@@ -118,9 +120,45 @@ func TestWriteList(t *testing.T) {
 		if got := strings.Contains(line, "✓"); got != complete {
 			t.Errorf("line %q: check mark shown = %v, want %v", line, got, complete)
 		}
+		if got := strings.HasSuffix(line, "  built"); got != (l.ID == "client") {
+			t.Errorf("line %q: built shown = %v", line, got)
+		}
 		// The lesson the learner is in is marked, so they see where resume goes.
 		if here := strings.HasPrefix(line, "▸"); here != (l.ID == p.Lesson) {
 			t.Errorf("line %q: current-lesson marker = %v, want %v", line, here, l.ID == p.Lesson)
+		}
+	}
+}
+
+// tubes lessons --json: one list of {"id", "title", "steps", "done",
+// "built"}, built from the progress.
+func TestWriteListJSON(t *testing.T) {
+	c := loadEN(t)
+	var p lessons.Progress
+	p.MarkDone("ping-pong", 1)
+	p.MarkBuilt("ping-pong")
+	var buf bytes.Buffer
+	if err := c.WriteListJSON(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatalf("%v in %s", err, buf.String())
+	}
+	if len(got) != len(c.Lessons) {
+		t.Fatalf("%d entries for %d lessons", len(got), len(c.Lessons))
+	}
+	for i, e := range got {
+		l := c.Lessons[i]
+		if len(e) != 5 || e["id"] != l.ID || e["title"] != l.Title || e["steps"] != float64(len(l.Steps)) {
+			t.Errorf("entry %d: %v", i, e)
+		}
+		wantDone, wantBuilt := 0.0, false
+		if l.ID == "ping-pong" {
+			wantDone, wantBuilt = 1, true
+		}
+		if e["done"] != wantDone || e["built"] != wantBuilt {
+			t.Errorf("%s: done %v built %v", l.ID, e["done"], e["built"])
 		}
 	}
 }

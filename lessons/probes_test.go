@@ -15,8 +15,10 @@ import (
 // probeBehaviors picks, for each lesson, the step whose server does what
 // the probes test (0-based). The others are the lesson's first step.
 var probeBehaviors = map[string]int{
+	"tcp-accept":  2, // closes an idle connection after 3 s
 	"byte-stream": 2, // line-echo: framing with newlines
 	"concurrency": 1, // a goroutine per connection
+	"timeouts":    1, // an HTTP server with idle and header timeouts
 }
 
 // Every lesson's probes pass against the course's own server for it.

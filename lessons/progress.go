@@ -18,8 +18,24 @@ import (
 type Progress struct {
 	Lesson string `json:"lesson"`
 	Step   int    `json:"step"`
-	// Done holds, per lesson id, the indexes of finished steps.
+	// Done holds, per lesson id, the indexes of finished steps: what
+	// the learner watched.
 	Done map[string][]int `json:"done"`
+	// Built holds the lessons whose server the learner built: theirs
+	// passed the lesson's check (tubes check, or the Your-turn step).
+	// Older progress files have none.
+	BuiltLessons map[string]bool `json:"built,omitempty"`
+}
+
+// Built reports whether the learner's own server passed lesson id.
+func (p Progress) Built(id string) bool { return p.BuiltLessons[id] }
+
+// MarkBuilt records that the learner's server passed lesson id's check.
+func (p *Progress) MarkBuilt(id string) {
+	if p.BuiltLessons == nil {
+		p.BuiltLessons = map[string]bool{}
+	}
+	p.BuiltLessons[id] = true
 }
 
 // IsDone reports whether step i of lesson id is finished.
@@ -47,10 +63,11 @@ func (p *Progress) MarkDone(id string, i int) {
 // empty. Where the learner is stays as it was.
 func (p *Progress) Forget(id string) {
 	if id == "" {
-		p.Done = nil
+		p.Done, p.BuiltLessons = nil, nil
 		return
 	}
 	delete(p.Done, id)
+	delete(p.BuiltLessons, id)
 }
 
 // Clone copies p so a snapshot can be saved while p changes.
@@ -58,6 +75,12 @@ func (p Progress) Clone() Progress {
 	q := Progress{Lesson: p.Lesson, Step: p.Step, Done: map[string][]int{}}
 	for k, v := range p.Done {
 		q.Done[k] = append([]int(nil), v...)
+	}
+	for k, v := range p.BuiltLessons {
+		if q.BuiltLessons == nil {
+			q.BuiltLessons = map[string]bool{}
+		}
+		q.BuiltLessons[k] = v
 	}
 	return q
 }

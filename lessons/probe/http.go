@@ -73,7 +73,7 @@ func (r httpReq) curl(p *prober, urls ...string) string {
 	if r.raw != nil {
 		return p.ncCommand(r.raw)
 	}
-	parts := []string{"curl", "-v"}
+	parts := []string{"curl", "-v", "--max-time", waitSecs(p.opt.Reply + p.opt.Quiet)}
 	if r.method != "GET" && !(r.method == "POST" && r.body != nil) {
 		parts = append(parts, "-X", r.method)
 	}
@@ -98,7 +98,7 @@ func (r httpReq) curl(p *prober, urls ...string) string {
 // httpExchange sends req on a new connection and reads the response.
 // first is how long to wait for its first byte (0: the default).
 func (p *prober) httpExchange(ctx context.Context, req httpReq, first time.Duration) *probeEx {
-	ex := &probeEx{command: req.curl(p)}
+	ex := &probeEx{command: req.curl(p), planned: req.bytes(p)}
 	c, release := p.dial(ctx, ex)
 	defer release()
 	if c == nil {
@@ -215,12 +215,12 @@ func probeHTTPResponse(ctx context.Context, p *prober) []Result {
 		rules []httpwire.ResponseRule
 	}
 	rules := []rule{
-		{"a valid status line and header lines", []httpwire.ResponseRule{httpwire.RuleStatusLine, httpwire.RuleHeaderLine}},
-		{"every line ends in CRLF", []httpwire.ResponseRule{httpwire.RuleLineEnd}},
-		{"the header ends with a blank line", []httpwire.ResponseRule{httpwire.RuleBlankLine}},
-		{"Content-Length, when present, equals the body's bytes", []httpwire.ResponseRule{httpwire.RuleLength}},
-		{"without Content-Length, the server closes", []httpwire.ResponseRule{httpwire.RuleBodyEnd}},
-		{"a Content-Type is present", nil},
+		{"status-line", []httpwire.ResponseRule{httpwire.RuleStatusLine, httpwire.RuleHeaderLine}},
+		{"crlf", []httpwire.ResponseRule{httpwire.RuleLineEnd}},
+		{"blank-line", []httpwire.ResponseRule{httpwire.RuleBlankLine}},
+		{"length-equals", []httpwire.ResponseRule{httpwire.RuleLength}},
+		{"close-without-length", []httpwire.ResponseRule{httpwire.RuleBodyEnd}},
+		{"content-type", nil},
 	}
 	var out []Result
 	var first Result
@@ -240,27 +240,29 @@ func probeHTTPResponse(ctx context.Context, p *prober) []Result {
 				continue
 			}
 		case !first.Pass && first.Kind != Malformed:
-			res.fail(first.Kind, -1, "not checked: no complete response came (see the first probe)")
+			res.notChecked(p.t("skip.noresponse"))
 			out = append(out, res)
 			continue
 		}
 		switch {
 		case ru.rules == nil:
-			if _, ok := r.Get("Content-Type"); !ok {
-				if f := r.Finding(httpwire.RuleContentType); f != nil {
-					p.finding(&res, f, 0)
-				} else {
-					res.fail(Malformed, -1, "no Content-Type header came before the header stopped; a client must guess what the body is (add one, like Content-Type: text/plain; charset=utf-8)")
+			// The analyzer's Content-Type finding is a SHOULD: typeWarning
+			// judges it, as a WARN at most.
+			if r.HeaderEnd < 0 {
+				res.notChecked(p.t("skip.noheaderend"))
+			} else if !p.typeWarning(&res, r) {
+				if v, ok := r.Get("Content-Type"); ok {
+					res.Note = quoteCT(v)
 				}
-			} else {
-				v, _ := r.Get("Content-Type")
-				res.Note = "Content-Type: " + netcore.Escape([]byte(v))
 			}
 		case r.HeaderEnd < 0 && (i == 3 || i == 4):
-			res.fail(Malformed, -1, "not checked: the header never ended, so there is no body to measure")
+			res.notChecked(p.t("skip.noheaderend"))
 		default:
 			if f := r.First(ru.rules...); f != nil {
 				p.finding(&res, f, 0)
+				if f.Rule == httpwire.RuleLineEnd {
+					res.Command = p.odCommand(ex.sent)
+				}
 				break
 			}
 			switch i {
@@ -296,17 +298,17 @@ func probeHTTPResponse(ctx context.Context, p *prober) []Result {
 func probeContentLength(ctx context.Context, p *prober) []Result {
 	ex := p.httpExchange(ctx, getReq("/"), 0)
 	r := ex.resp
-	wellFormed := ex.result("a well-formed response")
+	wellFormed := ex.result("well-formed")
 	if !p.judge(&wellFormed, ex, 0, r, "GET /", httpwire.RuleStatusLine, httpwire.RuleHeaderLine, httpwire.RuleLineEnd, httpwire.RuleBlankLine) {
 		wellFormed.Note = fmt.Sprintf("%s %s", r.Version, statusOf(r))
 	}
 	const only = "This probe can only check that Content-Length equals the bytes actually sent, whatever the body is: tubes cannot choose your body"
-	res := ex.result("Content-Length counts the body's bytes")
+	res := ex.result("length-counts")
 	switch {
 	case !wellFormed.Pass && wellFormed.Kind != Malformed:
-		res.fail(wellFormed.Kind, -1, "not checked: no complete response came (see the first probe)")
+		res.notChecked(p.t("skip.noresponse"))
 	case r.HeaderEnd < 0:
-		res.fail(Malformed, -1, "not checked: the header never ended, so there is no body to measure")
+		res.notChecked(p.t("skip.noheaderend"))
 	case p.judge(&res, ex, 0, r, "GET /", httpwire.RuleLength, httpwire.RuleBodyEnd):
 		res.Note = only
 	case r.Length < 0:
@@ -327,6 +329,7 @@ func probeContentLength(ctx context.Context, p *prober) []Result {
 			res.Note += "; the body is plain ASCII, where bytes and characters agree: put emoji or Korean text in it (Hello, world! 🎉, 안녕, 세상!) to make the count matter"
 		}
 		res.Note += ". " + only
+		p.typeWarning(&res, r)
 	}
 	return []Result{wellFormed, res}
 }
@@ -363,18 +366,19 @@ func probeHTTPRequest(ctx context.Context, p *prober) []Result {
 	post := bodyReq("POST", "/form", "application/x-www-form-urlencoded", []byte("name=tubes&lesson=7"))
 	bad := httpReq{raw: []byte(badRequestLine + "\r\nHost: " + p.opt.Target + "\r\n\r\n")}
 	out := []Result{
-		p.answers(ctx, "GET / is answered with 200", getReq("/"), 200, nil),
-		p.answers(ctx, "a browser's GET is answered with 200", browser, 200, nil),
-		p.answers(ctx, "a POST with a body is answered with 200", post, 200, nil),
+		p.answers(ctx, "get-root", getReq("/"), 200, nil),
+		p.answers(ctx, "browser-get", browser, 200, nil),
+		p.answers(ctx, "post-body", post, 200, nil),
 	}
-	res := p.answers(ctx, "a malformed request line gets 400", bad, 400, nil)
+	res := p.answers(ctx, "bad-line-400", bad, 400, nil)
 	switch {
 	case res.Kind == Wrong:
 		res.Reason += fmt.Sprintf("; the request line %q is not METHOD TARGET VERSION (like GET / HTTP/1.1), and a server must refuse it with 400", badRequestLine)
 	case res.Kind == ClosedEarly:
 		res.Reason += fmt.Sprintf(", whose request line %q is not METHOD TARGET VERSION; answer it with 400 Bad Request, so the client learns why", badRequestLine)
 	}
-	return append(out, res)
+	out = append(out, res)
+	return append(out, p.piecesProbes(ctx, &post)...)
 }
 
 // echoBody is what the routing probe posts to /echo.
@@ -382,10 +386,11 @@ var echoBody = []byte("ping from tubes 🏓")
 
 // probeRouting: the router's routes and its two error statuses.
 func probeRouting(ctx context.Context, p *prober) []Result {
-	return []Result{
-		p.answers(ctx, "GET / is answered with 200", getReq("/"), 200, nil),
-		p.answers(ctx, "GET /time is answered with 200", getReq("/time"), 200, nil),
-		p.answers(ctx, "POST /echo sends the body back", bodyReq("POST", "/echo", "text/plain; charset=utf-8", echoBody), 200,
+	echo := bodyReq("POST", "/echo", "text/plain; charset=utf-8", echoBody)
+	return append([]Result{
+		p.answers(ctx, "get-root", getReq("/"), 200, nil),
+		p.answers(ctx, "get-time", getReq("/time"), 200, nil),
+		p.answers(ctx, "echo", bodyReq("POST", "/echo", "text/plain; charset=utf-8", echoBody), 200,
 			func(res *Result, r *httpwire.Response) {
 				if bytes.Equal(r.Body, echoBody) {
 					res.Note += fmt.Sprintf("; the %d-byte body came back unchanged", len(echoBody))
@@ -398,14 +403,14 @@ func probeRouting(ctx context.Context, p *prober) []Result {
 				res.fail(Wrong, r.HeaderEnd+i, "the body came back different: the client sent \"%s\" (%d bytes) and got \"%s\" (%d bytes); /echo should send back exactly the request's body",
 					netcore.Escape(echoBody), len(echoBody), netcore.Escape(r.Body), len(r.Body))
 			}),
-		p.answers(ctx, "GET /nope gets 404 with a body", getReq("/nope"), 404, func(res *Result, r *httpwire.Response) {
+		p.answers(ctx, "not-found", getReq("/nope"), 404, func(res *Result, r *httpwire.Response) {
 			if len(r.Body) == 0 {
 				res.fail(Wrong, r.HeaderEnd, "the 404 has an empty body; the status is for programs, but a person who mistyped the URL needs a few words, like \"no route for GET /nope\"")
 				return
 			}
 			res.Note += fmt.Sprintf(" with a %d-byte body", len(r.Body))
 		}),
-		p.answers(ctx, "DELETE /time gets 405 with an Allow header", httpReq{method: "DELETE", target: "/time", headers: curlHeaders}, 405, func(res *Result, r *httpwire.Response) {
+		p.answers(ctx, "method-405", httpReq{method: "DELETE", target: "/time", headers: curlHeaders}, 405, func(res *Result, r *httpwire.Response) {
 			allow, ok := r.Get("Allow")
 			if !ok {
 				res.fail(Wrong, r.HeaderEnd-2, "the 405 has no Allow header; a 405 must list the methods that would work on /time, like Allow: GET, HEAD")
@@ -419,12 +424,17 @@ func probeRouting(ctx context.Context, p *prober) []Result {
 			}
 			res.fail(Wrong, -1, "the 405's Allow header is \"%s\", which does not list GET; Allow names the methods /time answers, like Allow: GET, HEAD", netcore.Escape([]byte(allow)))
 		}),
-	}
+	}, p.piecesProbes(ctx, &echo)...)
 }
 
 // probeConcurrency: five requests at once take about as long as one.
 func probeConcurrency(ctx context.Context, p *prober) []Result {
-	const name = "five requests at once take about as long as one"
+	out := []Result{p.heldOpen(ctx), fiveAtOnce(ctx, p)}
+	return append(out, p.piecesProbes(ctx, nil)...)
+}
+
+func fiveAtOnce(ctx context.Context, p *prober) Result {
+	const name = "five-at-once"
 	// One request alone, twice: the faster is the time of one, so that a
 	// slow first connection does not raise the limit. A handler may be
 	// slow on purpose here, so the first byte may take a while.
@@ -435,13 +445,14 @@ func probeConcurrency(ctx context.Context, p *prober) []Result {
 		res := ex.result(name)
 		if p.judge(&res, ex, 0, ex.resp, "GET /", httpwire.FramingRules...) {
 			res.Reason = "one request alone: " + res.Reason
-			return []Result{res}
+			return res
 		}
 		if one == nil || ex.took() < t1 {
 			one, t1 = ex, ex.took()
 		}
 	}
 	res := one.result(name)
+	res.patient = true
 	const n = 5
 	exs := make([]*probeEx, n)
 	var wg sync.WaitGroup
@@ -465,7 +476,7 @@ func probeConcurrency(ctx context.Context, p *prober) []Result {
 		r := ex.result(name)
 		if p.judge(&r, ex, 0, ex.resp, "GET /", httpwire.FramingRules...) {
 			r.Reason = fmt.Sprintf("request %d of the %d sent at once: %s", i+1, n, r.Reason)
-			return []Result{r}
+			return r
 		}
 	}
 	slices.Sort(times)
@@ -479,24 +490,31 @@ func probeConcurrency(ctx context.Context, p *prober) []Result {
 	res.Command = fmt.Sprintf("for i in 1 2 3 4 5; do curl -s -o /dev/null -w '%%{time_total}s\\n' %s & done; wait", shellQuote(p.url("/")))
 	if total >= limit {
 		res.fail(Wrong, -1, "%s. The server answers one connection at a time: handle each connection on its own (a goroutine, a thread, or async I/O), so a slow answer does not hold up the others", numbers)
-		return []Result{res}
+		return res
 	}
 	res.Note = numbers
 	if t1 < 50*time.Millisecond {
 		res.Note += ". Your server answers so fast that this says little: make each answer wait, say 1s, as the lesson's server does, and check again"
 	}
-	return []Result{res}
+	return res
 }
 
 // probeKeepAlive: two requests on one connection, each answered with its
 // length.
 func probeKeepAlive(ctx context.Context, p *prober) []Result {
+	return append(keepAliveOnOne(ctx, p), p.piecesProbes(ctx, nil)...)
+}
+
+// keepAliveOnOne: two requests on one connection, the second saying
+// Connection: close.
+func keepAliveOnOne(ctx context.Context, p *prober) []Result {
 	first := getReq("/")
 	second := getReq("/")
 	second.headers = append(append([][2]string{}, curlHeaders...), [2]string{"Connection", "close"})
-	ex := &probeEx{command: first.curl(p, p.url("/"), p.url("/"))}
-	res1 := Result{Name: "the first response has a Content-Length and the connection stays open"}
-	res2 := Result{Name: "a second request on the same connection is answered"}
+	ex := &probeEx{command: first.curl(p, p.url("/"), p.url("/")), planned: append(first.bytes(p), second.bytes(p)...)}
+	res1 := Result{Name: "ka-first"}
+	res2 := Result{Name: "ka-second"}
+	res3 := Result{Name: "ka-close"}
 
 	c, release := p.dial(ctx, ex)
 	defer release()
@@ -511,6 +529,8 @@ func probeKeepAlive(ctx context.Context, p *prober) []Result {
 	case failed:
 	case r1.Length < 0 && !r1.Chunked:
 		res1.fail(Wrong, -1, "the first response has no Content-Length; on a connection that stays open, that is the only way the client knows where the body ends (or Transfer-Encoding: chunked)")
+	case r1.Version == "HTTP/1.0" && !saysKeepAlive(r1):
+		res1.fail(Wrong, 0, "%s", p.t("ka.http10"))
 	case ex.closed || ex.reset:
 		res1.fail(Wrong, len(ex.received), "the server closed the connection after the first response; keep-alive means it keeps the connection open and reads the next request (HTTP/1.1 does so by default, unless the client says Connection: close)%s", saysClose(r1))
 	default:
@@ -521,12 +541,10 @@ func probeKeepAlive(ctx context.Context, p *prober) []Result {
 	}
 	if !res1.Pass {
 		res2 = ex.result(res2.Name)
-		kind := res1.Kind
-		if ex.closed || ex.reset {
-			kind = ClosedEarly
-		}
-		res2.fail(kind, -1, "not sent: the first response failed (see above)")
-		return []Result{res1, res2}
+		res2.notChecked(p.t("skip.firstfailed"))
+		res3 = ex.result(res3.Name)
+		res3.notChecked(p.t("skip.firstfailed"))
+		return []Result{res1, res2, res3}
 	}
 
 	base := len(ex.received)
@@ -538,14 +556,33 @@ func probeKeepAlive(ctx context.Context, p *prober) []Result {
 	r2 := ex.analyze(base, f)
 	res2 = ex.result(res2.Name)
 	if p.judge(&res2, ex, base, r2, "the second request on the connection", httpwire.FramingRules...) {
-		return []Result{res1, res2}
+		res3 = ex.result(res3.Name)
+		res3.notChecked(p.t("skip.secondfailed"))
+		return []Result{res1, res2, res3}
 	}
 	res2.Note = fmt.Sprintf("%s %s", r2.Version, statusOf(r2))
 	if r2.Length >= 0 {
 		res2.Note += fmt.Sprintf(" with Content-Length: %d", r2.Length)
 	}
 	res2.Note += " on the same connection"
-	return []Result{res1, res2}
+	// The second request said Connection: close: the server must close
+	// once it has answered (RFC 9112 §9.6).
+	if !ex.closed && !ex.reset {
+		p.read(c, ex, p.opt.Reply, nil, 0)
+	}
+	res3 = ex.result(res3.Name)
+	res3.patient = true
+	if ex.closed || ex.reset {
+		res3.Note = p.t("ka.closed")
+	} else {
+		res3.fail(Wrong, len(ex.received), p.t("ka.notclosed"), roundDur(p.opt.Reply))
+	}
+	return []Result{res1, res2, res3}
+}
+
+func saysKeepAlive(r *httpwire.Response) bool {
+	v, ok := r.Get("Connection")
+	return ok && strings.Contains(strings.ToLower(v), "keep-alive")
 }
 
 func saysClose(r *httpwire.Response) string {

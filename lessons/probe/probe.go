@@ -7,7 +7,9 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -35,11 +37,20 @@ const (
 	Hung         Outcome = "hang"        // the reply never ends: a client waits forever
 	Wrong        Outcome = "wrong"       // a valid reply, but not the right one
 	Overdue      Outcome = "overdue"     // still going when the probe's (or the check's) time ran out
+	// Not failures: a warning passes, and a knock-on result is not judged.
+	Warned     Outcome = "warn"        // right, but short of what a SHOULD asks (a WARN)
+	Slow       Outcome = "slow"        // right, but later than a client would wait (a WARN)
+	NotChecked Outcome = "not-checked" // a knock-on: an earlier probe's failure left nothing to judge
 )
 
 // Result is the verdict of one probe, with what it sent and received.
 type Result struct {
+	// ID names the probe in the spec and in check.txt (probe.ID.name,
+	// probe.ID.pass); Name is its name in the check's language.
+	ID   string
 	Name string
+	// Pass is false for a FAIL and for a knock-on (NotChecked); a WARN
+	// passes. Verdict says which.
 	Pass bool
 	Kind Outcome
 	// Reason says, for a failure, what went wrong in plain language. Note
@@ -62,6 +73,9 @@ type Result struct {
 	Took  time.Duration
 
 	ex *probeEx // shared by probes that judge the same exchange
+	// patient: the probe waits on purpose (idle closes, slow handlers), so
+	// its time is not judged against Options.Slow.
+	patient bool
 }
 
 // Options are the knobs of a check. Zero values take the defaults.
@@ -71,11 +85,19 @@ type Options struct {
 	// Wait is how long to keep trying to connect while the server comes
 	// up (default 5s; negative: try once).
 	Wait time.Duration
-	// Reply is how long to wait for the first byte of a reply (3s).
+	// Reply is how long to wait for the first byte of a reply (10s,
+	// --reply-wait).
 	Reply time.Duration
 	// Quiet is how long a reply may pause before the probe decides that
-	// nothing more is coming (2s). It is how a hang is detected.
+	// nothing more is coming (10s, --reply-wait). It is how a hang is
+	// detected.
 	Quiet time.Duration
+	// Slow is how late a right reply may come before it is a WARN (5s):
+	// a person at a browser has given up by then, though no client's
+	// own timeout has fired.
+	Slow time.Duration
+	// Lang is the language of the report's words (en, ko).
+	Lang string
 	// IdleWait is how long the timeouts probe waits for the server to
 	// close an idle connection (15s).
 	IdleWait time.Duration
@@ -95,6 +117,8 @@ const (
 	DefaultIdleWait  = 15 * time.Second
 	DefaultProbeTime = 30 * time.Second
 	DefaultRunTime   = 3 * time.Minute
+	DefaultReplyWait = 10 * time.Second
+	DefaultSlow      = 5 * time.Second
 )
 
 func (o Options) withDefaults() Options {
@@ -102,10 +126,16 @@ func (o Options) withDefaults() Options {
 		o.Wait = DefaultCheckWait
 	}
 	if o.Reply <= 0 {
-		o.Reply = 3 * time.Second
+		o.Reply = DefaultReplyWait
 	}
 	if o.Quiet <= 0 {
-		o.Quiet = 2 * time.Second
+		o.Quiet = DefaultReplyWait
+	}
+	if o.Slow <= 0 {
+		o.Slow = DefaultSlow
+	}
+	if o.Lang == "" {
+		o.Lang = "en"
 	}
 	if o.IdleWait <= 0 {
 		o.IdleWait = DefaultIdleWait
@@ -148,7 +178,9 @@ var (
 	Routing       Set = probeRouting
 	Concurrency   Set = probeConcurrency
 	KeepAlive     Set = probeKeepAlive
-	Timeouts          = single(probeTimeouts)
+	Timeouts      Set = func(ctx context.Context, p *prober) []Result {
+		return append([]Result{probeTimeouts(ctx, p)}, p.piecesProbes(ctx, nil)...)
+	}
 )
 
 func single(f func(context.Context, *prober) Result) Set {
@@ -156,9 +188,10 @@ func single(f func(context.Context, *prober) Result) Set {
 }
 
 // Run runs the probes of lesson (its id, for the report) against
-// opt.Target. It first waits for the server to come up; when nothing
-// listens by then, the report has that one failure and no probes ran. The
-// error is only for a bad target.
+// opt.Target. No connection is made that the report does not show: the
+// first probe's own connect is retried while the server comes up (for
+// opt.Wait). When nothing listens by then, the report holds that probe's
+// failure alone and NotRun is set. The error is only for a bad target.
 func Run(ctx context.Context, lesson string, set Set, opt Options) (*Report, error) {
 	target, err := ParseTarget(opt.Target)
 	if err != nil {
@@ -170,13 +203,12 @@ func Run(ctx context.Context, lesson string, set Set, opt Options) (*Report, err
 	defer cancel()
 	p := &prober{opt: opt, client: netcore.NewClient(netcore.Discard{})}
 	defer p.client.CloseAll()
-	rep := &Report{Lesson: lesson, Target: target}
-	if res, up := p.waitUp(ctx); !up {
-		rep.Results = []Result{res}
-		rep.NotRun = true
-		return rep, nil
-	}
+	rep := &Report{Lesson: lesson, Target: target, Lang: opt.Lang}
 	rep.Results = set(ctx, p)
+	if p.neverUp() && len(rep.Results) > 0 {
+		rep.Results, rep.NotRun = rep.Results[:1], true
+	}
+	p.settle(rep.Results)
 	return rep, nil
 }
 
@@ -184,6 +216,14 @@ func Run(ctx context.Context, lesson string, set Set, opt Options) (*Report, err
 type prober struct {
 	opt    Options
 	client *netcore.Client
+
+	// dry: connect nothing; the probes only say what they would send
+	// (for Spec).
+	dry bool
+
+	mu   sync.Mutex
+	up   bool  // a connect succeeded: the server was listening
+	gone error // the first connect failed for good: nothing listened in time
 }
 
 func (p *prober) host() string { h, _, _ := net.SplitHostPort(p.opt.Target); return h }
@@ -192,30 +232,52 @@ func (p *prober) port() string { _, port, _ := net.SplitHostPort(p.opt.Target); 
 // url is the http:// URL of target on the server.
 func (p *prober) url(target string) string { return "http://" + p.opt.Target + target }
 
-// waitUp connects until the server answers or opt.Wait passes, with a
-// growing pause between tries.
-func (p *prober) waitUp(ctx context.Context) (Result, bool) {
+func (p *prober) neverUp() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return !p.up && p.gone != nil
+}
+
+// connect dials the target. Until one connect has succeeded, it retries
+// a refusal or a timeout for opt.Wait, with a growing pause, so that the
+// check's first probe waits for a server that is coming up; once that
+// failed, later connects fail at once with the same error.
+func (p *prober) connect(ctx context.Context) (*netcore.Conn, error) {
+	if p.dry {
+		return nil, errDry
+	}
+	p.mu.Lock()
+	up, gone := p.up, p.gone
+	p.mu.Unlock()
+	if gone != nil && !up {
+		return nil, gone
+	}
 	start := time.Now()
 	deadline := start.Add(max(p.opt.Wait, 0))
 	pause := 25 * time.Millisecond
 	for {
-		dctx, cancel := context.WithTimeout(ctx, max(time.Until(deadline), 2*time.Second))
+		dctx, cancel := context.WithTimeout(ctx, max(p.opt.Reply, 2*time.Second))
 		c, err := p.client.Dial(dctx, p.opt.Target)
 		cancel()
 		if err == nil {
-			p.client.Release(c)
-			return Result{}, true
+			p.mu.Lock()
+			p.up = true
+			p.mu.Unlock()
+			return c, nil
+		}
+		if ended(ctx) {
+			return nil, ctxErr(ctx)
 		}
 		retry := errors.Is(err, syscall.ECONNREFUSED) || netTimeout(err)
 		left := time.Until(deadline)
-		if !retry || ctx.Err() != nil || left <= 0 {
-			tried := ""
-			if p.opt.Wait > 0 && retry {
-				tried = fmt.Sprintf(" for %s", roundDur(time.Since(start)))
+		if up || !retry || left <= 0 {
+			if !up {
+				p.mu.Lock()
+				p.gone = &waitedError{err: err, tried: time.Since(start), retried: p.opt.Wait > 0 && retry}
+				err = p.gone
+				p.mu.Unlock()
 			}
-			res := p.dialFailure("the server is listening", err, tried)
-			res.Command = "nc -vz " + p.host() + " " + p.port()
-			return res, false
+			return nil, err
 		}
 		select {
 		case <-ctx.Done():
@@ -225,10 +287,24 @@ func (p *prober) waitUp(ctx context.Context) (Result, bool) {
 	}
 }
 
+// waitedError is a first connect that failed, after retrying for tried.
+type waitedError struct {
+	err     error
+	tried   time.Duration
+	retried bool
+}
+
+func (e *waitedError) Error() string { return e.err.Error() }
+func (e *waitedError) Unwrap() error { return e.err }
+
 // dialFailure turns a failed connect into a verdict in its own words.
 // tried says how long connecting went on, like " for 5s".
 func (p *prober) dialFailure(name string, err error, tried string) Result {
 	res := Result{Name: name, Caret: -1}
+	var w *waitedError
+	if errors.As(err, &w) && w.retried && tried == "" {
+		tried = " " + fmt.Sprintf(p.t("dial.tried"), roundDur(w.tried))
+	}
 	var dns *net.DNSError
 	switch {
 	case errors.Is(err, errRunOver):
@@ -256,12 +332,19 @@ func (p *prober) dialFailure(name string, err error, tried string) Result {
 var (
 	errRunOver     = errors.New("the check's time ran out")
 	errInterrupted = errors.New("the check was interrupted")
+	errDry         = errors.New("a dry run connects nothing")
 )
+
+// ended reports whether ctx is done or its deadline has passed (a dial's
+// own timer, set from it, may fire a moment before ctx's).
+func ended(ctx context.Context) bool {
+	end, ok := ctx.Deadline()
+	return ctx.Err() != nil || ok && !time.Now().Before(end)
+}
 
 // ctxErr says why ctx ended, in the probe's own errors.
 func ctxErr(ctx context.Context) error {
-	end, ok := ctx.Deadline()
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) || ctx.Err() == nil && ok && !time.Now().Before(end) {
+	if d, ok := ctx.Deadline(); errors.Is(ctx.Err(), context.DeadlineExceeded) || ctx.Err() == nil && ok && !time.Now().Before(d) {
 		return errRunOver
 	}
 	return errInterrupted
@@ -287,7 +370,9 @@ type probeEx struct {
 	local    string
 	waited   time.Duration      // how long the last read waited for a first byte
 	resp     *httpwire.Response // for HTTP exchanges
-	bodyLen  int                // the body's bytes, counted past what was kept
+	planned  []byte             // what the probe sends, for a dry run
+	dry      bool
+	bodyLen  int // the body's bytes, counted past what was kept
 
 	// Every byte is counted, kept or not: total in all, the last one when.
 	total int
@@ -319,7 +404,11 @@ func (ex *probeEx) ending() string {
 
 // result starts a verdict for this exchange.
 func (ex *probeEx) result(name string) Result {
-	return Result{Name: name, Pass: true, Kind: Passed, Command: ex.command, Sent: ex.sent, Received: ex.received,
+	sent := ex.sent
+	if ex.dry {
+		sent = ex.planned
+	}
+	return Result{Name: name, Pass: true, Kind: Passed, Command: ex.command, Sent: sent, Received: ex.received,
 		Total: max(ex.total, len(ex.received)), Ending: ex.ending(), Caret: -1, Took: ex.took(), ex: ex}
 }
 
@@ -332,22 +421,22 @@ func (r *Result) fail(kind Outcome, caret int, format string, args ...any) {
 // starts the exchange's clock: the probe's time, or the check's end when
 // that comes first.
 func (p *prober) dial(ctx context.Context, ex *probeEx) (*netcore.Conn, func()) {
+	if ctx.Err() != nil {
+		ex.start = time.Now()
+		ex.dialErr, ex.done = ctxErr(ctx), ex.start
+		return nil, func() {}
+	}
+	ex.dry = p.dry
+	c, err := p.connect(ctx)
+	// The clock starts once connected: waiting for a server to come up
+	// is not the probe's time.
 	ex.start = time.Now()
 	ex.deadline = ex.start.Add(max(p.opt.Probe, ex.limit))
 	if end, ok := ctx.Deadline(); ok && end.Before(ex.deadline) {
 		ex.deadline, ex.runEnds = end, true
 	}
-	if ctx.Err() != nil {
-		ex.dialErr, ex.done = ctxErr(ctx), time.Now()
-		return nil, func() {}
-	}
-	dctx, cancel := context.WithTimeout(ctx, max(p.opt.Reply, 2*time.Second))
-	c, err := p.client.Dial(dctx, p.opt.Target)
-	cancel()
 	if err != nil {
-		// The dial's own timer can fire a moment before the run's context
-		// notices its deadline: both mean the run's time is up.
-		if end, ok := ctx.Deadline(); ctx.Err() != nil || ok && !time.Now().Before(end) {
+		if ended(ctx) {
 			err = ctxErr(ctx)
 		}
 		ex.dialErr, ex.done = err, time.Now()
@@ -449,12 +538,17 @@ func (p *prober) late(res *Result, ex *probeEx) bool {
 	if ex.runEnds {
 		whose = fmt.Sprintf("the check's time, %s in all, ran out", roundDur(p.opt.Run))
 	}
+	// The probe stopped at its limit; the clock may read a hair later.
+	took := ex.took()
+	if !ex.runEnds {
+		took = min(took, max(p.opt.Probe, ex.limit))
+	}
 	if ex.total == 0 {
-		res.fail(TimedOut, -1, "the server sent nothing back within %s (%s)", roundDur(ex.took()), whose)
+		res.fail(TimedOut, -1, "the server sent nothing back within %s (%s)", roundDur(took), whose)
 		return true
 	}
 	res.fail(Overdue, len(ex.received), "still sending after %s: %d bytes so far, the last one %s ago; a reply that never ends keeps a client waiting (%s)",
-		roundDur(ex.took()), ex.total, roundDur(ex.done.Sub(ex.last)), whose)
+		roundDur(took), ex.total, roundDur(ex.done.Sub(ex.last)), whose)
 	return true
 }
 
@@ -502,7 +596,16 @@ func roundDur(d time.Duration) time.Duration {
 // ncCommand is a shell command that sends exactly b with OpenBSD nc and
 // shuts down the write side after it (-N).
 func (p *prober) ncCommand(b []byte) string {
-	return "printf " + shellQuote(printfFormat(b)) + " | nc -N " + p.host() + " " + p.port()
+	return "printf " + shellQuote(printfFormat(b)) + " | nc -w " + waitSecs(p.opt.Reply) + " -N " + p.host() + " " + p.port()
+}
+
+// odCommand sends b like ncCommand and shows every byte of the reply
+// with od -c, where a bare \n stands out (curl -v accepts it silently).
+func (p *prober) odCommand(b []byte) string { return p.ncCommand(b) + " | od -c" }
+
+// waitSecs is d in whole seconds, at least 1, for a command's timeout.
+func waitSecs(d time.Duration) string {
+	return strconv.Itoa(max(1, int((d+time.Second-1)/time.Second)))
 }
 
 // printfFormat writes b as a printf format that prints exactly b.

@@ -127,7 +127,7 @@ func TestReportClassicMistake(t *testing.T) {
 	for _, want := range []string{
 		"FAIL  Content-Length, when present, equals the body's bytes",
 		"why:      malformed reply: 18 bytes were sent after the header but Content-Length says 13; Content-Length counts bytes, not characters (🎉 is 4 bytes)",
-		"try:      curl -v http://" + addr + "/",
+		"try:      curl -v --max-time 3 http://" + addr + "/",
 		`sent:     "GET / HTTP/1.1\r\nHost: ` + addr,
 		"PASS  every line ends in CRLF",
 		"1 of 6 probes failed",

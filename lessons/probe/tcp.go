@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tubes-course/tubes/netcore/behaviors"
@@ -12,21 +13,23 @@ import (
 // The probes of the lessons below HTTP: connections, replies, streams.
 
 // probeAccept: the server accepts a connection.
+// probeAccept: the server accepts a connection, and closes one that
+// stays silent (the lesson's server does after 10 s; --idle-wait).
 func probeAccept(ctx context.Context, p *prober) []Result {
-	return []Result{p.accepts(ctx)}
+	return []Result{p.accepts(ctx), probeTimeouts(ctx, p)}
 }
 
 func (p *prober) accepts(ctx context.Context) Result {
-	ex := &probeEx{command: "nc -vz " + p.host() + " " + p.port()}
+	ex := &probeEx{command: "nc -vz -w " + waitSecs(p.opt.Reply) + " " + p.host() + " " + p.port()}
 	c, release := p.dial(ctx, ex)
 	defer release()
 	if c == nil {
-		res := ex.result("accepts a connection")
+		res := ex.result("accepts")
 		p.silent(&res, ex, 0, "")
 		return res
 	}
 	ex.done = time.Now()
-	res := ex.result("accepts a connection")
+	res := ex.result("accepts")
 	res.Ending = "open"
 	res.Note = fmt.Sprintf("connected from %s to %s in %s", c.LocalAddr(), c.RemoteAddr(), roundDur(ex.took()))
 	return res
@@ -39,8 +42,8 @@ func probeClient(ctx context.Context, p *prober) []Result {
 }
 
 func (p *prober) closesAfterClient(ctx context.Context) Result {
-	const name = "closes the connection when the client closes"
-	ex := &probeEx{command: "nc -N " + p.host() + " " + p.port() + " </dev/null"}
+	const name = "client-close"
+	ex := &probeEx{command: "nc -w " + waitSecs(p.opt.Reply) + " -N " + p.host() + " " + p.port() + " </dev/null; echo closed"}
 	c, release := p.dial(ctx, ex)
 	defer release()
 	res := ex.result(name)
@@ -75,10 +78,10 @@ func (p *prober) closesAfterClient(ctx context.Context) Result {
 // probePingPong: the server answers a message.
 func probePingPong(ctx context.Context, p *prober) Result {
 	msg := append(append([]byte(nil), behaviors.HelloMessage...), '\n')
-	ex := &probeEx{command: p.ncCommand(msg)}
+	ex := &probeEx{command: p.ncCommand(msg), planned: msg}
 	c, release := p.dial(ctx, ex)
 	defer release()
-	const name = "answers a message"
+	const name = "pingpong"
 	if c != nil && ex.send(c, msg) {
 		p.read(c, ex, p.opt.Reply, func([]byte) bool { return true }, min(p.opt.Quiet, 300*time.Millisecond))
 	}
@@ -103,8 +106,9 @@ var (
 // probeByteStream: the server frames the stream by newlines, whatever
 // the reads return.
 func probeByteStream(ctx context.Context, p *prober) Result {
-	const name = "answers each line, however the writes split it"
-	ex := &probeEx{command: fmt.Sprintf("(printf 'first li'; sleep 0.3; printf 'ne\\nsecond line\\nthi'; sleep 0.3; printf 'rd line\\n'; sleep 1) | nc -N %s %s", p.host(), p.port())}
+	const name = "lines"
+	ex := &probeEx{command: fmt.Sprintf("(printf 'first li'; sleep 0.3; printf 'ne\\nsecond line\\nthi'; sleep 0.3; printf 'rd line\\n'; sleep 1) | nc -w 3 %s %s", p.host(), p.port()),
+		planned: []byte(strings.Join(streamPieces, ""))}
 	c, release := p.dial(ctx, ex)
 	defer release()
 	res := ex.result(name)
@@ -215,8 +219,8 @@ func streamMissAt(reply []byte) int {
 
 // probeTimeouts: the server closes a connection that stays idle.
 func probeTimeouts(ctx context.Context, p *prober) Result {
-	const name = "closes an idle connection"
-	ex := &probeEx{command: "time nc -d " + p.host() + " " + p.port(), limit: p.opt.IdleWait + p.opt.Reply}
+	const name = "idle-close"
+	ex := &probeEx{command: "time nc -d -w " + waitSecs(p.opt.IdleWait+p.opt.Reply) + " " + p.host() + " " + p.port(), limit: p.opt.IdleWait + p.opt.Reply}
 	c, release := p.dial(ctx, ex)
 	defer release()
 	res := ex.result(name)
@@ -231,6 +235,7 @@ func probeTimeouts(ctx context.Context, p *prober) Result {
 	p.read(c, ex, p.opt.IdleWait, nil, 0)
 	p.opt.Quiet = quiet
 	res = ex.result(name)
+	res.patient = true
 	took := roundDur(ex.took())
 	if p.late(&res, ex) {
 		return res

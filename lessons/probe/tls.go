@@ -24,8 +24,8 @@ func probeTLS(ctx context.Context, p *prober) []Result {
 	ex := &probeEx{command: "curl -vk https://localhost:" + p.port() + "/"}
 	c, release := p.dial(ctx, ex)
 	defer release()
-	hs := ex.result("completes a TLS handshake")
-	get := ex.result("answers GET / over TLS")
+	hs := ex.result("tls-handshake")
+	get := ex.result("tls-get")
 	if c == nil {
 		p.silent(&hs, ex, 0, "the ClientHello")
 		get.fail(hs.Kind, -1, "not checked: no TLS connection (see the first probe)")

@@ -31,7 +31,7 @@ func probeWebSocket(ctx context.Context, p *prober) []Result {
 	ex := &probeEx{command: p.ncCommand(req)}
 	c, release := p.dial(ctx, ex)
 	defer release()
-	names := []string{"upgrades with the right Sec-WebSocket-Accept", "echoes a masked text frame", "answers a close frame with a close frame"}
+	names := []string{"ws-upgrade", "ws-echo", "ws-close"}
 	out := make([]Result, 0, 3)
 	skipRest := func(kind Outcome) []Result {
 		for _, n := range names[len(out):] {

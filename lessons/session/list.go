@@ -17,7 +17,10 @@ func List(o *Options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	w.Course.WriteList(stdout, w.Progress)
+	if o.JSON {
+		return w.Course.WriteListJSON(stdout, w.Progress)
+	}
+	w.Course.WriteList(stdout, w.Progress, w.UI["lessons.built"])
 	return nil
 }
 

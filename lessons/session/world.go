@@ -35,7 +35,8 @@ type World struct {
 	// Recorder is nil unless --record; the status line polls its State.
 	Recorder *netcore.Recorder
 
-	stderr io.Writer
+	stderr  io.Writer
+	unserve func() // removes the runtime file naming the port served
 }
 
 // InboxSize bounds the events waiting for the screen or the transcript.
@@ -129,6 +130,9 @@ func (w *World) listen(o *Options) error {
 		return fmt.Errorf("cannot listen on %s: %s", netcore.Quote(addr), Reason(err))
 	}
 	w.Addr = lessons.Address{Host: w.Server.Host(), Port: w.Server.Port()}
+	if dir, err := lessons.StateDir(); err == nil {
+		w.unserve, _ = lessons.MarkServing(dir, []int{w.Server.Port()}) // so tubes check knows this port
+	}
 	return nil
 }
 
@@ -145,6 +149,9 @@ func (w *World) Shutdown() {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
 		_ = w.Server.Shutdown(ctx)
+	}
+	if w.unserve != nil {
+		w.unserve()
 	}
 	w.closeRecord()
 }

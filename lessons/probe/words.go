@@ -1,0 +1,54 @@
+package probe
+
+import (
+	"io/fs"
+	"strings"
+	"sync"
+
+	"github.com/tubes-course/tubes/assets"
+)
+
+// The words of `tubes check` (report, probe names, reasons, the spec) live
+// in assets/lessons/<lang>/check.txt, "key = text" lines like ui.txt; a
+// key a language lacks falls back to English.
+
+var (
+	wordsMu    sync.Mutex
+	wordsCache = map[string]map[string]string{}
+)
+
+// Words returns check's words in lang, English where lang has none.
+func Words(lang string) map[string]string {
+	wordsMu.Lock()
+	defer wordsMu.Unlock()
+	if w, ok := wordsCache[lang]; ok {
+		return w
+	}
+	out := map[string]string{}
+	for _, l := range []string{"en", lang} {
+		raw, err := fs.ReadFile(assets.Lessons, "lessons/"+l+"/check.txt")
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(raw), "\n") {
+			k, v, ok := strings.Cut(line, "=")
+			if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
+				out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			}
+		}
+	}
+	wordsCache[lang] = out
+	return out
+}
+
+// word is key's text in lang; a missing key shows as itself, which a test
+// forbids.
+func word(lang, key string) string {
+	if s, ok := Words(lang)[key]; ok {
+		return s
+	}
+	return key
+}
+
+// t is key's text in the check's language.
+func (p *prober) t(key string) string { return word(p.opt.Lang, key) }
