@@ -185,7 +185,7 @@ type hexUnit struct {
 
 // hexLines draws bytes as rows of hex plus a text column. The bytes of one
 // UTF-8 character stay on one row, joined by "-", and the character is
-// shown once, padded to the bytes it took.
+// shown once.
 func hexLines(st styles, data []byte, offset int64, w int) []string {
 	perRow := min(16, max(4, ((w-8)/4)/4*4))
 	var units []hexUnit
@@ -212,14 +212,12 @@ func hexLines(st styles, data []byte, offset int64, w int) []string {
 		}
 	})
 	var lines []string
-	var hexCol, textCol strings.Builder
+	var row []hexUnit
 	used, rowStart := 0, 0
 	digits := max(4, len(fmt.Sprintf("%x", offset+int64(len(data)))))
 	emit := func() {
-		pad := strings.Repeat(" ", (perRow-used)*3)
-		lines = append(lines, st.dim.Render(fmt.Sprintf("%0*x", digits, offset+int64(rowStart)))+"  "+hexCol.String()+pad+" "+textCol.String())
-		hexCol.Reset()
-		textCol.Reset()
+		lines = append(lines, hexRow(st, row, perRow, fmt.Sprintf("%0*x", digits, offset+int64(rowStart))))
+		row = row[:0]
 		rowStart += used
 		used = 0
 	}
@@ -227,30 +225,49 @@ func hexLines(st styles, data []byte, offset int64, w int) []string {
 		if used+len(u.raw) > perRow {
 			emit()
 		}
-		parts := make([]string, len(u.raw))
-		for i, c := range u.raw {
-			parts[i] = fmt.Sprintf("%02x", c)
-		}
-		hx := strings.Join(parts, "-") + " "
-		gw := ansi.StringWidth(u.glyph)
-		glyph := u.glyph + strings.Repeat(" ", max(0, len(u.raw)-gw))
-		switch {
-		case len(u.raw) > 1 && !u.escaped:
-			hexCol.WriteString(st.hexGroup.Render(hx))
-			textCol.WriteString(st.hexGroup.Render(glyph))
-		case u.escaped:
-			hexCol.WriteString(st.escaped.Render(hx))
-			textCol.WriteString(st.escaped.Render(glyph))
-		default:
-			hexCol.WriteString(hx)
-			textCol.WriteString(glyph)
-		}
+		row = append(row, u)
 		used += len(u.raw)
 	}
 	if used > 0 {
 		emit()
 	}
 	return lines
+}
+
+// hexRow draws one row: offset, the bytes, then the characters side by
+// side, as text would show them. Spaces that end the row would be
+// invisible there, so they are drawn as a dim ␠.
+func hexRow(st styles, row []hexUnit, perRow int, offset string) string {
+	trailing := len(row)
+	for trailing > 0 && string(row[trailing-1].raw) == " " {
+		trailing--
+	}
+	var hexCol, textCol strings.Builder
+	used := 0
+	for i, u := range row {
+		parts := make([]string, len(u.raw))
+		for j, c := range u.raw {
+			parts[j] = fmt.Sprintf("%02x", c)
+		}
+		hx := strings.Join(parts, "-") + " "
+		switch {
+		case i >= trailing:
+			hexCol.WriteString(hx)
+			textCol.WriteString(st.escaped.Render("␠"))
+		case len(u.raw) > 1 && !u.escaped:
+			hexCol.WriteString(st.hexGroup.Render(hx))
+			textCol.WriteString(st.hexGroup.Render(u.glyph))
+		case u.escaped:
+			hexCol.WriteString(st.escaped.Render(hx))
+			textCol.WriteString(st.escaped.Render(u.glyph))
+		default:
+			hexCol.WriteString(hx)
+			textCol.WriteString(u.glyph)
+		}
+		used += len(u.raw)
+	}
+	pad := strings.Repeat(" ", (perRow-used)*3)
+	return st.dim.Render(offset) + "  " + hexCol.String() + pad + " " + textCol.String()
 }
 
 // parsedLines shows a request split by the parser: each part headed with

@@ -87,6 +87,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, k.Quit) && (msg.String() == "ctrl+c" || m.overlay == noOverlay) {
 		return tea.Quit
 	}
+	if m.lay.tooSmall {
+		return nil // nothing on screen to act on: only quit works
+	}
 	switch m.overlay {
 	case helpOverlay:
 		if m.keysBox.closes(msg, k) {
