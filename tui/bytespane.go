@@ -47,7 +47,7 @@ func (p *bytesPane) scroll(by int) { p.offset = max(0, p.offset+by) }
 // reads the offset and never moves it: clamp does, from Update.
 func (p bytesPane) view(st styles, t func(string) string, log *ring[*chunk], upTo uint64, w, h int, filter netip.Addr) []string {
 	if log.visible(upTo) == 0 {
-		return []string{st.dim.Render(t("bytes.empty"))}
+		return wrapDim(st, t("bytes.empty"), w)
 	}
 	out, _ := tail(p.rows(st, t, log, upTo, w, h, filter), h, p.offset)
 	return out

@@ -26,7 +26,7 @@ func (p *eventsPane) scroll(by int) { p.offset = max(0, p.offset+by) }
 func (p eventsPane) view(st styles, log *ring[netcore.Event], upTo uint64, w, h int, empty string, filter netip.Addr) []string {
 	n := log.visible(upTo)
 	if n == 0 {
-		return []string{st.dim.Render(empty)}
+		return wrapDim(st, empty, w)
 	}
 	if filter.IsValid() {
 		var picked []string // newest first

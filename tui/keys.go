@@ -9,6 +9,8 @@ type keyMap struct {
 	Hex, Hint, List, Pause, Clear, Help, Quit, Tab1, Tab2, Tab3                key.Binding
 	Close, Choose, Message, Example, Yours, Peers, QR, Hold, Slow, Step        key.Binding
 	Left, Right, Copy, Open                                                    key.Binding
+	// Steps is n and p as one entry, for the help line only.
+	Steps key.Binding
 }
 
 func newKeyMap(t func(string) string) keyMap {
@@ -51,16 +53,18 @@ func newKeyMap(t func(string) string) keyMap {
 		Right:     b([]string{">", "shift+right"}, ">", "key.sideways"),
 		Copy:      b([]string{"C"}, "C", "key.copy"),
 		Open:      b([]string{"o"}, "o", "key.open"),
+		Steps:     b([]string{"n", "p"}, "n/p", "key.steps"),
 	}
 }
 
-// shortHelp is the help line: the keys a learner needs most.
-func (k keyMap) shortHelp(narrow bool) []key.Binding {
-	out := []key.Binding{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.Hex, k.Focus}
-	if narrow {
+// shortHelp is the help line: the keys a learner needs most, most needed
+// first, since a narrow window cuts the end.
+func (k keyMap) shortHelp(tabs bool) []key.Binding {
+	out := []key.Binding{k.Enter, k.Steps, k.Hint, k.Help, k.Quit, k.Focus}
+	if tabs {
 		out = append(out, k.Tab1)
 	}
-	return append(out, k.List, k.Help, k.Quit)
+	return append(out, k.Message, k.Copy, k.Hex, k.List)
 }
 
 // fullHelp is the ? screen: two columns, so it fits an 80-column window.

@@ -197,9 +197,14 @@ func TestLayoutsBySize(t *testing.T) {
 		t.Fatal("a too-small window should ask to be made larger")
 	}
 	r.size(80, 24)
+	stacked := ansi.Strip(r.m.screen())
+	if strings.Contains(stacked, "1 Lesson") || !strings.Contains(stacked, "─ Lesson ") || !strings.Contains(stacked, "─ Events ") || !strings.Contains(stacked, "─ Bytes") {
+		t.Fatalf("at 80×24 the lesson and the live traffic should be stacked, no tabs:\n%s", stacked)
+	}
+	r.size(70, 22)
 	narrow := ansi.Strip(r.m.screen())
 	if !strings.Contains(narrow, "1 Lesson") || !strings.Contains(narrow, "3 Bytes") {
-		t.Fatal("narrow layout should show tabs")
+		t.Fatal("below 80×24 the layout should show tabs")
 	}
 	r.press(keyRune('2'))
 	if !strings.Contains(ansi.Strip(r.m.screen()), "No events yet") {

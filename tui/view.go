@@ -33,10 +33,12 @@ func (m *Model) screen() string {
 		body = lipgloss.Place(l.body.w, l.body.h, lipgloss.Center, lipgloss.Center, m.overlayBox())
 	case l.wide:
 		body = m.wideBody()
+	case l.stacked:
+		body = m.stackedBody()
 	default:
 		body = m.narrowBody()
 	}
-	return body + "\n" + fit(m.statusLine(), l.status.w) + "\n" + fit(m.help.ShortHelpView(m.keys.shortHelp(!l.wide)), l.help.w)
+	return body + "\n" + fit(m.statusLine(), l.status.w) + "\n" + fit(m.help.ShortHelpView(m.keys.shortHelp(l.tabs.h > 0)), l.help.w)
 }
 
 func (m *Model) wideBody() string {
@@ -44,6 +46,12 @@ func (m *Model) wideBody() string {
 	left := m.paneFrame(focusLesson, p[focusLesson])
 	right := m.paneFrame(focusEvents, p[focusEvents]) + "\n" + m.paneFrame(focusBytes, p[focusBytes])
 	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
+}
+
+func (m *Model) stackedBody() string {
+	p := m.lay.panes
+	live := lipgloss.JoinHorizontal(lipgloss.Top, m.paneFrame(focusEvents, p[focusEvents]), m.paneFrame(focusBytes, p[focusBytes]))
+	return m.paneFrame(focusLesson, p[focusLesson]) + "\n" + live
 }
 
 func (m *Model) narrowBody() string {
@@ -199,7 +207,9 @@ func (m *Model) statusLine() string {
 		extra := m.events.total - m.pausedAt
 		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("⏸ %s (+%d %s)", m.t("status.paused"), extra, m.t("status.new"))))
 	}
+	behavior := -1 // the first part to go when the line is too long
 	if caps.Has(CanServe) {
+		behavior = len(parts)
 		parts = append(parts, st.status.Render(bs.Behavior))
 	}
 	if caps.Has(CanPresent) {
@@ -233,7 +243,11 @@ func (m *Model) statusLine() string {
 	if m.folded > 0 {
 		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("%s %s", commas(m.folded), m.t("status.folded"))))
 	}
-	return strings.Join(parts, sep)
+	if line := strings.Join(parts, sep); behavior < 0 || ansi.StringWidth(line) <= m.lay.status.w {
+		return line
+	}
+	// Too long: the behavior's name goes before the counters do.
+	return strings.Join(append(parts[:behavior:behavior], parts[behavior+1:]...), sep)
 }
 
 // overlayBox is the open overlay's box, to centre on the body.
