@@ -1,11 +1,13 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // Behind "make the window larger" the learner sees nothing, so no key may
@@ -61,4 +63,80 @@ func TestHexTextColumnHasNoFillerAndShowsTrailingSpaces(t *testing.T) {
 	if len(got) != 1 || got[0] != "안녕 🎈ok␠" {
 		t.Fatalf("text column %q, want %q", got, "안녕 🎈ok␠")
 	}
+}
+
+// A lesson longer than its pane says how much is left below, and says
+// nothing once the end is on screen.
+func TestLessonPaneSaysThereIsMore(t *testing.T) {
+	r := newRig(t, "timeouts")
+	r.size(80, 24)
+	screen := ansi.Strip(r.m.screen())
+	if !strings.Contains(screen, "more lines") {
+		t.Fatalf("no \"more lines\" under a long lesson:\n%s", screen)
+	}
+	r.press(tea.KeyPressMsg{Code: tea.KeyEnd})
+	if screen := ansi.Strip(r.m.screen()); strings.Contains(screen, "more line") {
+		t.Fatalf("still \"more\" at the end:\n%s", screen)
+	}
+	// The lines counted are the lines there are.
+	w, h := r.m.lay.panes[focusLesson].inner()
+	body := len(r.m.lessonBody(w))
+	shown := h - len(r.m.lessonHead(w)) - 1
+	r.press(tea.KeyPressMsg{Code: tea.KeyHome})
+	if want := fmt.Sprintf("↓ %d more lines", body-shown); !strings.Contains(ansi.Strip(r.m.screen()), want) {
+		t.Fatalf("want %q:\n%s", want, ansi.Strip(r.m.screen()))
+	}
+}
+
+// paneRows is what pane f shows now, without its frame.
+func paneRows(m *Model, f focus) string {
+	w, h := m.lay.panes[f].inner()
+	switch f {
+	case focusEvents:
+		return ansi.Strip(strings.Join(m.eventsView.view(m.st, m.events, m.eventsUpTo(), w, h, "", m.filter), "\n"))
+	case focusBytes:
+		return ansi.Strip(strings.Join(m.bytesView.view(m.st, m.t, m.chunks, m.chunksUpTo(), w, h, m.filter), "\n"))
+	}
+	return ""
+}
+
+// A pane scrolled up stays on what it shows while new traffic arrives
+// below; end (or G) goes back to the newest.
+func TestScrolledPanesStayPut(t *testing.T) {
+	r := newRig(t, "ping-pong")
+	r.size(120, 40)
+	exchanges := func(n int) {
+		for i := 0; i < n; i++ {
+			want := r.server.Totals().BytesOut + 18
+			r.act(t)
+			r.flushUntil(t, func() bool { return r.m.totals.BytesOut >= want && sawCloses(r.m) >= int(want/18)*2 })
+		}
+	}
+	exchanges(8)
+	for _, f := range []focus{focusEvents, focusBytes} {
+		r.m.focus = f
+		for i := 0; i < 5; i++ {
+			r.press(keyUp)
+		}
+		before := paneRows(r.m, f)
+		exchanges(2)
+		if after := paneRows(r.m, f); after != before {
+			t.Fatalf("pane %d moved when traffic came:\nbefore:\n%s\nafter:\n%s", f, before, after)
+		}
+		r.press(keyRune('G'))
+		if (f == focusEvents && r.m.eventsView.offset != 0) || (f == focusBytes && r.m.bytesView.offset != 0) {
+			t.Fatalf("G should go to the newest: offsets %d %d", r.m.eventsView.offset, r.m.bytesView.offset)
+		}
+	}
+}
+
+// sawCloses counts the closes that reached the model.
+func sawCloses(m *Model) int {
+	n, closes := m.events.visible(^uint64(0)), 0
+	for i := 0; i < n; i++ {
+		if m.events.at(i).Kind == netcore.Closed {
+			closes++
+		}
+	}
+	return closes
 }

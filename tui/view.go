@@ -115,7 +115,16 @@ func (m *Model) lessonLines(w, h int) []string {
 	room := max(1, h-len(head))
 	offset := min(m.lessonView.offset, max(0, len(body)-room)) // Update keeps it so
 	end := min(len(body), offset+room)
-	return append(head, body[offset:end]...)
+	if end == len(body) || room < 2 {
+		return append(head, body[offset:end]...)
+	}
+	// More below: the last row says how much, so the text never just stops.
+	end--
+	more := fmt.Sprintf(m.t("lesson.more"), len(body)-end)
+	if len(body)-end == 1 {
+		more = m.t("lesson.more.one")
+	}
+	return append(append(head, body[offset:end]...), m.st.hint.Render(more))
 }
 
 // lessonHead is the header wrapped to w, with a blank line after it.
