@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -27,7 +28,7 @@ type bytesMode int
 const (
 	textMode bytesMode = iota
 	hexMode
-	parsedMode // HTTP requests split into their parts, with offsets
+	parsedMode // HTTP requests and responses split into their parts, with offsets
 	bytesModes
 )
 
@@ -91,6 +92,8 @@ func (c *chunk) render(st styles, t func(string) string, w int, mode bytesMode) 
 		lines = append(lines, hexLines(st, e.Data, e.Offset, w)...)
 	case mode == parsedMode && e.Offset == 0 && arrow == "→":
 		lines = append(lines, parsedLines(st, t, e.Data, w)...)
+	case mode == parsedMode && arrow == "←" && bytes.HasPrefix(e.Data, []byte("HTTP/")):
+		lines = append(lines, parsedResponseLines(st, t, e.Data, e.Count, w)...)
 	default:
 		lines = append(lines, textLines(st, e.Data, w)...)
 	}
@@ -294,6 +297,56 @@ func parsedLines(st styles, t func(string) string, data []byte, w int) []string 
 	if n < len(data) {
 		lines = append(lines, st.dim.Render(fmt.Sprintf("@%d– %s", n, t("parsed.more"))))
 		lines = append(lines, textLines(st, data[n:], w)...)
+	}
+	return lines
+}
+
+// parsedResponseLines shows a response by its parts: status line, header
+// lines, blank line, then the body with what Content-Length declares next
+// to what this write carries (count is its full size, kept or not).
+func parsedResponseLines(st styles, t func(string) string, data []byte, count, w int) []string {
+	r := httpwire.AnalyzeResponse(data, false)
+	var lines []string
+	part := func(label string, from, to int) {
+		lines = append(lines, st.hexGroup.Render(fmt.Sprintf("@%d–%d %s (%d B)", from, to, label, to-from)))
+		for _, l := range textLines(st, data[from:to], w-2) {
+			lines = append(lines, "  "+l)
+		}
+	}
+	end := 0
+	for _, p := range r.Parts {
+		part(t("parsed."+strings.ReplaceAll(p.Kind.String(), " ", "")), p.Start, p.End)
+		end = p.End
+	}
+	if r.HeaderEnd < 0 {
+		lines = append(lines, st.errorText.Render(t("parsed.resp.noend")))
+		return append(lines, textLines(st, data[end:], w)...)
+	}
+	got := count - r.HeaderEnd // body bytes in this write
+	bodyEnd := len(data)
+	var note string
+	switch {
+	case r.Chunked:
+		note = st.dim.Render(t("parsed.resp.chunked"))
+	case r.Length >= 0:
+		bodyEnd = min(len(data), r.HeaderEnd+r.Length)
+		note = fmt.Sprintf(t("parsed.resp.length"), r.Length, got) + " "
+		switch {
+		case got == r.Length:
+			note = st.done.Render(note + t("parsed.resp.match"))
+		case got < r.Length:
+			note = st.errorText.Render(note + fmt.Sprintf(t("parsed.resp.short"), r.Length-got))
+		default:
+			note = st.errorText.Render(note + fmt.Sprintf(t("parsed.resp.over"), got-r.Length))
+		}
+	default:
+		note = st.dim.Render(t("parsed.resp.nolength"))
+	}
+	part(t("parsed.body"), r.HeaderEnd, bodyEnd)
+	lines = append(lines, strings.Split(ansi.Wordwrap(note, w, ""), "\n")...)
+	if bodyEnd < len(data) {
+		lines = append(lines, st.dim.Render(fmt.Sprintf("@%d– %s", bodyEnd, t("parsed.resp.after"))))
+		lines = append(lines, textLines(st, data[bodyEnd:], w)...)
 	}
 	return lines
 }

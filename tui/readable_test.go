@@ -2,6 +2,9 @@ package tui
 
 import (
 	"fmt"
+	"io"
+	"net"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -139,4 +142,36 @@ func sawCloses(m *Model) int {
 		}
 	}
 	return closes
+}
+
+// The parsed view splits the server's response too: its status line and
+// headers, and the body with what Content-Length declares beside what
+// came, in the lesson that needs it.
+func TestParsedViewShowsResponses(t *testing.T) {
+	r := newRig(t, "content-length")
+	r.size(120, 40)
+	r.press(keyRune('x'))
+	r.press(keyRune('x'))
+	for step, want := range []string{"They agree.", "too many"} {
+		if step == 0 {
+			r.act(t)
+		} else { // this step is done from outside: a client of our own
+			c, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(r.server.Port())))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = c.Write([]byte("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"))
+			_, _ = io.ReadAll(c)
+			c.Close()
+		}
+		r.flushUntil(t, func() bool { return strings.Contains(paneRows(r.m, focusBytes), "Content-Length declares") })
+		rows := paneRows(r.m, focusBytes)
+		for _, w := range []string{"status line (17 B)", "HTTP/1.1 200 OK", "header", "blank line (2 B)", "body", want} {
+			if !strings.Contains(rows, w) {
+				t.Errorf("step %d: parsed response lacks %q:\n%s", step+1, w, rows)
+			}
+		}
+		r.press(keyRune('c'))
+		r.press(keyRune('n'))
+	}
 }

@@ -18,7 +18,7 @@ import (
 // CRLF. Anything a real server must refuse is refused here too, with the
 // status to answer and a reason written for a learner.
 
-// PartKind labels a span of a request for the parsed view.
+// PartKind labels a span of a request or response for the parsed view.
 type PartKind uint8
 
 const (
@@ -26,6 +26,7 @@ const (
 	PartHeader
 	PartBlank // the empty line that ends the header
 	PartBody
+	PartStatusLine // a response's first line
 )
 
 func (k PartKind) String() string {
@@ -38,6 +39,8 @@ func (k PartKind) String() string {
 		return "blank line"
 	case PartBody:
 		return "body"
+	case PartStatusLine:
+		return "status line"
 	}
 	return fmt.Sprintf("PartKind(%d)", uint8(k))
 }
