@@ -304,7 +304,10 @@ func TestParsedViewMarksEachPartOfARequest(t *testing.T) {
 	r.flushUntil(t, r.m.stepDone)
 	r.press(keyRune('x'))
 	r.press(keyRune('x'))
+	r.press(keyRune('3'))
 	screen := ansi.Strip(r.m.screen())
+	r.press(tea.KeyPressMsg{Code: tea.KeyPgUp}) // the parsed response is below the request
+	screen += ansi.Strip(r.m.screen())
 	for _, want := range []string{"Bytes · parsed", "@0–21 request line (21 B)", "header", "blank line (2 B)", "body (19 B)", "name=tubes&lesson=7"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("parsed view lacks %q:\n%s", want, screen)
