@@ -175,3 +175,33 @@ func TestParsedViewShowsResponses(t *testing.T) {
 		r.press(keyRune('n'))
 	}
 }
+
+// o opens the event on the events pane's last row whole: the pane cuts a
+// long line at its width, the box wraps all of it.
+func TestOpenAnEventWhole(t *testing.T) {
+	r := newRig(t, "tcp-accept")
+	r.size(80, 24)
+	r.press(keyRune('n')) // accept-only: it reads and never answers
+	c, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(r.server.Port())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	msg := "a long line from nc that the events pane cannot show in full: tail-mark"
+	if _, err := c.Write([]byte(msg)); err != nil {
+		t.Fatal(err)
+	}
+	r.flushUntil(t, func() bool { return strings.Contains(paneRows(r.m, focusEvents), "recv") })
+	if strings.Contains(ansi.Strip(r.m.screen()), "tail-mark") {
+		t.Fatal("the line is not cut: nothing to open")
+	}
+	r.press(keyRune('o'))
+	screen := strings.ReplaceAll(ansi.Strip(r.m.screen()), "│", "")
+	if r.m.overlay != eventOverlay || !strings.Contains(strings.Join(strings.Fields(screen), " "), "the events pane cannot show in full: tail-mark") {
+		t.Fatalf("o should show the whole event:\n%s", screen)
+	}
+	r.press(keyEsc)
+	if r.m.overlay != noOverlay {
+		t.Fatal("esc should close it")
+	}
+}

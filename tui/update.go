@@ -107,6 +107,11 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.overlay = noOverlay
 		}
 		return nil
+	case eventOverlay:
+		if m.eventBox.closes(msg, k) {
+			m.overlay = noOverlay
+		}
+		return nil
 	}
 	switch {
 	case key.Matches(msg, k.Choose) && m.d.Backend.State().HeldConn != 0:
@@ -190,6 +195,11 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.QR):
 		m.overlay = qrOverlay
 		m.qrBox.open(m.roomURL(), m.st.dark)
+	case key.Matches(msg, k.Open):
+		if e, ok := m.eventsView.bottom(m.events, m.eventsUpTo(), m.filter); ok {
+			m.eventBox.ev = e
+			m.overlay = eventOverlay
+		}
 	case key.Matches(msg, k.Help):
 		m.overlay = helpOverlay
 	case key.Matches(msg, k.List):

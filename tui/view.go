@@ -272,6 +272,8 @@ func (m *Model) overlayBox() string {
 		return m.peersBox.view(m.st, m.t, m.lay.width)
 	case qrOverlay:
 		return m.qrBox.view(m.st, m.t, m.d.URLs)
+	case eventOverlay:
+		return m.eventBox.view(m.st, m.t, m.lay.box.w)
 	}
 	return ""
 }
