@@ -170,7 +170,7 @@ func (m *Model) enterStep() {
 	m.d.Backend.ShowStep(m.current(), m.step)
 	m.tracker = s.Goal.NewTracker()
 	m.hints = 0
-	m.lessonView.offset = 0
+	m.lessonView.offset, m.lessonView.side = 0, 0
 	m.d.Progress.Lesson = m.current().ID
 	m.d.Progress.Step = m.step
 	m.keys.Enter.SetHelp("enter", m.t("key.enter."+s.Action.Label))

@@ -10,6 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
 )
 
@@ -203,5 +204,104 @@ func TestOpenAnEventWhole(t *testing.T) {
 	r.press(keyEsc)
 	if r.m.overlay != noOverlay {
 		t.Fatal("esc should close it")
+	}
+}
+
+// Every command a step shows stands whole on one line at 80 columns, in
+// every lesson and language: never wrapped, at most cut at the edge.
+func TestCommandsAreNeverBroken(t *testing.T) {
+	for _, lang := range lessons.Languages() {
+		course, err := lessons.Load(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := newRigLang(t, lang, "tcp-accept")
+		r.size(80, 24)
+		w, _ := r.m.lay.panes[focusLesson].inner()
+		found := 0
+		for li, l := range course.Lessons {
+			for si := range l.Steps {
+				r.m.lesson, r.m.step = li, si
+				body := r.m.lessonBody(w)
+				cmds := r.m.lessonView.cmds[r.m.lessonKeyAt(w)]
+				for i, c := range cmds.text {
+					found++
+					first, _, _ := strings.Cut(c, "\n")
+					if line := ansi.Strip(body[cmds.line[i]]); !strings.Contains(line, first) {
+						t.Errorf("%s %s step %d: %q is not whole on its line %q", lang, l.ID, si+1, first, line)
+					}
+				}
+			}
+		}
+		if found < 20 {
+			t.Errorf("%s: only %d commands found in the course", lang, found)
+		}
+	}
+}
+
+// A cut code line scrolls sideways with > and <, as far as it goes.
+func TestCutCodeScrollsSideways(t *testing.T) {
+	r := newRig(t, "byte-stream")
+	r.size(120, 40) // a lesson pane 50 cells wide: its first step's code is wider
+	w, _ := r.m.lay.panes[focusLesson].inner()
+	body := r.m.lessonBody(w)
+	cut := -1
+	for i, line := range body {
+		if ansi.StringWidth(line) > w {
+			cut = i
+			break
+		}
+	}
+	if cut < 0 {
+		t.Fatal("no line is cut at this width: pick a step with a longer code")
+	}
+	r.m.lessonView.offset = cut
+	r.m.Update(batchMsg{})
+	before := ansi.Strip(r.m.screen())
+	r.press(keyRune('>'))
+	if r.m.lessonView.side == 0 || ansi.Strip(r.m.screen()) == before {
+		t.Fatal("> should scroll the cut line sideways")
+	}
+	for i := 0; i < 100; i++ {
+		r.press(keyRune('>'))
+	}
+	if r.m.lessonView.side > ansi.StringWidth(body[cut]) {
+		t.Fatalf("> scrolled past the widest line: %d", r.m.lessonView.side)
+	}
+	r.press(keyRune('<'))
+	for i := 0; i < 100; i++ {
+		r.press(keyRune('<'))
+	}
+	if r.m.lessonView.side != 0 || ansi.Strip(r.m.screen()) != before {
+		t.Fatal("< should come back")
+	}
+}
+
+// C copies the step's command, placeholders filled, to the clipboard
+// through OSC 52, and says what it copied.
+func TestCopyTakesTheStepsCommand(t *testing.T) {
+	r := newRig(t, "timeouts")
+	r.size(80, 24)
+	cmd := r.press(keyRune('C'))
+	if cmd == nil {
+		t.Fatal("C returned no command")
+	}
+	got := fmt.Sprint(cmd())
+	want := "nc localhost " + strconv.Itoa(r.server.Port())
+	if got != want {
+		t.Fatalf("C copies %q, want %q", got, want)
+	}
+	if !strings.Contains(r.m.status, want) {
+		t.Fatalf("status %q does not say what was copied", r.m.status)
+	}
+}
+
+func TestProtectSpansKeepsCodeWhole(t *testing.T) {
+	md, codes, cmd := protectCode("Run `curl -v http://localhost:3000/` now.\n\n```\nnc localhost 3000\nsecond line\n```\n", 10)
+	if len(codes) != 3 || codes[0] != "curl -v http://localhost:3000/" || codes[1] != "nc localhost 3000\nsecond line" || !cmd[0] || !cmd[1] || cmd[2] {
+		t.Fatalf("codes %q cmd %v", codes, cmd)
+	}
+	if strings.Contains(md, "curl") || strings.Contains(md, "nc localhost") {
+		t.Fatalf("the code is still in the Markdown: %q", md)
 	}
 }

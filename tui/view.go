@@ -115,16 +115,22 @@ func (m *Model) lessonLines(w, h int) []string {
 	room := max(1, h-len(head))
 	offset := min(m.lessonView.offset, max(0, len(body)-room)) // Update keeps it so
 	end := min(len(body), offset+room)
-	if end == len(body) || room < 2 {
-		return append(head, body[offset:end]...)
+	var more string
+	if end < len(body) && room >= 2 {
+		// More below: the last row says how much, so the text never just stops.
+		end--
+		more = fmt.Sprintf(m.t("lesson.more"), len(body)-end)
+		if len(body)-end == 1 {
+			more = m.t("lesson.more.one")
+		}
 	}
-	// More below: the last row says how much, so the text never just stops.
-	end--
-	more := fmt.Sprintf(m.t("lesson.more"), len(body)-end)
-	if len(body)-end == 1 {
-		more = m.t("lesson.more.one")
+	for _, line := range body[offset:end] {
+		head = append(head, sideways(line, m.lessonView.side, w))
 	}
-	return append(append(head, body[offset:end]...), m.st.hint.Render(more))
+	if more != "" {
+		head = append(head, m.st.hint.Render(more))
+	}
+	return head
 }
 
 // lessonHead is the header wrapped to w, with a blank line after it.
@@ -170,11 +176,15 @@ func (m *Model) lessonHead(w int) []string {
 // rendered once and cached.
 func (m *Model) lessonBody(w int) []string {
 	l := m.current()
-	key := lessonKey{lesson: m.lesson, step: m.step, width: w, style: m.lessonView.style, example: m.lessonView.example}
+	key := m.lessonKeyAt(w)
 	if m.lessonView.example {
 		return m.lessonView.exampleLines(m.st, key, l.ID, m.t("example.title"))
 	}
 	return m.lessonView.body(key, func() string { return stepMarkdown(l, m.step, m.d.Addr) })
+}
+
+func (m *Model) lessonKeyAt(w int) lessonKey {
+	return lessonKey{lesson: m.lesson, step: m.step, width: w, style: m.lessonView.style, example: m.lessonView.example}
 }
 
 // statusLine: address, progress, behavior, then counters; the least
