@@ -124,14 +124,20 @@ func (c *Conn) write(p []byte) (int, error) {
 	if d := c.Idle(); d > 0 {
 		_ = c.raw.SetWriteDeadline(time.Now().Add(d))
 	}
+	// The write is stamped before it starts: the peer's read of these
+	// bytes can return, and be reported, before this Write does. The sink
+	// is told a write is under way, so it can hold back what comes after.
+	start := time.Now()
+	done := beginWrite(c.sink, start)
 	n, err := c.raw.Write(p)
 	if n > 0 {
 		off := c.out.Add(int64(n)) - int64(n)
 		if c.counters != nil {
 			c.counters.BytesOut.Add(int64(n))
 		}
-		c.emitData(Sent, p[:n], off)
+		c.emitDataAt(Sent, p[:n], off, start)
 	}
+	done()
 	if err != nil {
 		c.noteErr(err)
 	}
@@ -285,8 +291,12 @@ func (c *Conn) noteErr(err error) {
 	}
 }
 
-func (c *Conn) emitData(k Kind, p []byte, off int64) {
+func (c *Conn) emitData(k Kind, p []byte, off int64) { c.emitDataAt(k, p, off, time.Now()) }
+
+// emitDataAt reports a read or write that happened at t.
+func (c *Conn) emitDataAt(k Kind, p []byte, off int64, t time.Time) {
 	e := c.base(k)
+	e.Time = t
 	e.Count = len(p)
 	e.Offset = off
 	// Reads and writes may run on different goroutines: claim the capture

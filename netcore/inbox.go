@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Sink receives events. Implementations must never block the caller.
@@ -35,6 +36,8 @@ type Inbox struct {
 	maxBytes int64
 	folded   atomic.Uint64
 	wake     chan struct{}
+	writes   map[uint64]time.Time // writes in flight, by when they began (see order.go)
+	writeSeq uint64
 }
 
 // NewInbox makes an inbox that holds at most limit events between drains,
@@ -73,25 +76,41 @@ func (q *Inbox) Push(e Event) {
 	q.bytes += n
 	q.buf = append(q.buf, e)
 	q.mu.Unlock()
+	q.signal()
+}
+
+func (q *Inbox) signal() {
 	select {
 	case q.wake <- struct{}{}:
 	default:
 	}
 }
 
-// Drain returns the queued events in order and empties the inbox. The
-// returned slice is valid until the next call to Drain.
+// Drain returns the queued events in the order they happened and empties
+// the inbox, but for events stamped after the start of a write still in
+// flight: those wait for the write's own event (see order.go), and Wake
+// is signalled so the reader comes back for them. The returned slice is
+// valid until the next call to Drain.
 func (q *Inbox) Drain() []Event {
 	q.mu.Lock()
-	out := q.buf
+	sortByTime(q.buf)
+	old := q.buf
+	cut := q.releasable(time.Now())
 	// The reader is done with the last batch: let go of its bytes now,
 	// not when appends happen to overwrite them.
 	clear(q.spare)
-	q.buf = q.spare[:0]
-	q.spare = out
+	q.buf = append(q.spare[:0], old[cut:]...)
+	q.spare = old
 	q.bytes = 0
+	for i := range q.buf {
+		q.bytes += heldBytes(&q.buf[i])
+	}
+	held := len(q.buf) > 0
 	q.mu.Unlock()
-	return out
+	if held {
+		q.signal()
+	}
+	return old[:cut]
 }
 
 // sharesCopy: Conn makes Data and Head from one copy, both starting at

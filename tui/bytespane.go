@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -27,7 +28,7 @@ type bytesMode int
 const (
 	textMode bytesMode = iota
 	hexMode
-	parsedMode // HTTP requests split into their parts, with offsets
+	parsedMode // HTTP requests and responses split into their parts, with offsets
 	bytesModes
 )
 
@@ -47,7 +48,7 @@ func (p *bytesPane) scroll(by int) { p.offset = max(0, p.offset+by) }
 // reads the offset and never moves it: clamp does, from Update.
 func (p bytesPane) view(st styles, t func(string) string, log *ring[*chunk], upTo uint64, w, h int, filter netip.Addr) []string {
 	if log.visible(upTo) == 0 {
-		return []string{st.dim.Render(t("bytes.empty"))}
+		return wrapDim(st, t("bytes.empty"), w)
 	}
 	out, _ := tail(p.rows(st, t, log, upTo, w, h, filter), h, p.offset)
 	return out
@@ -91,6 +92,8 @@ func (c *chunk) render(st styles, t func(string) string, w int, mode bytesMode) 
 		lines = append(lines, hexLines(st, e.Data, e.Offset, w)...)
 	case mode == parsedMode && e.Offset == 0 && arrow == "→":
 		lines = append(lines, parsedLines(st, t, e.Data, w)...)
+	case mode == parsedMode && arrow == "←" && bytes.HasPrefix(e.Data, []byte("HTTP/")):
+		lines = append(lines, parsedResponseLines(st, t, e.Data, e.Count, w)...)
 	default:
 		lines = append(lines, textLines(st, e.Data, w)...)
 	}
@@ -185,7 +188,7 @@ type hexUnit struct {
 
 // hexLines draws bytes as rows of hex plus a text column. The bytes of one
 // UTF-8 character stay on one row, joined by "-", and the character is
-// shown once, padded to the bytes it took.
+// shown once.
 func hexLines(st styles, data []byte, offset int64, w int) []string {
 	perRow := min(16, max(4, ((w-8)/4)/4*4))
 	var units []hexUnit
@@ -212,14 +215,12 @@ func hexLines(st styles, data []byte, offset int64, w int) []string {
 		}
 	})
 	var lines []string
-	var hexCol, textCol strings.Builder
+	var row []hexUnit
 	used, rowStart := 0, 0
 	digits := max(4, len(fmt.Sprintf("%x", offset+int64(len(data)))))
 	emit := func() {
-		pad := strings.Repeat(" ", (perRow-used)*3)
-		lines = append(lines, st.dim.Render(fmt.Sprintf("%0*x", digits, offset+int64(rowStart)))+"  "+hexCol.String()+pad+" "+textCol.String())
-		hexCol.Reset()
-		textCol.Reset()
+		lines = append(lines, hexRow(st, row, perRow, fmt.Sprintf("%0*x", digits, offset+int64(rowStart))))
+		row = row[:0]
 		rowStart += used
 		used = 0
 	}
@@ -227,30 +228,49 @@ func hexLines(st styles, data []byte, offset int64, w int) []string {
 		if used+len(u.raw) > perRow {
 			emit()
 		}
-		parts := make([]string, len(u.raw))
-		for i, c := range u.raw {
-			parts[i] = fmt.Sprintf("%02x", c)
-		}
-		hx := strings.Join(parts, "-") + " "
-		gw := ansi.StringWidth(u.glyph)
-		glyph := u.glyph + strings.Repeat(" ", max(0, len(u.raw)-gw))
-		switch {
-		case len(u.raw) > 1 && !u.escaped:
-			hexCol.WriteString(st.hexGroup.Render(hx))
-			textCol.WriteString(st.hexGroup.Render(glyph))
-		case u.escaped:
-			hexCol.WriteString(st.escaped.Render(hx))
-			textCol.WriteString(st.escaped.Render(glyph))
-		default:
-			hexCol.WriteString(hx)
-			textCol.WriteString(glyph)
-		}
+		row = append(row, u)
 		used += len(u.raw)
 	}
 	if used > 0 {
 		emit()
 	}
 	return lines
+}
+
+// hexRow draws one row: offset, the bytes, then the characters side by
+// side, as text would show them. Spaces that end the row would be
+// invisible there, so they are drawn as a dim ␠.
+func hexRow(st styles, row []hexUnit, perRow int, offset string) string {
+	trailing := len(row)
+	for trailing > 0 && string(row[trailing-1].raw) == " " {
+		trailing--
+	}
+	var hexCol, textCol strings.Builder
+	used := 0
+	for i, u := range row {
+		parts := make([]string, len(u.raw))
+		for j, c := range u.raw {
+			parts[j] = fmt.Sprintf("%02x", c)
+		}
+		hx := strings.Join(parts, "-") + " "
+		switch {
+		case i >= trailing:
+			hexCol.WriteString(hx)
+			textCol.WriteString(st.escaped.Render("␠"))
+		case len(u.raw) > 1 && !u.escaped:
+			hexCol.WriteString(st.hexGroup.Render(hx))
+			textCol.WriteString(st.hexGroup.Render(u.glyph))
+		case u.escaped:
+			hexCol.WriteString(st.escaped.Render(hx))
+			textCol.WriteString(st.escaped.Render(u.glyph))
+		default:
+			hexCol.WriteString(hx)
+			textCol.WriteString(u.glyph)
+		}
+		used += len(u.raw)
+	}
+	pad := strings.Repeat(" ", (perRow-used)*3)
+	return st.dim.Render(offset) + "  " + hexCol.String() + pad + " " + textCol.String()
 }
 
 // parsedLines shows a request split by the parser: each part headed with
@@ -277,6 +297,56 @@ func parsedLines(st styles, t func(string) string, data []byte, w int) []string 
 	if n < len(data) {
 		lines = append(lines, st.dim.Render(fmt.Sprintf("@%d– %s", n, t("parsed.more"))))
 		lines = append(lines, textLines(st, data[n:], w)...)
+	}
+	return lines
+}
+
+// parsedResponseLines shows a response by its parts: status line, header
+// lines, blank line, then the body with what Content-Length declares next
+// to what this write carries (count is its full size, kept or not).
+func parsedResponseLines(st styles, t func(string) string, data []byte, count, w int) []string {
+	r := httpwire.AnalyzeResponse(data, false)
+	var lines []string
+	part := func(label string, from, to int) {
+		lines = append(lines, st.hexGroup.Render(fmt.Sprintf("@%d–%d %s (%d B)", from, to, label, to-from)))
+		for _, l := range textLines(st, data[from:to], w-2) {
+			lines = append(lines, "  "+l)
+		}
+	}
+	end := 0
+	for _, p := range r.Parts {
+		part(t("parsed."+strings.ReplaceAll(p.Kind.String(), " ", "")), p.Start, p.End)
+		end = p.End
+	}
+	if r.HeaderEnd < 0 {
+		lines = append(lines, st.errorText.Render(t("parsed.resp.noend")))
+		return append(lines, textLines(st, data[end:], w)...)
+	}
+	got := count - r.HeaderEnd // body bytes in this write
+	bodyEnd := len(data)
+	var note string
+	switch {
+	case r.Chunked:
+		note = st.dim.Render(t("parsed.resp.chunked"))
+	case r.Length >= 0:
+		bodyEnd = min(len(data), r.HeaderEnd+r.Length)
+		note = fmt.Sprintf(t("parsed.resp.length"), r.Length, got) + " "
+		switch {
+		case got == r.Length:
+			note = st.done.Render(note + t("parsed.resp.match"))
+		case got < r.Length:
+			note = st.errorText.Render(note + fmt.Sprintf(t("parsed.resp.short"), r.Length-got))
+		default:
+			note = st.errorText.Render(note + fmt.Sprintf(t("parsed.resp.over"), got-r.Length))
+		}
+	default:
+		note = st.dim.Render(t("parsed.resp.nolength"))
+	}
+	part(t("parsed.body"), r.HeaderEnd, bodyEnd)
+	lines = append(lines, strings.Split(ansi.Wordwrap(note, w, ""), "\n")...)
+	if bodyEnd < len(data) {
+		lines = append(lines, st.dim.Render(fmt.Sprintf("@%d– %s", bodyEnd, t("parsed.resp.after"))))
+		lines = append(lines, textLines(st, data[bodyEnd:], w)...)
 	}
 	return lines
 }

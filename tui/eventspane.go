@@ -26,7 +26,7 @@ func (p *eventsPane) scroll(by int) { p.offset = max(0, p.offset+by) }
 func (p eventsPane) view(st styles, log *ring[netcore.Event], upTo uint64, w, h int, empty string, filter netip.Addr) []string {
 	n := log.visible(upTo)
 	if n == 0 {
-		return []string{st.dim.Render(empty)}
+		return wrapDim(st, empty, w)
 	}
 	if filter.IsValid() {
 		var picked []string // newest first
@@ -71,8 +71,14 @@ func (p *eventsPane) clamp(log *ring[netcore.Event], upTo uint64, h int, filter 
 	p.offset = min(p.offset, max(0, n-h))
 }
 
-// eventLine is one event in one row: time, who, an arrow for bytes, what.
+// eventLine is one event in one row of w cells: time, who, an arrow for
+// bytes, what; o shows the rest of a line cut here.
 func eventLine(st styles, e netcore.Event, w int) string {
+	return strings.TrimRight(fit(eventText(st, e), w), " ")
+}
+
+// eventText is an event's whole line, uncut.
+func eventText(st styles, e netcore.Event) string {
 	who := "srv"
 	if e.Source == netcore.FromClient {
 		who = "cli"
@@ -98,8 +104,7 @@ func eventLine(st styles, e netcore.Event, w int) string {
 	if e.Kind != netcore.Recv && e.Kind != netcore.Sent {
 		what = ks.Render(what)
 	}
-	line := st.dim.Render(e.Time.Format("15:04:05.000")) + " " + st.bold.Render(who) + " " + what
-	return strings.TrimRight(fit(line, w), " ")
+	return st.dim.Render(e.Time.Format("15:04:05.000")) + " " + st.bold.Render(who) + " " + what
 }
 
 // directionOf gives the arrow and style of a read or write: → is always

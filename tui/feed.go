@@ -71,8 +71,12 @@ func (m *Model) applyBatch(b batchMsg) (finished bool) {
 			m.d.Progress.MarkDone(m.current().ID, m.step)
 			finished = true
 		}
-		if m.eventsView.offset > 0 {
-			m.eventsView.offset++ // a scrolled-up view stays on the rows it shows
+		// A scrolled-up view stays on the rows it shows: its offset counts
+		// from the newest, so it grows by what arrives below. A paused
+		// view shows none of it.
+		stays := !m.paused && shows(m.filter, e)
+		if stays && m.eventsView.offset > 0 {
+			m.eventsView.offset++
 		}
 		if i < skipEvents {
 			m.events.skip()
@@ -87,7 +91,12 @@ func (m *Model) applyBatch(b batchMsg) (finished bool) {
 			m.chunks.skip()
 			continue
 		}
-		m.chunks.add(&chunk{ev: e.ForDisplay(chunkKeep)})
+		c := &chunk{ev: e.ForDisplay(chunkKeep)}
+		m.chunks.add(c)
+		if stays && m.bytesView.offset > 0 {
+			w, _ := m.lay.panes[focusBytes].inner()
+			m.bytesView.offset += len(c.render(m.st, m.t, w, m.bytesView.mode))
+		}
 	}
 	return finished
 }

@@ -58,3 +58,12 @@ func tail(lines []string, n, offset int) ([]string, int) {
 	end := len(lines) - offset
 	return lines[max(0, end-n):end], offset
 }
+
+// wrapDim is a note of ours, dim and wrapped to w cells.
+func wrapDim(st styles, s string, w int) []string {
+	lines := strings.Split(ansi.Wordwrap(s, w, ""), "\n")
+	for i, l := range lines {
+		lines[i] = st.dim.Render(l)
+	}
+	return lines
+}

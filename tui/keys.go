@@ -8,6 +8,9 @@ type keyMap struct {
 	Enter, Next, Prev, Focus, FocusBack, Up, Down, PageUp, PageDown, Home, End key.Binding
 	Hex, Hint, List, Pause, Clear, Help, Quit, Tab1, Tab2, Tab3                key.Binding
 	Close, Choose, Message, Example, Yours, Peers, QR, Hold, Slow, Step        key.Binding
+	Left, Right, Copy, Open                                                    key.Binding
+	// Steps is n and p as one entry, for the help line only.
+	Steps key.Binding
 }
 
 func newKeyMap(t func(string) string) keyMap {
@@ -24,8 +27,8 @@ func newKeyMap(t func(string) string) keyMap {
 		Down:      b([]string{"down", "j"}, "↓/j", "key.scroll"),
 		PageUp:    b([]string{"pgup"}, "pgup", "key.page"),
 		PageDown:  b([]string{"pgdown"}, "pgdn", "key.page"),
-		Home:      b([]string{"home"}, "home/end", "key.ends"),
-		End:       b([]string{"end"}, "end", "key.ends"),
+		Home:      b([]string{"home", "g"}, "home/g", "key.first"),
+		End:       b([]string{"end", "G"}, "end/G", "key.last"),
 		Hex:       b([]string{"x"}, "x", "key.hex"),
 		Hint:      b([]string{"h"}, "h", "key.hint"),
 		List:      b([]string{"l"}, "l", "key.list"),
@@ -46,22 +49,28 @@ func newKeyMap(t func(string) string) keyMap {
 		Hold:      b([]string{"i"}, "i", "key.hold"),
 		Slow:      b([]string{"s"}, "s", "key.slow"),
 		Step:      b([]string{"."}, ".", "key.step"),
+		Left:      b([]string{"<", "shift+left"}, "</>", "key.sideways"),
+		Right:     b([]string{">", "shift+right"}, ">", "key.sideways"),
+		Copy:      b([]string{"C"}, "C", "key.copy"),
+		Open:      b([]string{"o"}, "o", "key.open"),
+		Steps:     b([]string{"n", "p"}, "n/p", "key.steps"),
 	}
 }
 
-// shortHelp is the help line: the keys a learner needs most.
-func (k keyMap) shortHelp(narrow bool) []key.Binding {
-	out := []key.Binding{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.Hex, k.Focus}
-	if narrow {
+// shortHelp is the help line: the keys a learner needs most, most needed
+// first, since a narrow window cuts the end.
+func (k keyMap) shortHelp(tabs bool) []key.Binding {
+	out := []key.Binding{k.Enter, k.Steps, k.Hint, k.Help, k.Quit, k.Focus}
+	if tabs {
 		out = append(out, k.Tab1)
 	}
-	return append(out, k.List, k.Help, k.Quit)
+	return append(out, k.Message, k.Copy, k.Hex, k.List)
 }
 
 // fullHelp is the ? screen: two columns, so it fits an 80-column window.
 func (k keyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.Example, k.List, k.Yours, k.Focus, k.FocusBack, k.Tab1, k.Up, k.PageUp, k.Home},
-		{k.Hex, k.Pause, k.Clear, k.Peers, k.QR, k.Hold, k.Slow, k.Step, k.Help, k.Quit},
+		{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.Copy, k.Example, k.List, k.Yours, k.Focus, k.FocusBack, k.Tab1, k.Up, k.Down, k.PageUp},
+		{k.PageDown, k.Home, k.End, k.Left, k.Open, k.Hex, k.Pause, k.Clear, k.Peers, k.QR, k.Hold, k.Slow, k.Step, k.Help, k.Quit},
 	}
 }

@@ -1,10 +1,14 @@
 package tui
 
-// Below this the panes cannot be read; above wideWidth they sit side by side.
+// Below min the panes cannot be read; from wideWidth on they sit side by
+// side; from stack on the lesson sits above the live traffic; in between,
+// one pane at a time under tabs.
 const (
-	minWidth  = 60
-	minHeight = 20
-	wideWidth = 100
+	minWidth    = 60
+	minHeight   = 20
+	wideWidth   = 100
+	stackWidth  = 80
+	stackHeight = 24
 )
 
 // rect is a box of cells on the screen, from its top left corner.
@@ -20,6 +24,7 @@ type layout struct {
 	width, height int
 	tooSmall      bool
 	wide          bool
+	stacked       bool // the lesson above, events and bytes side by side below
 	body          rect // everything above the status and help lines
 	tabs          rect // the narrow layout's tab row; zero when wide
 	panes         [paneCount]rect
@@ -57,6 +62,15 @@ func computeLayout(w, h int) layout {
 		l.panes[focusLesson] = rect{0, 0, leftW, l.body.h}
 		l.panes[focusEvents] = rect{leftW, 0, w - leftW, evH}
 		l.panes[focusBytes] = rect{leftW, evH, w - leftW, l.body.h - evH}
+	} else if w >= stackWidth && h >= stackHeight {
+		// The lesson on top; the live traffic below, events on the left.
+		l.stacked = true
+		lessonH := max(6, l.body.h*3/5)
+		evW := w * 55 / 100
+		live := l.body.h - lessonH
+		l.panes[focusLesson] = rect{0, 0, w, lessonH}
+		l.panes[focusEvents] = rect{0, lessonH, evW, live}
+		l.panes[focusBytes] = rect{evW, lessonH, w - evW, live}
 	} else {
 		// One pane at a time under a row of tabs.
 		l.tabs = rect{0, 0, w, 1}

@@ -12,7 +12,9 @@ import (
 // (step, width, style) and kept.
 type lessonPane struct {
 	offset  int
+	side    int // cells a cut command line is scrolled sideways (< >)
 	cache   map[lessonKey][]string
+	cmds    map[lessonKey]stepCommands
 	style   string // glamour style: "dark", "light" or "notty"
 	example bool   // show the lesson's example program instead of the step
 }
@@ -23,8 +25,15 @@ type lessonKey struct {
 	example             bool
 }
 
+// stepCommands are the commands of a rendered step: the text of each and
+// the line each starts on.
+type stepCommands struct {
+	text []string
+	line []int
+}
+
 func newLessonPane(style string) lessonPane {
-	return lessonPane{cache: map[lessonKey][]string{}, style: style}
+	return lessonPane{cache: map[lessonKey][]string{}, cmds: map[lessonKey]stepCommands{}, style: style}
 }
 
 func (p *lessonPane) scroll(by int) { p.offset = max(0, p.offset+by) }
@@ -69,7 +78,7 @@ func (p *lessonPane) body(k lessonKey, md func() string) []string {
 	if lines, ok := p.cache[k]; ok {
 		return lines
 	}
-	text := md()
+	text, codes, isCmd := protectCode(md(), k.width-12)
 	out := text
 	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(k.style), glamour.WithWordWrap(k.width-2))
 	if err == nil {
@@ -78,9 +87,33 @@ func (p *lessonPane) body(k lessonKey, md func() string) []string {
 		}
 	}
 	lines := strings.Split(strings.Trim(out, "\n"), "\n")
+	var cmds stepCommands
+	for i, id := range restoreCode(lines, codes, isCmd) {
+		if id >= 0 {
+			cmds.text = append(cmds.text, codes[id])
+			cmds.line = append(cmds.line, i)
+		}
+	}
 	if len(p.cache) > 64 {
 		clear(p.cache)
+		clear(p.cmds)
 	}
 	p.cache[k] = lines
+	p.cmds[k] = cmds
 	return lines
+}
+
+// command is the command C copies: the first that starts on a line from
+// first on (the pane's top), else the step's last one above it.
+func (p *lessonPane) command(k lessonKey, first int) (string, bool) {
+	c := p.cmds[k]
+	for i, l := range c.line {
+		if l >= first {
+			return c.text[i], true
+		}
+	}
+	if n := len(c.text); n > 0 {
+		return c.text[n-1], true
+	}
+	return "", false
 }

@@ -51,6 +51,7 @@ const (
 	messageOverlay // the learner types into the input box (see inputFor)
 	peersOverlay   // who is connected; pick one to filter the panes
 	qrOverlay      // the URL as a QR code, for phones in the room
+	eventOverlay   // one event whole (o)
 )
 
 // Ring sizes: the panes' memory is bounded by these.
@@ -97,6 +98,7 @@ type Model struct {
 	inputBox   inputPanel
 	peersBox   peersPanel
 	qrBox      qrPanel
+	eventBox   eventPanel
 
 	peers       peerTable
 	filter      netip.Addr // show only this peer's events (zero: everyone)
@@ -168,7 +170,7 @@ func (m *Model) enterStep() {
 	m.d.Backend.ShowStep(m.current(), m.step)
 	m.tracker = s.Goal.NewTracker()
 	m.hints = 0
-	m.lessonView.offset = 0
+	m.lessonView.offset, m.lessonView.side = 0, 0
 	m.d.Progress.Lesson = m.current().ID
 	m.d.Progress.Step = m.step
 	m.keys.Enter.SetHelp("enter", m.t("key.enter."+s.Action.Label))

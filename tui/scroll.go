@@ -1,5 +1,7 @@
 package tui
 
+import "github.com/charmbracelet/x/ansi"
+
 // clampScroll puts every pane's offset back in range for the current
 // layout, text and events. Update runs it after each message (a resize,
 // new events, a key), so View only reads offsets. A pane at offset 0 is
@@ -13,6 +15,14 @@ func (m *Model) clampScroll() {
 		w, h := p[focusLesson].inner()
 		room := max(1, h-len(m.lessonHead(w)))
 		m.lessonView.offset = min(m.lessonView.offset, max(0, len(m.lessonBody(w))-room))
+	}
+	if m.lessonView.side > 0 {
+		w, _ := p[focusLesson].inner()
+		widest := 0
+		for _, line := range m.lessonBody(w) {
+			widest = max(widest, ansi.StringWidth(line))
+		}
+		m.lessonView.side = min(m.lessonView.side, max(0, widest-w+1))
 	}
 	_, h := p[focusEvents].inner()
 	m.eventsView.clamp(m.events, m.eventsUpTo(), h, m.filter)

@@ -87,6 +87,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, k.Quit) && (msg.String() == "ctrl+c" || m.overlay == noOverlay) {
 		return tea.Quit
 	}
+	if m.lay.tooSmall {
+		return nil // nothing on screen to act on: only quit works
+	}
 	switch m.overlay {
 	case helpOverlay:
 		if m.keysBox.closes(msg, k) {
@@ -101,6 +104,11 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.onPeersKey(msg)
 	case qrOverlay:
 		if m.qrBox.closes(msg, k) {
+			m.overlay = noOverlay
+		}
+		return nil
+	case eventOverlay:
+		if m.eventBox.closes(msg, k) {
 			m.overlay = noOverlay
 		}
 		return nil
@@ -187,6 +195,26 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.QR):
 		m.overlay = qrOverlay
 		m.qrBox.open(m.roomURL(), m.st.dark)
+	case key.Matches(msg, k.Left):
+		m.lessonView.side = max(0, m.lessonView.side-sideStep)
+	case key.Matches(msg, k.Right):
+		m.lessonView.side += sideStep // clampScroll stops it at the widest line
+	case key.Matches(msg, k.Copy):
+		w, _ := m.lay.panes[focusLesson].inner()
+		m.lessonBody(w) // rendered, so its commands are known
+		cmd, ok := m.lessonView.command(m.lessonKeyAt(w), m.lessonView.offset)
+		if !ok {
+			m.setStatus(m.t("copy.none"), false)
+			return nil
+		}
+		// The lesson's own text, its placeholders filled: never network bytes.
+		m.setStatus(m.t("copy.done")+" "+strings.ReplaceAll(cmd, "\n", " ⏎ "), false)
+		return tea.SetClipboard(cmd)
+	case key.Matches(msg, k.Open):
+		if e, ok := m.eventsView.bottom(m.events, m.eventsUpTo(), m.filter); ok {
+			m.eventBox.ev = e
+			m.overlay = eventOverlay
+		}
 	case key.Matches(msg, k.Help):
 		m.overlay = helpOverlay
 	case key.Matches(msg, k.List):
@@ -269,6 +297,9 @@ func (m *Model) scroll(by int) {
 		m.bytesView.scroll(-by)
 	}
 }
+
+// sideStep is how far < and > move a cut command line.
+const sideStep = 8
 
 // farAway is a scroll past either end: home and end; clampScroll brings
 // it back to the first or last row.

@@ -197,9 +197,14 @@ func TestLayoutsBySize(t *testing.T) {
 		t.Fatal("a too-small window should ask to be made larger")
 	}
 	r.size(80, 24)
+	stacked := ansi.Strip(r.m.screen())
+	if strings.Contains(stacked, "1 Lesson") || !strings.Contains(stacked, "─ Lesson ") || !strings.Contains(stacked, "─ Events ") || !strings.Contains(stacked, "─ Bytes") {
+		t.Fatalf("at 80×24 the lesson and the live traffic should be stacked, no tabs:\n%s", stacked)
+	}
+	r.size(70, 22)
 	narrow := ansi.Strip(r.m.screen())
 	if !strings.Contains(narrow, "1 Lesson") || !strings.Contains(narrow, "3 Bytes") {
-		t.Fatal("narrow layout should show tabs")
+		t.Fatal("below 80×24 the layout should show tabs")
 	}
 	r.press(keyRune('2'))
 	if !strings.Contains(ansi.Strip(r.m.screen()), "No events yet") {
@@ -299,7 +304,10 @@ func TestParsedViewMarksEachPartOfARequest(t *testing.T) {
 	r.flushUntil(t, r.m.stepDone)
 	r.press(keyRune('x'))
 	r.press(keyRune('x'))
+	r.press(keyRune('3'))
 	screen := ansi.Strip(r.m.screen())
+	r.press(tea.KeyPressMsg{Code: tea.KeyPgUp}) // the parsed response is below the request
+	screen += ansi.Strip(r.m.screen())
 	for _, want := range []string{"Bytes · parsed", "@0–21 request line (21 B)", "header", "blank line (2 B)", "body (19 B)", "name=tubes&lesson=7"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("parsed view lacks %q:\n%s", want, screen)

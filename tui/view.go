@@ -33,10 +33,12 @@ func (m *Model) screen() string {
 		body = lipgloss.Place(l.body.w, l.body.h, lipgloss.Center, lipgloss.Center, m.overlayBox())
 	case l.wide:
 		body = m.wideBody()
+	case l.stacked:
+		body = m.stackedBody()
 	default:
 		body = m.narrowBody()
 	}
-	return body + "\n" + fit(m.statusLine(), l.status.w) + "\n" + fit(m.help.ShortHelpView(m.keys.shortHelp(!l.wide)), l.help.w)
+	return body + "\n" + fit(m.statusLine(), l.status.w) + "\n" + fit(m.help.ShortHelpView(m.keys.shortHelp(l.tabs.h > 0)), l.help.w)
 }
 
 func (m *Model) wideBody() string {
@@ -44,6 +46,12 @@ func (m *Model) wideBody() string {
 	left := m.paneFrame(focusLesson, p[focusLesson])
 	right := m.paneFrame(focusEvents, p[focusEvents]) + "\n" + m.paneFrame(focusBytes, p[focusBytes])
 	return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
+}
+
+func (m *Model) stackedBody() string {
+	p := m.lay.panes
+	live := lipgloss.JoinHorizontal(lipgloss.Top, m.paneFrame(focusEvents, p[focusEvents]), m.paneFrame(focusBytes, p[focusBytes]))
+	return m.paneFrame(focusLesson, p[focusLesson]) + "\n" + live
 }
 
 func (m *Model) narrowBody() string {
@@ -107,7 +115,22 @@ func (m *Model) lessonLines(w, h int) []string {
 	room := max(1, h-len(head))
 	offset := min(m.lessonView.offset, max(0, len(body)-room)) // Update keeps it so
 	end := min(len(body), offset+room)
-	return append(head, body[offset:end]...)
+	var more string
+	if end < len(body) && room >= 2 {
+		// More below: the last row says how much, so the text never just stops.
+		end--
+		more = fmt.Sprintf(m.t("lesson.more"), len(body)-end)
+		if len(body)-end == 1 {
+			more = m.t("lesson.more.one")
+		}
+	}
+	for _, line := range body[offset:end] {
+		head = append(head, sideways(line, m.lessonView.side, w))
+	}
+	if more != "" {
+		head = append(head, m.st.hint.Render(more))
+	}
+	return head
 }
 
 // lessonHead is the header wrapped to w, with a blank line after it.
@@ -153,11 +176,15 @@ func (m *Model) lessonHead(w int) []string {
 // rendered once and cached.
 func (m *Model) lessonBody(w int) []string {
 	l := m.current()
-	key := lessonKey{lesson: m.lesson, step: m.step, width: w, style: m.lessonView.style, example: m.lessonView.example}
+	key := m.lessonKeyAt(w)
 	if m.lessonView.example {
 		return m.lessonView.exampleLines(m.st, key, l.ID, m.t("example.title"))
 	}
 	return m.lessonView.body(key, func() string { return stepMarkdown(l, m.step, m.d.Addr) })
+}
+
+func (m *Model) lessonKeyAt(w int) lessonKey {
+	return lessonKey{lesson: m.lesson, step: m.step, width: w, style: m.lessonView.style, example: m.lessonView.example}
 }
 
 // statusLine: address, progress, behavior, then counters; the least
@@ -199,7 +226,9 @@ func (m *Model) statusLine() string {
 		extra := m.events.total - m.pausedAt
 		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("⏸ %s (+%d %s)", m.t("status.paused"), extra, m.t("status.new"))))
 	}
+	behavior := -1 // the first part to go when the line is too long
 	if caps.Has(CanServe) {
+		behavior = len(parts)
 		parts = append(parts, st.status.Render(bs.Behavior))
 	}
 	if caps.Has(CanPresent) {
@@ -233,7 +262,11 @@ func (m *Model) statusLine() string {
 	if m.folded > 0 {
 		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("%s %s", commas(m.folded), m.t("status.folded"))))
 	}
-	return strings.Join(parts, sep)
+	if line := strings.Join(parts, sep); behavior < 0 || ansi.StringWidth(line) <= m.lay.status.w {
+		return line
+	}
+	// Too long: the behavior's name goes before the counters do.
+	return strings.Join(append(parts[:behavior:behavior], parts[behavior+1:]...), sep)
 }
 
 // overlayBox is the open overlay's box, to centre on the body.
@@ -249,6 +282,8 @@ func (m *Model) overlayBox() string {
 		return m.peersBox.view(m.st, m.t, m.lay.width)
 	case qrOverlay:
 		return m.qrBox.view(m.st, m.t, m.d.URLs)
+	case eventOverlay:
+		return m.eventBox.view(m.st, m.t, m.lay.box.w)
 	}
 	return ""
 }

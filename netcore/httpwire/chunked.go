@@ -13,14 +13,6 @@ import (
 // only codings it does not know are a 501. The decoder is fed bytes as they
 // arrive, so ReadRequest streams a chunked body like a Content-Length one.
 
-// The parts of a chunked body in the parsed view.
-const (
-	PartChunkSize PartKind = iota + PartBody + 1 // "5;ext\r\n"
-	PartChunkData                                // the chunk's bytes
-	PartChunkEnd                                 // the CRLF after them
-	PartTrailer                                  // a trailer line after the 0 chunk
-)
-
 const (
 	// maxChunkLine bounds a chunk-size line with its CRLF, as net/http
 	// does (its maxLineLength): a size and its extensions fit easily.

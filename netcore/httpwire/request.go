@@ -18,7 +18,7 @@ import (
 // CRLF. Anything a real server must refuse is refused here too, with the
 // status to answer and a reason written for a learner.
 
-// PartKind labels a span of a request for the parsed view.
+// PartKind labels a span of a request or response for the parsed view.
 type PartKind uint8
 
 const (
@@ -26,7 +26,12 @@ const (
 	PartHeader
 	PartBlank // the empty line that ends the header
 	PartBody
-	// chunked bodies add PartChunkSize and the others (chunked.go)
+	// the parts of a chunked body (chunked.go)
+	PartChunkSize  // "5;ext\r\n"
+	PartChunkData  // the chunk's bytes
+	PartChunkEnd   // the CRLF after them
+	PartTrailer    // a trailer line after the 0 chunk
+	PartStatusLine // a response's first line
 )
 
 func (k PartKind) String() string {
@@ -47,6 +52,8 @@ func (k PartKind) String() string {
 		return "chunk end"
 	case PartTrailer:
 		return "trailer"
+	case PartStatusLine:
+		return "status line"
 	}
 	return fmt.Sprintf("PartKind(%d)", uint8(k))
 }

@@ -87,6 +87,9 @@ type Response struct {
 	End      int
 	Closed   bool
 	Findings []ResponseFinding
+	// Parts are the header's lines as far as they go, each with its line
+	// end: the status line, the header lines, the blank line.
+	Parts []Part
 
 	headerAt []int // where each header's line starts
 }
@@ -192,11 +195,14 @@ func (r *Response) analyzeHeader(data []byte, closed bool) bool {
 		lineNo++
 		switch {
 		case lineNo == 1:
+			r.Parts = append(r.Parts, Part{PartStatusLine, pos, lf + 1})
 			r.statusLine(line, pos)
 		case len(line) == 0:
+			r.Parts = append(r.Parts, Part{PartBlank, pos, lf + 1})
 			r.HeaderEnd = lf + 1
 			return true
 		default:
+			r.Parts = append(r.Parts, Part{PartHeader, pos, lf + 1})
 			if !r.headerLine(data, line, pos, lineNo) {
 				return false
 			}

@@ -262,3 +262,21 @@ func FuzzAnalyzeResponse(f *testing.F) {
 		}
 	})
 }
+
+// The parsed view shows a response's lines where they sit.
+func TestResponseLinesAsParts(t *testing.T) {
+	data := []byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi")
+	r := AnalyzeResponse(data, false)
+	want := []Part{{PartStatusLine, 0, 17}, {PartHeader, 17, 36}, {PartBlank, 36, 38}}
+	if len(r.Parts) != len(want) {
+		t.Fatalf("parts %v, want %v", r.Parts, want)
+	}
+	for i, p := range want {
+		if r.Parts[i] != p {
+			t.Errorf("part %d: %v (%q), want %v", i, r.Parts[i], data[r.Parts[i].Start:r.Parts[i].End], p)
+		}
+	}
+	if r.HeaderEnd != 38 || r.Length != 2 || !r.Complete {
+		t.Errorf("header end %d, length %d, complete %v", r.HeaderEnd, r.Length, r.Complete)
+	}
+}
