@@ -8,6 +8,10 @@ type keyMap struct {
 	Enter, Next, Prev, Focus, FocusBack, Up, Down, PageUp, PageDown, Home, End key.Binding
 	Hex, Hint, List, Pause, Clear, Help, Quit, Tab1, Tab2, Tab3                key.Binding
 	Close, Choose, Message, Example, Yours, Peers, QR, Hold, Slow, Step        key.Binding
+	// The classroom: the board, names or addresses, the --lan help, and in
+	// the who-panel block and clear; with --presenter, blank and the
+	// clicker's page keys.
+	Board, Addrs, LANHelp, Block, Blank, Yes key.Binding
 }
 
 func newKeyMap(t func(string) string) keyMap {
@@ -46,6 +50,12 @@ func newKeyMap(t func(string) string) keyMap {
 		Hold:      b([]string{"i"}, "i", "key.hold"),
 		Slow:      b([]string{"s"}, "s", "key.slow"),
 		Step:      b([]string{"."}, ".", "key.step"),
+		Board:     b([]string{"b"}, "b", "key.board"),
+		Addrs:     b([]string{"a"}, "a", "key.addrs"),
+		LANHelp:   b([]string{"L"}, "L", "key.lanhelp"),
+		Block:     b([]string{"d"}, "d", "key.block"),
+		Blank:     b([]string{"z"}, "z", "key.blank"),
+		Yes:       b([]string{"y"}, "y", "key.yes"),
 	}
 }
 
@@ -62,6 +72,6 @@ func (k keyMap) shortHelp(narrow bool) []key.Binding {
 func (k keyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.Example, k.List, k.Yours, k.Focus, k.FocusBack, k.Tab1, k.Up, k.PageUp, k.Home},
-		{k.Hex, k.Pause, k.Clear, k.Peers, k.QR, k.Hold, k.Slow, k.Step, k.Help, k.Quit},
+		{k.Hex, k.Pause, k.Clear, k.Peers, k.Board, k.Addrs, k.QR, k.LANHelp, k.Hold, k.Slow, k.Step, k.Blank, k.Help, k.Quit},
 	}
 }

@@ -31,6 +31,11 @@ type Deps struct {
 	URLs []string
 	// Contrast picks the high-contrast theme.
 	Contrast bool
+	// TextAddr is the address the lesson text names (the room's under
+	// --lan); zero means Addr.
+	TextAddr lessons.Address
+	// Presenter turns on the clicker keys: pgdn/pgup change step, z blanks.
+	Presenter bool
 }
 
 type focus int
@@ -51,6 +56,8 @@ const (
 	messageOverlay // the learner types into the input box (see inputFor)
 	peersOverlay   // who is connected; pick one to filter the panes
 	qrOverlay      // the URL as a QR code, for phones in the room
+	boardOverlay   // who did the step (b)
+	lanHelpOverlay // what the room needs for --lan (L)
 )
 
 // Ring sizes: the panes' memory is bounded by these.
@@ -97,6 +104,15 @@ type Model struct {
 	inputBox   inputPanel
 	peersBox   peersPanel
 	qrBox      qrPanel
+	boardBox   boardPanel
+
+	brd      board                 // who did the current step
+	mine     ownIPs                // the app's own client's addresses
+	rawNames map[netip.Addr]string // as the room gave them
+	names    map[netip.Addr]string // escaped for the screen
+	qrIndex  int                   // which room URL the code shows
+	blank    bool                  // --presenter's z: the screen is blanked
+	clearAsk bool                  // the who-panel asks before clearing
 
 	peers       peerTable
 	filter      netip.Addr // show only this peer's events (zero: everyone)
@@ -119,6 +135,15 @@ func New(d Deps) *Model {
 	m.keys.Hold.SetEnabled(caps.Has(CanPresent))
 	m.keys.Slow.SetEnabled(caps.Has(CanPresent))
 	m.keys.Step.SetEnabled(caps.Has(CanPlayback))
+	m.keys.Blank.SetEnabled(d.Presenter)
+	m.keys.Block.SetEnabled(caps.Has(CanPresent))
+	if m.d.TextAddr == (lessons.Address{}) {
+		m.d.TextAddr = d.Addr
+	}
+	if m.d.TextAddr.Reach == "" {
+		m.d.TextAddr.Reach = m.t("reach.local")
+	}
+	m.mine = newOwnIPs(d.Addr)
 	m.st = newStyles(true, d.Contrast)
 	m.help = help.New()
 	style := "dark"
@@ -167,6 +192,10 @@ func (m *Model) enterStep() {
 	m.d.Backend.SetBehavior(s.Behavior)
 	m.d.Backend.ShowStep(m.current(), m.step)
 	m.tracker = s.Goal.NewTracker()
+	m.brd.reset(s)
+	for ip := range m.names {
+		m.brd.join(ip) // a named student is on the board before any traffic
+	}
 	m.hints = 0
 	m.lessonView.offset = 0
 	m.d.Progress.Lesson = m.current().ID
