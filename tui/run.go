@@ -40,16 +40,23 @@ func RunCourse(o *session.Options) error {
 	client := netcore.NewClient(w.Sink) // recorded too, so a replay shows both sides
 	defer client.CloseAll()
 	w.Progress.Lesson, w.Progress.Step = w.Course.Lessons[w.Lesson].ID, w.Step
+	m := newCourseModel(w, o, client)
+	return runProgram(m, o.Colorless())
+}
+
+// newCourseModel is the course's root model over an opened world: the
+// live backend with the room (when let in) as its step watcher and name
+// book, and every step change into the world's sink (the recording).
+func newCourseModel(w *session.World, o *session.Options, client *netcore.Client) *Model {
 	live := Live{Server: w.Server, Client: client, Inbox: w.Inbox, Target: w.Target, Recorder: w.Recorder, Sink: w.Sink}
 	if w.Room != nil {
 		live.Watchers, live.Names = []StepWatcher{w.Room}, w.Room.Names
 	}
-	m := New(Deps{
+	return New(Deps{
 		Backend: NewLive(live), Course: w.Course, Store: w.Store,
 		Progress: w.Progress, Addr: w.Addr, TextAddr: w.TextAddr, UI: w.UI, Notice: w.Notice, NoColor: o.Colorless(),
 		URLs: w.RoomURLs(), Contrast: o.Theme == session.ThemeContrast, Presenter: o.Presenter,
 	})
-	return runProgram(m, o.Colorless())
 }
 
 // runPlain is the course as plain lines (tubes --plain), for screen
