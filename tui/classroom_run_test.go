@@ -224,7 +224,6 @@ func nameYourself(t *testing.T, src, room, name string) {
 	}
 }
 
-
 func waitUntil(t *testing.T, what string, ok func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {

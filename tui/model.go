@@ -146,6 +146,7 @@ func New(d Deps) *Model {
 	m.mine = newOwnIPs(d.Addr)
 	m.st = newStyles(true, d.Contrast)
 	m.help = help.New()
+	m.applyHelpStyles()
 	style := "dark"
 	if d.NoColor {
 		style = "notty"
@@ -204,4 +205,16 @@ func (m *Model) enterStep() {
 	acts := m.d.Backend.Caps().Has(CanAct)
 	m.keys.Enter.SetEnabled(acts && !s.Action.None())
 	m.keys.Message.SetEnabled(acts && s.Action.TakesMessage)
+}
+
+// applyHelpStyles draws the key line in the theme's colours: the help
+// model's own greys are too faint for a projector.
+func (m *Model) applyHelpStyles() {
+	if !m.d.Contrast {
+		return
+	}
+	hs := &m.help.Styles
+	hs.ShortKey, hs.FullKey = m.st.statusKey, m.st.statusKey
+	hs.ShortDesc, hs.FullDesc = m.st.status, m.st.status
+	hs.ShortSeparator, hs.FullSeparator, hs.Ellipsis = m.st.status, m.st.status, m.st.status
 }

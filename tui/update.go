@@ -31,6 +31,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case tea.BackgroundColorMsg:
 		m.st = newStyles(msg.IsDark(), m.d.Contrast)
+		m.applyHelpStyles()
 		if m.lessonView.style != "notty" && !msg.IsDark() {
 			m.lessonView.style = "light"
 		}
