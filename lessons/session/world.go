@@ -169,6 +169,12 @@ func (w *World) openRoom(o *Options) error {
 	addr := net.JoinHostPort(host, strconv.Itoa(port))
 	err := w.Room.Listen(addr)
 	var inUse *netcore.PortInUseError
+	if errors.As(err, &inUse) && !o.roomPortSet() {
+		// The default is only a convenience: the QR and the status line
+		// show whatever port the room got.
+		addr = net.JoinHostPort(host, "0")
+		err = w.Room.Listen(addr)
+	}
 	if errors.As(err, &inUse) {
 		return fmt.Errorf("the room page's port %d is already in use; choose another with --room-port %d, or --room-port 0 for any free port", port, nextPort(port))
 	}
