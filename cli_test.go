@@ -83,18 +83,18 @@ func tubes(t *testing.T, env []string, args ...string) ran {
 // and --help lists exactly its own.
 func TestFlagsPerCommand(t *testing.T) {
 	server := []string{"capture", "capture-total", "conn-rate", "header-timeout", "idle-timeout", "lan", "listen",
-		"max-conns", "max-conns-per-ip", "max-header-bytes", "port", "record", "record-max"}
+		"max-conns", "max-conns-per-ip", "max-header-bytes", "port", "record", "record-max", "room-port"}
 	for _, tc := range []struct {
 		cmd  []string
 		want []string
 	}{
-		{nil, append([]string{"help", "json", "lang", "lesson", "no-color", "plain", "step", "theme", "version"}, server...)},
+		{nil, append([]string{"help", "json", "lang", "lesson", "no-color", "plain", "presenter", "step", "theme", "version"}, server...)},
 		{[]string{"serve"}, append([]string{"help", "json", "lang", "lesson", "step"}, server...)},
-		{[]string{"tap"}, append([]string{"help", "json", "lang", "no-color", "plain", "target", "theme"}, server...)},
+		{[]string{"tap"}, append([]string{"help", "json", "lang", "no-color", "plain", "presenter", "target", "theme"}, server...)},
 		{[]string{"check"}, []string{"help", "idle-wait", "json", "lang", "lesson", "list", "probe-time", "reply-wait", "run", "run-time", "target", "wait", "watch"}},
 		{[]string{"lessons"}, []string{"help", "json", "lang"}},
 		{[]string{"reset"}, []string{"help", "yes"}},
-		{[]string{"replay"}, []string{"help", "lang", "no-color", "port", "theme"}},
+		{[]string{"replay"}, []string{"help", "json", "lang", "no-color", "plain", "port", "presenter", "theme"}},
 		{[]string{"doctor"}, []string{"help", "lang", "port"}},
 	} {
 		name := strings.Join(append([]string{"tubes"}, tc.cmd...), " ")

@@ -85,7 +85,7 @@ func TestRoomPageInChromium(t *testing.T) {
 	}, func() string { return page.dom() })
 	for _, want := range []string{
 		"<h1>Play ping-pong by hand</h1>",
-		"nc localhost " + strconv.Itoa(srv.Port()),
+		"nc 127.0.0.1 " + strconv.Itoa(srv.Port()),
 		"accepted 127.0.0.1:",
 		`mine &lt;script&gt;alert(1)&lt;/script&gt;\x1b[2J`,
 		"Hello client! 🎉",

@@ -174,16 +174,21 @@ func TestTUIWideShowsEvents(t *testing.T) {
 // The TUI at 80×24 (narrow layout): panes are tabs, and 2 shows events.
 func TestTUINarrowTabs(t *testing.T) {
 	t.Parallel()
+	// At 80×24 the lesson and the live traffic are stacked, both on screen.
 	s := startTUI(t, 80, 24, "--lesson", "http-response")
+	s.waitScreen("Lesson", "srv listening on 127.0.0.1:", "Events")
+	s.quit()
 
-	listening := "listening on 127.0.0.1:" + strconv.Itoa(s.port)
-	scr := s.waitScreen("1 Lesson")
+	// Below that, tabs: the events pane shows once 2 is pressed.
+	n := startTUI(t, 70, 22, "--lesson", "http-response")
+	listening := "listening on 127.0.0.1:"
+	scr := n.waitScreen("1 Lesson")
 	if strings.Contains(scr, listening) {
 		t.Fatalf("narrow layout shows the events pane before 2 is pressed:\n%s", scr)
 	}
-	s.keys("2")
-	s.waitScreen("1 Lesson", listening)
-	s.quit()
+	n.keys("2")
+	n.waitScreen("1 Lesson", listening)
+	n.quit()
 }
 
 // Hostile bytes reach the TUI's screen escaped: no title change, no

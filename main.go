@@ -160,7 +160,8 @@ func replayCommand() *cobra.Command {
 		func(_ *cobra.Command, args []string) error { return tui.RunReplay(o, args[0]) })
 	o.BindLang(c.Flags())
 	o.BindScreen(c.Flags())
-	o.BindPort(c.Flags()) // the port the lesson text names
+	o.BindOutput(c.Flags(), true) // --plain, --json: the recording as a transcript
+	o.BindPort(c.Flags())         // the port the lesson text names
 	return c
 }
 

@@ -10,6 +10,9 @@ import (
 type Address struct {
 	Host string
 	Port int
+	// Reach is the sentence that says who can connect to it (the UI
+	// strings reach.local or reach.room), for {{reach}} in lesson text.
+	Reach string
 }
 
 // HostPort is "localhost:3000"; a wildcard host becomes localhost, since

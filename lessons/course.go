@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tubes-course/tubes/lessons/probe"
@@ -22,6 +23,9 @@ type Binding struct {
 type Step struct {
 	StepText
 	Binding
+	// Demo marks the teacher's own demonstration (see demos): only the
+	// app's client completes it, and the board does not count the room.
+	Demo bool
 }
 
 // Lesson is one lesson of the course in one language.
@@ -162,6 +166,22 @@ var bindings = []struct {
 	}},
 }
 
+// demos are the steps whose action is the point: the app's client does
+// something a student's nc or curl would not (a split write, a trickled
+// header, a flood of its own, its own client's view), so the room cannot
+// do the step and a student's traffic must not complete it. Step numbers
+// count from 1. Steps whose text offers nc or curl as well stay the
+// room's (client/2: a student's Ctrl+C is the hang-up the step is about).
+var demos = map[string][]int{
+	"tcp-accept":     {1},    // the app's client connects; the text says press enter
+	"client":         {1, 4}, // the client's own connect; a reset nc cannot send
+	"ping-pong":      {1, 3}, // the client's reply and its own message
+	"byte-stream":    {1, 2}, // two writes in one read, one write in many reads
+	"http-response":  {1},    // the client's view of the status line
+	"content-length": {1},    // press enter, then x
+	"timeouts":       {2, 3, 4},
+}
+
 // IDs are the lesson ids in course order.
 func IDs() []string {
 	out := make([]string, len(bindings))
@@ -194,7 +214,7 @@ func Load(lang string) (*Course, error) {
 		}
 		l := Lesson{ID: b.id, Title: text.Title, Intro: text.Intro}
 		for i, st := range text.Steps {
-			l.Steps = append(l.Steps, Step{StepText: st, Binding: b.steps[i]})
+			l.Steps = append(l.Steps, Step{StepText: st, Binding: b.steps[i], Demo: slices.Contains(demos[b.id], i+1)})
 		}
 		c.Lessons = append(c.Lessons, l)
 	}

@@ -120,9 +120,12 @@ func fenceOf(line string) string {
 	return ""
 }
 
-// Fill replaces the address placeholders in lesson text.
+// Fill replaces the placeholders in lesson text: the address ({{host}},
+// {{port}}, {{addr}}, {{url}}) and the sentence that says who can connect
+// ({{reach}}), which depends on whether the room is let in.
 func Fill(text string, a Address) string {
-	return strings.NewReplacer("{{addr}}", a.HostPort(), "{{port}}", a.PortString(), "{{url}}", a.URL()).Replace(text)
+	return strings.NewReplacer("{{addr}}", a.HostPort(), "{{host}}", a.dialHost(), "{{port}}", a.PortString(), "{{url}}", a.URL(),
+		"{{reach}}", a.Reach).Replace(text)
 }
 
 // Example is the source of the lesson's example program, or "" if it has

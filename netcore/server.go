@@ -109,14 +109,15 @@ type Server struct {
 	counters  Counters
 	ids       atomic.Uint64
 
-	shared *shared
-	seqMu  sync.Mutex // held while a Sequential behavior serves
-	mu     sync.Mutex
-	conns  map[*Conn]struct{}
-	perIP  map[netip.Addr]int          // open connections per limitKey
-	rates  map[netip.Addr]*tokenBucket // new-connection budget per limitKey
-	closed bool
-	wg     sync.WaitGroup
+	shared  *shared
+	seqMu   sync.Mutex // held while a Sequential behavior serves
+	mu      sync.Mutex
+	conns   map[*Conn]struct{}
+	perIP   map[netip.Addr]int          // open connections per limitKey
+	rates   map[netip.Addr]*tokenBucket // new-connection budget per limitKey
+	blocked map[netip.Addr]struct{}     // limitKeys the presenter blocked
+	closed  bool
+	wg      sync.WaitGroup
 
 	refusing chan struct{} // a slot per refused connection being closed politely
 }
@@ -382,6 +383,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // limitKey) may stay, and if not says why in the words the refused event
 // shows, naming the flag that would lift the limit.
 func (s *Server) admit(ip netip.Addr, limit int) string {
+	if _, ok := s.blocked[ip]; ok {
+		return "blocked for this session"
+	}
 	open := len(s.conns)
 	if limit > 0 && open >= limit {
 		if limit < s.cfg.MaxConns || s.cfg.MaxConns == 0 {

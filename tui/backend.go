@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"net/netip"
+
 	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
 )
@@ -42,7 +44,13 @@ type Backend interface {
 	// Watch puts the tap in front of target ("" stops); an error says
 	// why not, already escaped (not an address, or this app's own).
 	Watch(target string) error
-	// Presenter controls.
+	// Names are the names students gave on the room page, by address, not
+	// escaped yet; nil without a room. It runs off the UI goroutine.
+	Names() map[netip.Addr]string
+	// Presenter controls. HoldFor holds the next reply to one address;
+	// Block turns an address away for the session (false: the list is full).
+	HoldFor(peer netip.Addr)
+	Block(peer netip.Addr) bool
 	ToggleHold()
 	ReleaseReply()
 	ToggleSlow()
@@ -62,7 +70,9 @@ type StepWatcher interface {
 type BackendState struct {
 	Behavior      string
 	HoldArmed     bool
-	HeldConn      uint64 // the connection whose reply is held, 0 if none
+	HeldConn      uint64     // the connection whose reply is held, 0 if none
+	HoldFor       netip.Addr // the address the hold waits for (zero: anyone)
+	HeldPeer      netip.Addr // the held connection's address
 	Slow          bool
 	Paused        bool
 	Played, Total int

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"errors"
+	"net/netip"
+	"time"
 
 	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
@@ -16,6 +18,8 @@ type live struct {
 	behavior netcore.Behavior  // the step's own, restored when the tap goes
 	recorder *netcore.Recorder // nil unless --record
 	watchers []StepWatcher
+	names    func() map[netip.Addr]string
+	sink     netcore.Sink
 }
 
 // Live is what the course's backend runs on.
@@ -28,6 +32,11 @@ type Live struct {
 	Recorder *netcore.Recorder
 	// Watchers (the room page) hear of every step shown.
 	Watchers []StepWatcher
+	// Names, when not nil, are the names students gave (the room page).
+	Names func() map[netip.Addr]string
+	// Sink, when not nil, hears of every step change (a StepChanged
+	// event), so that a recording replays the lesson as it went.
+	Sink netcore.Sink
 }
 
 // NewLive is the backend of the course: the server, the client, the inbox
@@ -35,7 +44,7 @@ type Live struct {
 // the learner's own server to watch through the tap (tubes tap).
 func NewLive(c Live) Backend {
 	return &live{server: c.Server, client: c.Client, inbox: c.Inbox, target: c.Target, behavior: c.Server.Behavior(),
-		recorder: c.Recorder, watchers: c.Watchers}
+		recorder: c.Recorder, watchers: c.Watchers, names: c.Names, sink: c.Sink}
 }
 
 func (l *live) Caps() Caps {
@@ -57,7 +66,26 @@ func (l *live) ShowStep(lesson lessons.Lesson, step int) {
 	for _, w := range l.watchers {
 		w.SetStep(lesson, step)
 	}
+	if l.sink != nil {
+		l.sink.Push(netcore.Event{Time: time.Now(), Kind: netcore.StepChanged, Text: lesson.ID, Step: step})
+	}
 }
+
+func (l *live) Names() map[netip.Addr]string {
+	if l.names == nil {
+		return nil
+	}
+	return l.names()
+}
+
+func (l *live) HoldFor(peer netip.Addr) {
+	if armed, _ := l.server.Holding(); armed {
+		l.server.ReleaseReply()
+	}
+	l.server.HoldNextReplyTo(peer)
+}
+
+func (l *live) Block(peer netip.Addr) bool { return l.server.Block(peer) }
 
 func (l *live) apply() {
 	if l.target != "" {
@@ -109,8 +137,9 @@ func (l *live) TogglePause() {}
 func (l *live) StepOne() {}
 
 func (l *live) State() BackendState {
-	armed, conn := l.server.Holding()
-	st := BackendState{Behavior: l.server.Behavior().Name(), HoldArmed: armed, HeldConn: conn, Slow: l.server.SlowMotion()}
+	h := l.server.Hold()
+	st := BackendState{Behavior: l.server.Behavior().Name(), HoldArmed: h.Armed, HeldConn: h.Conn, HoldFor: h.For, HeldPeer: h.Peer,
+		Slow: l.server.SlowMotion()}
 	if l.recorder != nil {
 		rs := l.recorder.State()
 		st.Recording, st.RecordFull, st.RecordDropped, st.RecordFailed = true, rs.Full, rs.Dropped, rs.Err != nil

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"net/netip"
+
 	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
 )
@@ -33,13 +35,16 @@ func (r *replay) Env(addr lessons.Address, message []byte) lessons.Env {
 	return lessons.Env{Addr: addr, Message: message}
 }
 
-func (r *replay) Target() string     { return "" }
-func (r *replay) Watch(string) error { return nil }
-func (r *replay) ToggleHold()        {}
-func (r *replay) ReleaseReply()      {}
-func (r *replay) ToggleSlow()        {}
-func (r *replay) TogglePause()       { r.rep.SetPaused(!r.rep.Paused()) }
-func (r *replay) StepOne()           { r.rep.Step() }
+func (r *replay) Target() string               { return "" }
+func (r *replay) Watch(string) error           { return nil }
+func (r *replay) ToggleHold()                  {}
+func (r *replay) HoldFor(netip.Addr)           {}
+func (r *replay) Block(netip.Addr) bool        { return false }
+func (r *replay) Names() map[netip.Addr]string { return nil }
+func (r *replay) ReleaseReply()                {}
+func (r *replay) ToggleSlow()                  {}
+func (r *replay) TogglePause()                 { r.rep.SetPaused(!r.rep.Paused()) }
+func (r *replay) StepOne()                     { r.rep.Step() }
 
 func (r *replay) State() BackendState {
 	played, total := r.rep.Progress()

@@ -17,8 +17,10 @@ import (
 // lines cached for the last width and mode.
 type chunk struct {
 	ev    netcore.Event
+	who   string // the student's name, escaped, when the room gave one
 	width int
 	mode  bytesMode
+	named bool // the cached lines show who
 	lines []string
 }
 
@@ -40,6 +42,7 @@ const chunkKeep = 4 << 10
 type bytesPane struct {
 	offset int
 	mode   bytesMode
+	addrs  bool // show addresses, not the students' names (a)
 }
 
 func (p *bytesPane) scroll(by int) { p.offset = max(0, p.offset+by) }
@@ -61,7 +64,7 @@ func (p bytesPane) rows(st styles, t func(string) string, log *ring[*chunk], upT
 	var rows []string
 	for i := log.visible(upTo) - 1; i >= 0 && len(rows) < want; i-- {
 		if c := log.at(i); shows(filter, c.ev) {
-			rows = append(c.render(st, t, w, p.mode), rows...)
+			rows = append(c.render(st, t, w, p.mode, !p.addrs), rows...)
 		}
 	}
 	return rows
@@ -75,8 +78,8 @@ func (p *bytesPane) clamp(st styles, t func(string) string, log *ring[*chunk], u
 	_, p.offset = tail(p.rows(st, t, log, upTo, w, h, filter), h, p.offset)
 }
 
-func (c *chunk) render(st styles, t func(string) string, w int, mode bytesMode) []string {
-	if c.lines != nil && c.width == w && c.mode == mode {
+func (c *chunk) render(st styles, t func(string) string, w int, mode bytesMode, named bool) []string {
+	if c.lines != nil && c.width == w && c.mode == mode && c.named == named {
 		return c.lines
 	}
 	e := c.ev
@@ -85,7 +88,11 @@ func (c *chunk) render(st styles, t func(string) string, w int, mode bytesMode) 
 	if arrow == "←" {
 		dir = t("bytes.out")
 	}
-	head := fmt.Sprintf("%s %s %s %d B @%d", e.Time.Format("15:04:05.000"), fmt.Sprintf("#%d", e.Conn), as.Render(arrow+" "+dir), e.Count, e.Offset)
+	conn := fmt.Sprintf("#%d", e.Conn)
+	if named && c.who != "" {
+		conn += " " + c.who
+	}
+	head := fmt.Sprintf("%s %s %s %d B @%d", e.Time.Format("15:04:05.000"), conn, as.Render(arrow+" "+dir), e.Count, e.Offset)
 	lines := []string{fit(head, w)}
 	switch {
 	case mode == hexMode:
@@ -100,7 +107,7 @@ func (c *chunk) render(st styles, t func(string) string, w int, mode bytesMode) 
 	if e.Truncated() {
 		lines = append(lines, st.dim.Render(fmt.Sprintf("… %d %s", e.Count-len(e.Data), t("bytes.notcaptured"))))
 	}
-	c.lines, c.width, c.mode = lines, w, mode
+	c.lines, c.width, c.mode, c.named = lines, w, mode, named
 	return lines
 }
 

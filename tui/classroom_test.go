@@ -93,7 +93,7 @@ func TestPeersViewFiltersThePanes(t *testing.T) {
 		}
 	}
 	// Rows are most recent first, after "everyone": find curl's address.
-	for _, p := range r.m.peers.sorted() {
+	for _, p := range r.m.peers.sorted(r.m.label) { // after "everyone", in a stable order
 		r.press(keyRune('j'))
 		if p.host == "127.0.0.1" {
 			break

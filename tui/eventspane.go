@@ -13,6 +13,9 @@ import (
 // many lines the view is scrolled up from the newest.
 type eventsPane struct {
 	offset int
+	// who names an event's student (escaped), "" for none; set by the
+	// model before each frame.
+	who func(netcore.Event) string
 }
 
 // previewKeep bounds the bytes an event line keeps; the bytes pane has more.
@@ -32,7 +35,7 @@ func (p eventsPane) view(st styles, log *ring[netcore.Event], upTo uint64, w, h 
 		var picked []string // newest first
 		for i := n - 1; i >= 0 && len(picked) < h+p.offset; i-- {
 			if e := log.at(i); shows(filter, e) {
-				picked = append(picked, eventLine(st, e, w))
+				picked = append(picked, eventLine(st, e, w, p.who))
 			}
 		}
 		picked = picked[min(p.offset, max(0, len(picked)-h)):]
@@ -46,7 +49,7 @@ func (p eventsPane) view(st styles, log *ring[netcore.Event], upTo uint64, w, h 
 	start := max(0, end-h)
 	lines := make([]string, 0, end-start)
 	for i := start; i < end; i++ {
-		lines = append(lines, eventLine(st, log.at(i), w))
+		lines = append(lines, eventLine(st, log.at(i), w, p.who))
 	}
 	return lines
 }
@@ -73,12 +76,13 @@ func (p *eventsPane) clamp(log *ring[netcore.Event], upTo uint64, h int, filter 
 
 // eventLine is one event in one row of w cells: time, who, an arrow for
 // bytes, what; o shows the rest of a line cut here.
-func eventLine(st styles, e netcore.Event, w int) string {
-	return strings.TrimRight(fit(eventText(st, e), w), " ")
+func eventLine(st styles, e netcore.Event, w int, name func(netcore.Event) string) string {
+	return strings.TrimRight(fit(eventText(st, e, name), w), " ")
 }
 
-// eventText is an event's whole line, uncut.
-func eventText(st styles, e netcore.Event) string {
+// eventText is an event's whole line, uncut; name, when not nil, gives a
+// student's name to show after the connection.
+func eventText(st styles, e netcore.Event, name func(netcore.Event) string) string {
 	who := "srv"
 	if e.Source == netcore.FromClient {
 		who = "cli"
@@ -87,6 +91,11 @@ func eventText(st styles, e netcore.Event) string {
 	}
 	if e.Conn != 0 {
 		who += fmt.Sprintf(" #%d", e.Conn)
+	}
+	if name != nil {
+		if n := name(e); n != "" {
+			who += " " + n
+		}
 	}
 	what := netcore.Describe(e)
 	var ks = st.kindNote

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"maps"
+	"net/netip"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -19,6 +21,7 @@ type batchMsg struct {
 	events []netcore.Event
 	folded uint64
 	totals netcore.Totals
+	names  map[netip.Addr]string // the room's names, nil without a room
 }
 
 type actionDoneMsg struct {
@@ -41,7 +44,7 @@ func (m *Model) flushTick() tea.Cmd {
 	b := m.d.Backend
 	return tea.Tick(flushEvery, func(time.Time) tea.Msg {
 		events, folded, totals := b.Poll()
-		return batchMsg{events: events, folded: folded, totals: totals}
+		return batchMsg{events: events, folded: folded, totals: totals, names: b.Names()}
 	})
 }
 
@@ -62,12 +65,26 @@ func (m *Model) applyBatch(b batchMsg) (finished bool) {
 			}
 		}
 	}
-	completes := m.d.Backend.Caps().Has(CanComplete)
+	m.takeNames(b.names)
+	caps := m.d.Backend.Caps()
+	completes := caps.Has(CanComplete)
+	demo := m.currentStep().Demo
 	for i, e := range b.events {
+		if e.Kind == netcore.StepChanged {
+			if caps.Has(CanPlayback) {
+				m.followStep(e) // a replay shows the step it was recorded at
+				demo = m.currentStep().Demo
+			}
+		}
 		m.own.Note(e)
+		if ip, isNew := m.mine.note(e); isNew {
+			m.brd.forget(ip)
+		}
 		m.peers.note(e)
+		m.brd.feed(e, &m.own, m.mine)
 		// A replay shows what happened once; it completes nothing now.
-		if completes && !m.stepDone() && m.tracker.Feed(e, &m.own) {
+		// A demo step is the teacher's: only the app's client counts.
+		if completes && !m.stepDone() && (!demo || countsForDemo(e, m.mine)) && m.tracker.Feed(e, &m.own) {
 			m.d.Progress.MarkDone(m.current().ID, m.step)
 			finished = true
 		}
@@ -91,11 +108,11 @@ func (m *Model) applyBatch(b batchMsg) (finished bool) {
 			m.chunks.skip()
 			continue
 		}
-		c := &chunk{ev: e.ForDisplay(chunkKeep)}
+		c := &chunk{ev: e.ForDisplay(chunkKeep), who: m.names[addrOf(e.Remote)]}
 		m.chunks.add(c)
 		if stays && m.bytesView.offset > 0 {
 			w, _ := m.lay.panes[focusBytes].inner()
-			m.bytesView.offset += len(c.render(m.st, m.t, w, m.bytesView.mode))
+			m.bytesView.offset += len(c.render(m.st, m.t, w, m.bytesView.mode, !m.bytesView.addrs))
 		}
 	}
 	return finished
@@ -143,4 +160,48 @@ func (m *Model) saveProgress() tea.Cmd {
 	m.saveVersion++
 	store, snap, v := m.d.Store, m.d.Progress.Clone(), m.saveVersion
 	return func() tea.Msg { return savedMsg{err: store.Save(snap, v)} }
+}
+
+// takeNames keeps the room's names, escaped once when they change: a name
+// is the student's own text and reaches the screen only escaped.
+func (m *Model) takeNames(names map[netip.Addr]string) {
+	if names == nil || maps.Equal(names, m.rawNames) {
+		return
+	}
+	m.rawNames = names
+	m.names = make(map[netip.Addr]string, len(names))
+	for ip, n := range names {
+		if m.mine.has(ip) {
+			continue
+		}
+		m.names[ip] = netcore.Escape([]byte(n))
+		m.brd.join(ip)
+	}
+}
+
+// label is how the screen names a student: the name they gave, or with
+// a (or no name) the address.
+func (m *Model) label(ip netip.Addr) string {
+	if n, ok := m.names[ip]; ok && !m.bytesView.addrs {
+		return n
+	}
+	return ip.String()
+}
+
+// eventWho is the name shown beside an event of a named student.
+func (m *Model) eventWho(e netcore.Event) string {
+	if m.bytesView.addrs || e.Source == netcore.FromClient || e.Remote == nil {
+		return ""
+	}
+	return m.names[addrOf(e.Remote)]
+}
+
+// followStep moves a replay to the step a StepChanged event names.
+func (m *Model) followStep(e netcore.Event) {
+	i := m.d.Course.Find(e.Text)
+	if i < 0 || e.Step < 0 || e.Step >= len(m.d.Course.Lessons[i].Steps) || (i == m.lesson && e.Step == m.step) {
+		return
+	}
+	m.lesson, m.step = i, e.Step
+	m.enterStep()
 }

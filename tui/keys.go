@@ -11,6 +11,10 @@ type keyMap struct {
 	Left, Right, Copy, Open                                                    key.Binding
 	// Steps is n and p as one entry, for the help line only.
 	Steps key.Binding
+	// The classroom: the board, names or addresses, the --lan help, and in
+	// the who-panel block and clear; with --presenter, blank and the
+	// clicker's page keys.
+	Board, Addrs, LANHelp, Block, Blank, Yes key.Binding
 }
 
 func newKeyMap(t func(string) string) keyMap {
@@ -54,6 +58,12 @@ func newKeyMap(t func(string) string) keyMap {
 		Copy:      b([]string{"C"}, "C", "key.copy"),
 		Open:      b([]string{"o"}, "o", "key.open"),
 		Steps:     b([]string{"n", "p"}, "n/p", "key.steps"),
+		Board:     b([]string{"b"}, "b", "key.board"),
+		Addrs:     b([]string{"a"}, "a", "key.addrs"),
+		LANHelp:   b([]string{"L"}, "L", "key.lanhelp"),
+		Block:     b([]string{"d"}, "d", "key.block"),
+		Blank:     b([]string{"z"}, "z", "key.blank"),
+		Yes:       b([]string{"y"}, "y", "key.yes"),
 	}
 }
 
@@ -70,7 +80,7 @@ func (k keyMap) shortHelp(tabs bool) []key.Binding {
 // fullHelp is the ? screen: two columns, so it fits an 80-column window.
 func (k keyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.Copy, k.Example, k.List, k.Yours, k.Focus, k.FocusBack, k.Tab1, k.Up, k.Down, k.PageUp},
-		{k.PageDown, k.Home, k.End, k.Left, k.Open, k.Hex, k.Pause, k.Clear, k.Peers, k.QR, k.Hold, k.Slow, k.Step, k.Help, k.Quit},
+		{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.Copy, k.Example, k.List, k.Yours, k.Focus, k.FocusBack, k.Tab1, k.Up, k.Down, k.PageUp, k.PageDown, k.Home},
+		{k.End, k.Left, k.Open, k.Hex, k.Pause, k.Clear, k.Peers, k.Board, k.Addrs, k.QR, k.LANHelp, k.Hold, k.Slow, k.Step, k.Blank, k.Help, k.Quit},
 	}
 }

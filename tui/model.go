@@ -31,6 +31,11 @@ type Deps struct {
 	URLs []string
 	// Contrast picks the high-contrast theme.
 	Contrast bool
+	// TextAddr is the address the lesson text names (the room's under
+	// --lan); zero means Addr.
+	TextAddr lessons.Address
+	// Presenter turns on the clicker keys: pgdn/pgup change step, z blanks.
+	Presenter bool
 }
 
 type focus int
@@ -52,6 +57,8 @@ const (
 	peersOverlay   // who is connected; pick one to filter the panes
 	qrOverlay      // the URL as a QR code, for phones in the room
 	eventOverlay   // one event whole (o)
+	boardOverlay   // who did the step (b)
+	lanHelpOverlay // what the room needs for --lan (L)
 )
 
 // Ring sizes: the panes' memory is bounded by these.
@@ -99,6 +106,15 @@ type Model struct {
 	peersBox   peersPanel
 	qrBox      qrPanel
 	eventBox   eventPanel
+	boardBox   boardPanel
+
+	brd      board                 // who did the current step
+	mine     ownIPs                // the app's own client's addresses
+	rawNames map[netip.Addr]string // as the room gave them
+	names    map[netip.Addr]string // escaped for the screen
+	qrIndex  int                   // which room URL the code shows
+	blank    bool                  // --presenter's z: the screen is blanked
+	clearAsk bool                  // the who-panel asks before clearing
 
 	peers       peerTable
 	filter      netip.Addr // show only this peer's events (zero: everyone)
@@ -121,8 +137,18 @@ func New(d Deps) *Model {
 	m.keys.Hold.SetEnabled(caps.Has(CanPresent))
 	m.keys.Slow.SetEnabled(caps.Has(CanPresent))
 	m.keys.Step.SetEnabled(caps.Has(CanPlayback))
+	m.keys.Blank.SetEnabled(d.Presenter)
+	m.keys.Block.SetEnabled(caps.Has(CanPresent))
+	if m.d.TextAddr == (lessons.Address{}) {
+		m.d.TextAddr = d.Addr
+	}
+	if m.d.TextAddr.Reach == "" {
+		m.d.TextAddr.Reach = m.t("reach.local")
+	}
+	m.mine = newOwnIPs(d.Addr)
 	m.st = newStyles(true, d.Contrast)
 	m.help = help.New()
+	m.applyHelpStyles()
 	style := "dark"
 	if d.NoColor {
 		style = "notty"
@@ -169,6 +195,10 @@ func (m *Model) enterStep() {
 	m.d.Backend.SetBehavior(s.Behavior)
 	m.d.Backend.ShowStep(m.current(), m.step)
 	m.tracker = s.Goal.NewTracker()
+	m.brd.reset(s)
+	for ip := range m.names {
+		m.brd.join(ip) // a named student is on the board before any traffic
+	}
 	m.hints = 0
 	m.lessonView.offset, m.lessonView.side = 0, 0
 	m.d.Progress.Lesson = m.current().ID
@@ -177,4 +207,16 @@ func (m *Model) enterStep() {
 	acts := m.d.Backend.Caps().Has(CanAct)
 	m.keys.Enter.SetEnabled(acts && !s.Action.None())
 	m.keys.Message.SetEnabled(acts && s.Action.TakesMessage)
+}
+
+// applyHelpStyles draws the key line in the theme's colours: the help
+// model's own greys are too faint for a projector.
+func (m *Model) applyHelpStyles() {
+	if !m.d.Contrast {
+		return
+	}
+	hs := &m.help.Styles
+	hs.ShortKey, hs.FullKey = m.st.statusKey, m.st.statusKey
+	hs.ShortDesc, hs.FullDesc = m.st.status, m.st.status
+	hs.ShortSeparator, hs.FullSeparator, hs.Ellipsis = m.st.status, m.st.status, m.st.status
 }

@@ -27,7 +27,7 @@ func (o eventPanel) view(st styles, t func(string) string, width int) string {
 	add := func(s string) { lines = append(lines, strings.Split(ansi.Wrap(s, w, " "), "\n")...) }
 	add(st.bold.Render(t("event.title")))
 	add("")
-	add(eventText(st, e)) // the whole line, which the pane cuts at its width
+	add(eventText(st, e, nil)) // the whole line, which the pane cuts at its width
 	if e.Local != nil || e.Remote != nil {
 		add("")
 		add(st.dim.Render(fmt.Sprintf("%s %v · %s %v", t("event.local"), e.Local, t("event.remote"), e.Remote)))

@@ -61,9 +61,11 @@ func (o *peersPanel) key(msg tea.KeyPressMsg, k keyMap) (chosen, closed bool) {
 	return false, false
 }
 
-func (o peersPanel) view(st styles, t func(string) string, width int) string {
+func (o peersPanel) view(st styles, t func(string) string, width int, label func(netip.Addr) string, asking bool) string {
 	var b strings.Builder
-	b.WriteString(st.bold.Render(t("peers.title")) + "\n\n")
+	b.WriteString(st.bold.Render(t("peers.title")) + "\n")
+	head := fmt.Sprintf("  %-22s %4s %4s %4s %8s %8s  %s", t("peers.who"), t("peers.open"), t("peers.closed"), t("peers.refused"), "→", "←", "User-Agent")
+	b.WriteString(st.dim.Render(ansi.Truncate(head, max(20, width-8), "…")) + "\n")
 	from, to := o.list.window()
 	for i := from; i < to; i++ {
 		row := t("peers.all")
@@ -73,9 +75,10 @@ func (o peersPanel) view(st styles, t func(string) string, width int) string {
 			if ua == "" {
 				ua = "-"
 			}
-			row = fmt.Sprintf("%-39s %4d %s  →%s ←%s  %s", p.host, p.conns, t("status.conns"), humanBytes(p.in), humanBytes(p.out), ua)
+			row = fmt.Sprintf("%-22s %4d %4d %4d %8s %8s  %s", ansi.Truncate(label(p.ip), 22, "…"), p.open, p.conns-p.open, p.refused,
+				humanBytes(p.in), humanBytes(p.out), ua)
 		}
-		row = ansi.Truncate(row, max(20, width-12), "…")
+		row = ansi.Truncate(row, max(20, width-8), "…")
 		mark, style := "  ", st.listPlain
 		if i == o.list.cursor {
 			mark, style = "▸ ", st.listCursor
@@ -85,6 +88,10 @@ func (o peersPanel) view(st styles, t func(string) string, width int) string {
 	if pos := o.list.position(); pos != "" {
 		b.WriteString(st.dim.Render("  "+pos) + "\n")
 	}
-	b.WriteString("\n" + st.dim.Render(t("peers.help")))
+	if asking {
+		b.WriteString("\n" + st.statusWarn.Render(ansi.Wordwrap(t("peers.clearask"), max(20, width-8), "")))
+	} else {
+		b.WriteString("\n" + st.dim.Render(ansi.Wordwrap(t("peers.help"), max(20, width-8), "")))
+	}
 	return st.overlay.Render(b.String())
 }

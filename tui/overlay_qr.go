@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // qrPanel is the room URL as a QR code (u), for phones in the room. The
@@ -39,6 +40,6 @@ func (o qrPanel) view(st styles, t func(string) string, urls []string) string {
 	if len(urls) == 0 {
 		b.WriteString(st.statusWarn.Render(t("qr.loopback")) + "\n")
 	}
-	b.WriteString(st.dim.Render(t("qr.close")))
+	b.WriteString(st.dim.Render(ansi.Wordwrap(t("qr.close"), 60, "")))
 	return st.overlay.Render(b.String())
 }

@@ -14,9 +14,11 @@ import (
 type peer struct {
 	ip        netip.Addr
 	host      string // ip, as shown
-	conns     int
+	conns     int    // accepted
+	open      int    // accepted and not closed yet
+	refused   int
 	in, out   int64
-	userAgent string // escaped, from the first HTTP request seen
+	userAgent string // escaped, from the latest HTTP request seen
 	last      time.Time
 }
 
@@ -63,10 +65,15 @@ func (t *peerTable) note(e netcore.Event) {
 	switch e.Kind {
 	case netcore.Accepted:
 		p.conns++
+		p.open++
+	case netcore.Closed:
+		p.open = max(0, p.open-1)
+	case netcore.Refused:
+		p.refused++
 	case netcore.Recv:
 		p.in += int64(e.Count)
-		if p.userAgent == "" {
-			p.userAgent = userAgentIn(e.Head)
+		if ua := userAgentIn(e.Head); ua != "" {
+			p.userAgent = ua // the latest: a student may switch from curl to a browser
 		}
 	case netcore.Sent:
 		p.out += int64(e.Count)
@@ -83,17 +90,20 @@ func (t *peerTable) evictOldest() {
 	delete(t.byHost, oldest.ip)
 }
 
-// sorted lists the peers, most recently seen first.
-func (t *peerTable) sorted() []*peer {
+// sorted lists the peers in a stable order: by what label shows of them
+// (a name, else the address), then by address. Traffic never reorders
+// the rows under the presenter's cursor.
+func (t *peerTable) sorted(label func(netip.Addr) string) []*peer {
 	out := make([]*peer, 0, len(t.byHost))
 	for _, p := range t.byHost {
 		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool {
-		if !out[i].last.Equal(out[j].last) {
-			return out[i].last.After(out[j].last)
+		li, lj := label(out[i].ip), label(out[j].ip)
+		if li != lj {
+			return li < lj
 		}
-		return out[i].host < out[j].host
+		return out[i].ip.Less(out[j].ip)
 	})
 	return out
 }

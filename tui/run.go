@@ -1,8 +1,10 @@
 package tui
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -38,12 +40,23 @@ func RunCourse(o *session.Options) error {
 	client := netcore.NewClient(w.Sink) // recorded too, so a replay shows both sides
 	defer client.CloseAll()
 	w.Progress.Lesson, w.Progress.Step = w.Course.Lessons[w.Lesson].ID, w.Step
-	m := New(Deps{
-		Backend: NewLive(Live{Server: w.Server, Client: client, Inbox: w.Inbox, Target: w.Target, Recorder: w.Recorder}), Course: w.Course, Store: w.Store,
-		Progress: w.Progress, Addr: w.Addr, UI: w.UI, Notice: w.Notice, NoColor: o.Colorless(),
-		URLs: w.RoomURLs(), Contrast: o.Theme == session.ThemeContrast,
-	})
+	m := newCourseModel(w, o, client)
 	return runProgram(m, o.Colorless())
+}
+
+// newCourseModel is the course's root model over an opened world: the
+// live backend with the room (when let in) as its step watcher and name
+// book, and every step change into the world's sink (the recording).
+func newCourseModel(w *session.World, o *session.Options, client *netcore.Client) *Model {
+	live := Live{Server: w.Server, Client: client, Inbox: w.Inbox, Target: w.Target, Recorder: w.Recorder, Sink: w.Sink}
+	if w.Room != nil {
+		live.Watchers, live.Names = []StepWatcher{w.Room}, w.Room.Names
+	}
+	return New(Deps{
+		Backend: NewLive(live), Course: w.Course, Store: w.Store,
+		Progress: w.Progress, Addr: w.Addr, TextAddr: w.TextAddr, UI: w.UI, Notice: w.Notice, NoColor: o.Colorless(),
+		URLs: w.RoomURLs(), Contrast: o.Theme == session.ThemeContrast, Presenter: o.Presenter,
+	})
 }
 
 // runPlain is the course as plain lines (tubes --plain), for screen
@@ -72,11 +85,17 @@ func Interactive() bool {
 // RunReplay plays a recording in the screen: no server runs. The file is
 // streamed, so a large one starts at once in bounded memory.
 func RunReplay(o *session.Options, file string) error {
+	if o.Plain && o.JSON {
+		return usage.Errorf("choose one of --plain and --json")
+	}
 	rec, err := netcore.OpenRecording(file)
 	if err != nil {
 		return usage.Wrap(err) // one line; it names the file escaped
 	}
 	defer rec.Close()
+	if o.Plain || o.JSON {
+		return PrintRecording(os.Stdout, rec, o.JSON)
+	}
 	w, err := session.Open(o, session.CourseOnly, os.Stderr)
 	if err != nil {
 		return err
@@ -88,7 +107,7 @@ func RunReplay(o *session.Options, file string) error {
 	go rep.Run(ctx)
 	m := New(Deps{Backend: NewReplay(rep, inbox), Course: w.Course, Progress: w.Progress, UI: w.UI,
 		Addr: lessons.Address{Host: "localhost", Port: o.Port}, NoColor: o.Colorless(),
-		Contrast: o.Theme == session.ThemeContrast})
+		Contrast: o.Theme == session.ThemeContrast, Presenter: o.Presenter})
 	return runProgram(m, o.Colorless())
 }
 
@@ -101,4 +120,26 @@ func runProgram(m *Model, noColor bool) error {
 		return fmt.Errorf("the screen failed: %v", err)
 	}
 	return nil
+}
+
+// PrintRecording is tubes replay --plain or --json: the recording as a
+// transcript, both sides and every step change, with no screen and no
+// waiting. It streams, so a large file prints in bounded memory.
+func PrintRecording(w io.Writer, src netcore.EventSource, asJSON bool) error {
+	bw := bufio.NewWriter(w)
+	for {
+		e, err := src.Next()
+		if err == io.EOF {
+			return bw.Flush()
+		}
+		if err != nil {
+			_ = bw.Flush()
+			return err // it names the line and the problem, escaped
+		}
+		if asJSON {
+			fmt.Fprintln(bw, netcore.JSONLine(e))
+		} else {
+			fmt.Fprintln(bw, netcore.TranscriptLine(e))
+		}
+	}
 }

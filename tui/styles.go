@@ -50,7 +50,7 @@ func newStyles(dark, contrast bool) styles {
 		faint = pick("#000000", "#FFFFFF")
 		green = pick("#006400", "#00FF00")
 		blue = pick("#0000CC", "#00FFFF")
-		red = pick("#B00000", "#FF5555")
+		red = pick("#B00000", "#FF7777")
 		yellow = pick("#6B4E00", "#FFFF00")
 		fg = pick("#000000", "#FFFFFF")
 	}

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"errors"
+	"fmt"
+	"net/netip"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -29,6 +31,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case tea.BackgroundColorMsg:
 		m.st = newStyles(msg.IsDark(), m.d.Contrast)
+		m.applyHelpStyles()
 		if m.lessonView.style != "notty" && !msg.IsDark() {
 			m.lessonView.style = "light"
 		}
@@ -48,7 +51,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		var cmds []tea.Cmd
 		finished := m.applyBatch(msg)
 		if m.overlay == peersOverlay {
-			m.peersBox.refresh(m.peers.sorted(), m.lay.listRows) // new peers show as they come
+			m.peersBox.refresh(m.peers.sorted(m.label), m.lay.listRows) // new peers show as they come
+		}
+		if m.overlay == boardOverlay {
+			m.boardBox.refresh(m.brd.rows(m.label), m.lay.listRows)
 		}
 		if finished {
 			cmds = append(cmds, m.saveProgress())
@@ -103,7 +109,14 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case peersOverlay:
 		return m.onPeersKey(msg)
 	case qrOverlay:
-		if m.qrBox.closes(msg, k) {
+		switch {
+		case key.Matches(msg, k.Next) && len(m.d.URLs) > 1:
+			// Several interfaces: the presenter picks the one the room is on.
+			m.qrIndex = (m.qrIndex + 1) % len(m.d.URLs)
+			m.qrBox.open(m.roomURL(), m.st.dark)
+		case key.Matches(msg, k.LANHelp):
+			m.overlay = lanHelpOverlay
+		case m.qrBox.closes(msg, k):
 			m.overlay = noOverlay
 		}
 		return nil
@@ -112,12 +125,32 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.overlay = noOverlay
 		}
 		return nil
+	case boardOverlay:
+		if m.boardBox.key(msg, k) {
+			m.overlay = noOverlay
+		}
+		return nil
+	case lanHelpOverlay:
+		if key.Matches(msg, k.Close, k.LANHelp, k.Quit, k.Help) {
+			m.overlay = noOverlay
+		}
+		return nil
+	}
+	if m.blank {
+		// A blanked screen wakes on z (or esc) and ignores the rest.
+		if key.Matches(msg, k.Blank, k.Close) {
+			m.blank = false
+		}
+		return nil
 	}
 	switch {
 	case key.Matches(msg, k.Choose) && m.d.Backend.State().HeldConn != 0:
 		// A held reply takes enter first: the presenter lets it go.
 		m.d.Backend.ReleaseReply()
 		m.setStatus(m.t("hold.released"), false)
+	case key.Matches(msg, k.Hold) && m.filter.IsValid() && !m.d.Backend.State().HoldArmed:
+		// With the panes on one student, i holds that student's next reply.
+		m.holdFor(m.filter)
 	case key.Matches(msg, k.Hold):
 		if m.d.Backend.State().HoldArmed {
 			m.setStatus(m.t("hold.released"), false)
@@ -125,6 +158,20 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.setStatus(m.t("hold.armed"), false)
 		}
 		m.d.Backend.ToggleHold()
+	case m.d.Presenter && key.Matches(msg, k.PageDown):
+		return m.goTo(m.lesson, m.step+1) // a clicker's forward key
+	case m.d.Presenter && key.Matches(msg, k.PageUp):
+		return m.goTo(m.lesson, m.step-1)
+	case key.Matches(msg, k.Blank):
+		m.blank = true
+	case key.Matches(msg, k.Board):
+		m.overlay = boardOverlay
+		m.boardBox.list = list{}
+		m.boardBox.refresh(m.brd.rows(m.label), m.lay.listRows)
+	case key.Matches(msg, k.Addrs):
+		m.bytesView.addrs = !m.bytesView.addrs
+	case key.Matches(msg, k.LANHelp):
+		m.overlay = lanHelpOverlay
 	case key.Matches(msg, k.Slow):
 		m.d.Backend.ToggleSlow()
 	case key.Matches(msg, k.Choose) && !k.Enter.Enabled():
@@ -191,7 +238,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.scroll(farAway)
 	case key.Matches(msg, k.Peers):
 		m.overlay = peersOverlay
-		m.peersBox.open(m.peers.sorted(), m.lay.listRows)
+		m.clearAsk = false
+		m.peersBox.open(m.peers.sorted(m.label), m.lay.listRows)
 	case key.Matches(msg, k.QR):
 		m.overlay = qrOverlay
 		m.qrBox.open(m.roomURL(), m.st.dark)
@@ -331,8 +379,36 @@ func (m *Model) watchYours(target string) tea.Cmd {
 	return nil
 }
 
-// onPeersKey picks a peer to filter the panes to; the first row is everyone.
+// onPeersKey picks a peer to filter the panes to; the first row is
+// everyone. From it the presenter holds a chosen student's next reply (i),
+// blocks an address for the session (d), or clears the list (c, then y).
 func (m *Model) onPeersKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	if m.clearAsk {
+		m.clearAsk = false
+		if key.Matches(msg, k.Yes) {
+			m.peers = peerTable{}
+			m.peersBox.open(nil, m.lay.listRows)
+		}
+		return nil
+	}
+	sel := m.peersBox.selected()
+	switch {
+	case key.Matches(msg, k.Clear):
+		m.clearAsk = true
+		return nil
+	case key.Matches(msg, k.Hold) && sel.IsValid() && k.Hold.Enabled():
+		m.holdFor(sel)
+		m.overlay = noOverlay
+		return nil
+	case key.Matches(msg, k.Block) && sel.IsValid() && k.Block.Enabled():
+		if m.d.Backend.Block(sel) {
+			m.setStatus(fmt.Sprintf(m.t("peers.blocked"), m.label(sel)), false)
+		} else {
+			m.setStatus(m.t("peers.blockfull"), true)
+		}
+		return nil
+	}
 	chosen, closed := m.peersBox.key(msg, m.keys)
 	if closed {
 		m.overlay = noOverlay
@@ -342,4 +418,10 @@ func (m *Model) onPeersKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.eventsView.offset, m.bytesView.offset = 0, 0
 	}
 	return nil
+}
+
+// holdFor arms a hold on the next reply to one student.
+func (m *Model) holdFor(ip netip.Addr) {
+	m.d.Backend.HoldFor(ip)
+	m.setStatus(fmt.Sprintf(m.t("hold.armed.for"), m.label(ip)), false)
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -26,6 +27,9 @@ func (m *Model) screen() string {
 	}
 	if l.tooSmall {
 		return lipgloss.Place(l.width, l.height, lipgloss.Center, lipgloss.Center, m.t("small.message"))
+	}
+	if m.blank {
+		return lipgloss.Place(l.width, l.height, lipgloss.Center, lipgloss.Center, m.st.dim.Render(m.t("blank.message")))
 	}
 	var body string
 	switch {
@@ -85,6 +89,7 @@ func (m *Model) paneFrame(f focus, r rect) string {
 	case focusLesson:
 		lines = m.lessonLines(innerW, innerH)
 	case focusEvents:
+		m.eventsView.who = m.eventWho
 		lines = m.eventsView.view(m.st, m.events, m.eventsUpTo(), innerW, innerH, m.t("events.empty"), m.filter)
 	case focusBytes:
 		lines = m.bytesView.view(m.st, m.t, m.chunks, m.chunksUpTo(), innerW, innerH, m.filter)
@@ -154,6 +159,9 @@ func (m *Model) lessonHead(w int) []string {
 	if target := m.d.Backend.Target(); target != "" {
 		head = append(head, m.st.statusWarn.Render(fmt.Sprintf(m.t("yours.banner"), target)))
 	}
+	if banner := m.holdBanner(); banner != "" {
+		head = append(head, m.st.statusWarn.Render(banner))
+	}
 	if m.status != "" {
 		if m.statusIsErr {
 			head = append(head, m.st.errorText.Render(m.status))
@@ -162,7 +170,7 @@ func (m *Model) lessonHead(w int) []string {
 		}
 	}
 	for i := 0; i < m.hints && i < len(s.Hints); i++ {
-		hint := inlineCode(lessons.Fill(s.Hints[i], m.d.Addr), m.st.code)
+		hint := inlineCode(lessons.Fill(s.Hints[i], m.d.TextAddr), m.st.code)
 		head = append(head, m.st.hint.Render(fmt.Sprintf("%s %d/%d: ", m.t("lesson.hint"), i+1, len(s.Hints)))+hint)
 	}
 	var wrapped []string
@@ -180,27 +188,22 @@ func (m *Model) lessonBody(w int) []string {
 	if m.lessonView.example {
 		return m.lessonView.exampleLines(m.st, key, l.ID, m.t("example.title"))
 	}
-	return m.lessonView.body(key, func() string { return stepMarkdown(l, m.step, m.d.Addr) })
+	return m.lessonView.body(key, func() string { return stepMarkdown(l, m.step, m.d.TextAddr) })
 }
 
 func (m *Model) lessonKeyAt(w int) lessonKey {
 	return lessonKey{lesson: m.lesson, step: m.step, width: w, style: m.lessonView.style, example: m.lessonView.example}
 }
 
-// statusLine: address, progress, behavior, then counters; the least
-// important parts come last, where a narrow window cuts.
+// statusLine: the presenter's state first (held and on whom, slow
+// motion, paused, the filter, the counts of open, refused and folded,
+// recording), so a projector's 80 columns always show it; then the
+// address, the progress and the behavior, where a narrow window cuts.
 func (m *Model) statusLine() string {
 	st := m.st
 	sep := st.dim.Render(" · ")
-	parts := []string{st.statusKey.Render("● " + m.d.Addr.HostPort())}
-	if len(m.d.URLs) > 0 {
-		more := ""
-		if len(m.d.URLs) > 1 {
-			more = fmt.Sprintf(" (+%d)", len(m.d.URLs)-1)
-		}
-		parts = []string{st.statusWarn.Render("◉ " + m.t("status.open.room") + " " + m.d.URLs[0] + more)}
-	}
 	caps, bs := m.d.Backend.Caps(), m.d.Backend.State()
+	var parts []string
 	if caps.Has(CanPlayback) {
 		mark := "▶"
 		if bs.Paused {
@@ -210,36 +213,34 @@ func (m *Model) statusLine() string {
 		if bs.Total < 0 { // a streamed recording: its length is known at its end
 			count = fmt.Sprintf("%d/…", bs.Played)
 		}
-		parts = []string{st.statusWarn.Render(fmt.Sprintf("%s %s %s", mark, m.t("status.replay"), count))}
+		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("%s %s %s", mark, m.t("status.replay"), count)))
 	}
-	if m.filter.IsValid() {
-		parts = append(parts, st.statusWarn.Render(m.t("status.filter")+" "+m.filter.String()))
-	}
-	l := m.current()
-	progress := fmt.Sprintf("%s (%d/%d) %s %d/%d", l.ID, m.lesson+1, len(m.d.Course.Lessons), m.t("status.step"), m.step+1, len(l.Steps))
-	if m.stepDone() {
-		parts = append(parts, st.done.Render(progress+" ✓"))
-	} else {
-		parts = append(parts, st.status.Render(progress))
+	if caps.Has(CanPresent) {
+		if bs.HeldConn != 0 {
+			parts = append(parts, st.statusWarn.Render(fmt.Sprintf("✋ "+m.t("status.held"), bs.HeldConn)+m.whoOf(bs.HeldPeer)))
+		} else if bs.HoldArmed {
+			parts = append(parts, st.statusWarn.Render("✋ "+m.t("status.hold")+m.whoOf(bs.HoldFor)))
+		}
+		if bs.Slow {
+			parts = append(parts, st.statusWarn.Render("🐢 "+m.t("status.slow")))
+		}
 	}
 	if m.paused {
 		extra := m.events.total - m.pausedAt
 		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("⏸ %s (+%d %s)", m.t("status.paused"), extra, m.t("status.new"))))
 	}
-	behavior := -1 // the first part to go when the line is too long
-	if caps.Has(CanServe) {
-		behavior = len(parts)
-		parts = append(parts, st.status.Render(bs.Behavior))
+	if m.filter.IsValid() {
+		parts = append(parts, st.statusWarn.Render(m.t("status.filter")+" "+m.label(m.filter)))
 	}
-	if caps.Has(CanPresent) {
-		if bs.HeldConn != 0 {
-			parts = append(parts, st.statusWarn.Render(fmt.Sprintf("✋ "+m.t("status.held"), bs.HeldConn)))
-		} else if bs.HoldArmed {
-			parts = append(parts, st.statusWarn.Render("✋ "+m.t("status.hold")))
-		}
-		if bs.Slow {
-			parts = append(parts, st.statusWarn.Render("🐢 "+m.t("status.slow")))
-		}
+	t := m.totals
+	if caps.Has(CanServe) {
+		parts = append(parts, st.status.Render(fmt.Sprintf("%d %s", t.Open, m.t("status.open"))))
+	}
+	if t.Refused > 0 {
+		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("%d %s", t.Refused, m.t("status.refused"))))
+	}
+	if m.folded > 0 {
+		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("%s %s", commas(m.folded), m.t("status.folded"))))
 	}
 	switch {
 	case bs.RecordFailed:
@@ -251,22 +252,53 @@ func (m *Model) statusLine() string {
 	case bs.Recording:
 		parts = append(parts, st.status.Render("● "+m.t("status.rec")))
 	}
-	t := m.totals
+	if !caps.Has(CanPlayback) {
+		if len(m.d.URLs) > 0 {
+			more := ""
+			if len(m.d.URLs) > 1 {
+				more = fmt.Sprintf(" (+%d)", len(m.d.URLs)-1)
+			}
+			parts = append(parts, st.statusWarn.Render("◉ "+m.t("status.open.room")+" "+m.roomURL()+more))
+		} else {
+			parts = append(parts, st.statusKey.Render("● "+m.d.Addr.HostPort()))
+		}
+	}
+	l := m.current()
+	progress := fmt.Sprintf("%s (%d/%d) %s %d/%d", l.ID, m.lesson+1, len(m.d.Course.Lessons), m.t("status.step"), m.step+1, len(l.Steps))
+	if m.stepDone() {
+		parts = append(parts, st.done.Render(progress+" ✓"))
+	} else {
+		parts = append(parts, st.status.Render(progress))
+	}
 	if caps.Has(CanServe) {
-		parts = append(parts, st.status.Render(fmt.Sprintf("%d %s / %d %s", t.Open, m.t("status.open"), t.Accepted, m.t("status.conns"))),
+		parts = append(parts, st.status.Render(bs.Behavior),
+			st.status.Render(fmt.Sprintf("%d %s", t.Accepted, m.t("status.conns"))),
 			st.status.Render(fmt.Sprintf("→%s ←%s", humanBytes(t.BytesIn), humanBytes(t.BytesOut))))
 	}
-	if t.Refused > 0 {
-		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("%d %s", t.Refused, m.t("status.refused"))))
+	return strings.Join(parts, sep)
+}
+
+// whoOf is " (name or address)" for a held student, "" for none.
+func (m *Model) whoOf(ip netip.Addr) string {
+	if !ip.IsValid() {
+		return ""
 	}
-	if m.folded > 0 {
-		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("%s %s", commas(m.folded), m.t("status.folded"))))
+	return " (" + m.label(ip) + ")"
+}
+
+// holdBanner names who is held, over the lesson, where the room looks.
+func (m *Model) holdBanner() string {
+	if !m.d.Backend.Caps().Has(CanPresent) {
+		return ""
 	}
-	if line := strings.Join(parts, sep); behavior < 0 || ansi.StringWidth(line) <= m.lay.status.w {
-		return line
+	bs := m.d.Backend.State()
+	switch {
+	case bs.HeldConn != 0 && bs.HeldPeer.IsValid():
+		return fmt.Sprintf(m.t("hold.banner"), m.label(bs.HeldPeer), bs.HeldConn)
+	case bs.HoldArmed && bs.HoldFor.IsValid():
+		return fmt.Sprintf(m.t("hold.banner.armed"), m.label(bs.HoldFor))
 	}
-	// Too long: the behavior's name goes before the counters do.
-	return strings.Join(append(parts[:behavior:behavior], parts[behavior+1:]...), sep)
+	return ""
 }
 
 // overlayBox is the open overlay's box, to centre on the body.
@@ -279,11 +311,17 @@ func (m *Model) overlayBox() string {
 	case messageOverlay:
 		return m.inputBox.view(m.st, m.t)
 	case peersOverlay:
-		return m.peersBox.view(m.st, m.t, m.lay.width)
+		return m.peersBox.view(m.st, m.t, m.lay.width, m.label, m.clearAsk)
 	case qrOverlay:
 		return m.qrBox.view(m.st, m.t, m.d.URLs)
 	case eventOverlay:
 		return m.eventBox.view(m.st, m.t, m.lay.box.w)
+	case boardOverlay:
+		l := m.current()
+		where := fmt.Sprintf("%s %d/%d", l.ID, m.step+1, len(l.Steps))
+		return m.boardBox.view(m.st, m.t, &m.brd, m.label, where, m.lay.width)
+	case lanHelpOverlay:
+		return lanHelpView(m.st, m.t, m.lay.width)
 	}
 	return ""
 }
@@ -325,7 +363,7 @@ func inlineCode(s string, style lipgloss.Style) string {
 // server is open to the room, else this machine's own.
 func (m *Model) roomURL() string {
 	if len(m.d.URLs) > 0 {
-		return m.d.URLs[0]
+		return m.d.URLs[m.qrIndex%len(m.d.URLs)]
 	}
 	return m.d.Addr.URL()
 }

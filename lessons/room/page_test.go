@@ -34,12 +34,12 @@ func TestPageShowsTheStepWithTheRoomAddress(t *testing.T) {
 	if body := getPage(t, s, base); !strings.Contains(body, "Waiting for the teacher") {
 		t.Fatalf("before any step the page should say it waits:\n%s", body)
 	}
-	r.SetStep(course(t, "en", "ping-pong"), 1) // "Play ping-pong by hand": nc localhost {{port}}
+	r.SetStep(course(t, "en", "ping-pong"), 1) // "Play ping-pong by hand": nc {{host}} {{port}}
 	body := getPage(t, s, base)
 	for _, want := range []string{
 		"<h1>Play ping-pong by hand</h1>",
 		"Ping-pong: a reply for every read · Step 2/3",
-		`<pre><code>nc localhost 4321</code></pre>`, // the lesson's own code block, rendered
+		`<pre><code>nc 127.0.0.1 4321</code></pre>`, // the lesson's own code block, with the room address
 		`<a href="http://127.0.0.1:4321/">http://127.0.0.1:4321/</a>`,
 		`<meta name="viewport"`,
 		`<form method="post" action="/name">`,
@@ -104,7 +104,7 @@ func TestStreamSendsTheNewStep(t *testing.T) {
 	})
 	r.SetStep(pp, 1)
 	st.until("the next step", 5*time.Second, func(ev sseEvent) bool {
-		return ev.name == "step" && strings.Contains(ev.data, "<h1>Play ping-pong by hand</h1>") && strings.Contains(ev.data, "nc localhost 4323")
+		return ev.name == "step" && strings.Contains(ev.data, "<h1>Play ping-pong by hand</h1>") && strings.Contains(ev.data, "nc 127.0.0.1 4323") // the address the student reached the room at
 	})
 }
 
@@ -164,7 +164,7 @@ func TestRoomLearnsTheLessonPort(t *testing.T) {
 	srv, _ := lessonServer(t, r)
 	r.SetStep(course(t, "en", "ping-pong"), 1)
 	body := getPage(t, newStudent("127.0.0.77"), base)
-	want := "nc localhost " + strconv.Itoa(srv.Port())
+	want := "nc 127.0.0.1 " + strconv.Itoa(srv.Port()) // the address the student reached the room at
 	if !strings.Contains(body, want) {
 		t.Fatalf("the page lacks %q:\n%s", want, body)
 	}

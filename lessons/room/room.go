@@ -252,7 +252,7 @@ func (r *Room) view(host string) stepView {
 	if !has {
 		return stepView{Waiting: r.ui["room.waiting"]}
 	}
-	v, err := renderStep(l, step, lessons.Address{Host: host, Port: int(r.lessonPort.Load())}, r.ui)
+	v, err := renderStep(l, step, lessons.Address{Host: host, Port: int(r.lessonPort.Load()), Reach: r.ui["reach.room"]}, r.ui)
 	if err != nil {
 		return stepView{Waiting: r.ui["room.waiting"]}
 	}

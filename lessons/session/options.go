@@ -32,7 +32,12 @@ type Options struct {
 	Server netcore.Config
 	Port   int // --port, used only when given (0 is a real value: any free port)
 	LAN    bool
-	Record string
+	// RoomPort is --room-port: the room page's port, by default the
+	// lesson port + 1. Given, it opens the room whatever --listen says.
+	RoomPort int
+	// Presenter is --presenter: clicker keys (pgdn/pgup change step).
+	Presenter bool
+	Record    string
 	// RecordMax is --record-max: recording stops at this size.
 	RecordMax netcore.ByteSize
 	Theme     string
@@ -65,6 +70,7 @@ func (o *Options) BindServer(fs *pflag.FlagSet) {
 	fs.StringVar(&c.Addr, "listen", c.Addr, "address to listen on (localhost means 127.0.0.1 and ::1)")
 	o.BindPort(fs)
 	fs.BoolVar(&o.LAN, "lan", false, "listen on every interface, so others in the room can connect")
+	fs.IntVar(&o.RoomPort, "room-port", 0, "port of the room page for students' devices (default: the lesson port + 1; with --lan or a non-loopback --listen, or when given)")
 	fs.StringVar(&o.Record, "record", "", "also save every event to this file as JSON lines (play it with tubes replay)")
 	fs.Var(&o.RecordMax, "record-max", "stop recording at this size, e.g. 256MiB, 500KB, 2GB or bytes")
 	fs.IntVar(&c.MaxConns, "max-conns", c.MaxConns, "connections open at once; more are refused (0: no limit)")
@@ -100,6 +106,7 @@ func (o *Options) BindLang(fs *pflag.FlagSet) {
 func (o *Options) BindScreen(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.NoColor, "no-color", false, "no colours (NO_COLOR is honoured too)")
 	fs.StringVar(&o.Theme, "theme", o.Theme, "colours: "+ThemeDefault+", or "+ThemeContrast+" for projectors")
+	fs.BoolVar(&o.Presenter, "presenter", false, "presenter keys for a clicker: pgdn/pgup change step, z blanks the screen")
 }
 
 // BindOutput adds --json, and --plain when withPlain.
@@ -115,12 +122,36 @@ func (o *Options) Colorless() bool { return o.NoColor || os.Getenv("NO_COLOR") !
 
 func (o *Options) portSet() bool { return o.serverFlags != nil && o.serverFlags.Changed("port") }
 
+func (o *Options) roomPortSet() bool {
+	return o.serverFlags != nil && o.serverFlags.Changed("room-port")
+}
+
+// RoomMode reports whether the room is let in: --lan, a --listen address
+// that is not loopback, or a --room-port given. listen is ListenAddr's.
+func (o *Options) RoomMode(listen string) bool {
+	if o.LAN || o.roomPortSet() {
+		return true
+	}
+	hp, err := netcore.ParseListen(listen)
+	if err != nil {
+		return false
+	}
+	if hp.Host == "localhost" {
+		return false
+	}
+	ip, err := netip.ParseAddr(strings.Trim(hp.Host, "[]"))
+	return err != nil || !ip.IsLoopback() // a host name may be anything: treat it as the room's
+}
+
 func (o *Options) check() error {
 	if o.Plain && o.JSON {
 		return usage.Errorf("choose one of --plain and --json")
 	}
 	if o.Theme != ThemeDefault && o.Theme != ThemeContrast {
 		return usage.Errorf("bad --theme %s: want %s or %s", netcore.Quote(o.Theme), ThemeDefault, ThemeContrast)
+	}
+	if o.roomPortSet() && (o.RoomPort < 0 || o.RoomPort > 65535) {
+		return usage.Errorf("bad --room-port %d: want 0 to 65535", o.RoomPort)
 	}
 	if o.Step < 0 {
 		return usage.Errorf("bad --step %d: steps count from 1", o.Step)

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/tubes-course/tubes/lessons"
+	"github.com/tubes-course/tubes/lessons/room"
 	"github.com/tubes-course/tubes/lessons/usage"
 	"github.com/tubes-course/tubes/netcore"
 )
@@ -23,9 +26,14 @@ type World struct {
 	UI       map[string]string
 	Inbox    *netcore.Inbox
 	Server   *netcore.Server // nil unless opened WithServer
-	Addr     lessons.Address
-	Lesson   int // index in Course.Lessons
-	Step     int // index in that lesson's steps
+	Addr     lessons.Address // where the app's own client dials
+	// TextAddr is the address the lesson text names: the room address
+	// when the room is let in (Room mode), else Addr.
+	TextAddr lessons.Address
+	// Room is the room page, nil unless the room is let in.
+	Room   *room.Room
+	Lesson int // index in Course.Lessons
+	Step   int // index in that lesson's steps
 
 	// Sink is where the app's own client reports too: the inbox, and the
 	// recording when there is one, so a replay shows both sides.
@@ -117,7 +125,21 @@ func (w *World) listen(o *Options) error {
 	}
 	cfg := o.Server
 	cfg.Addr = addr
-	w.Server, err = netcore.Listen(cfg, behavior, w.Sink)
+	serverSink := w.Sink
+	roomMode := o.RoomMode(addr)
+	if roomMode {
+		// Teed before the server listens, so the room hears its port.
+		w.Room = room.New(room.Config{Lang: w.Course.Lang})
+		serverSink = netcore.Tee{w.Sink, w.Room}
+	}
+	w.Server, err = netcore.Listen(cfg, behavior, serverSink)
+	if err == nil && roomMode {
+		if err = w.openRoom(o); err != nil {
+			_ = w.Server.Shutdown(context.Background())
+			w.closeRecord()
+			return err
+		}
+	}
 	if err != nil && w.Recorder != nil {
 		w.closeRecord()
 		_ = os.Remove(o.Record)
@@ -129,11 +151,57 @@ func (w *World) listen(o *Options) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %s", netcore.Quote(addr), Reason(err))
 	}
-	w.Addr = lessons.Address{Host: w.Server.Host(), Port: w.Server.Port()}
+	w.Addr = lessons.Address{Host: w.Server.Host(), Port: w.Server.Port(), Reach: w.UI["reach.local"]}
+	w.TextAddr = w.Addr
+	if w.Room != nil {
+		w.TextAddr.Host, w.TextAddr.Reach = w.roomHost(), w.UI["reach.room"]
+	}
 	if dir, err := lessons.StateDir(); err == nil {
 		w.unserve, _ = lessons.MarkServing(dir, []int{w.Server.Port()}) // so tubes check knows this port
 	}
 	return nil
+}
+
+// openRoom opens the room page on the lesson server's interfaces, at
+// --room-port or the lesson port + 1.
+func (w *World) openRoom(o *Options) error {
+	port := room.PortFor(w.Server.Port())
+	if o.roomPortSet() {
+		port = o.RoomPort
+	}
+	host := w.Server.Host()
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
+	err := w.Room.Listen(addr)
+	var inUse *netcore.PortInUseError
+	if errors.As(err, &inUse) && !o.roomPortSet() {
+		// The default is only a convenience: the QR and the status line
+		// show whatever port the room got.
+		addr = net.JoinHostPort(host, "0")
+		err = w.Room.Listen(addr)
+	}
+	if errors.As(err, &inUse) {
+		return fmt.Errorf("the room page's port %d is already in use; choose another with --room-port %d, or --room-port 0 for any free port", port, nextPort(port))
+	}
+	if err != nil {
+		return fmt.Errorf("cannot open the room page on %s: %s", netcore.Quote(addr), Reason(err))
+	}
+	if l := w.Course.Lessons[w.Lesson]; w.Step < len(l.Steps) {
+		w.Room.SetStep(l, w.Step) // serve and tap have no screen to say it
+	}
+	return nil
+}
+
+// roomHost is the host the room types: the lesson server's own host when
+// it is one address, else this machine's first address on a network.
+func (w *World) roomHost() string {
+	host := w.Server.Host()
+	if host != "" && host != "0.0.0.0" && host != "::" {
+		return host
+	}
+	if ips := w.lanIPs(); len(ips) > 0 {
+		return ips[0]
+	}
+	return "localhost"
 }
 
 func nextPort(p int) int {
@@ -145,6 +213,9 @@ func nextPort(p int) int {
 
 // Shutdown stops the server, if any, and finishes the recording.
 func (w *World) Shutdown() {
+	if w.Room != nil {
+		_ = w.Room.Close()
+	}
 	if w.Server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
