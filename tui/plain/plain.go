@@ -25,7 +25,7 @@ type Config struct {
 	Store *lessons.Store
 	// Progress is where to start (Lesson id and Step) and what is done.
 	Progress lessons.Progress
-	// Server gets each step's behavior; nil: no server to switch.
+	// Server gets each step's behavior.
 	Server *netcore.Server
 	Client *netcore.Client
 	// Inbox carries the server's and client's events; Run drains it.
@@ -48,7 +48,7 @@ const actionTimeout = 20 * time.Second
 // cfg.In until q, the end of the input, or ctx ends; all three return
 // nil. It returns an error only when cfg is incomplete or Out fails.
 func Run(ctx context.Context, cfg Config) error {
-	if cfg.Course == nil || len(cfg.Course.Lessons) == 0 || cfg.Client == nil || cfg.Inbox == nil || cfg.In == nil || cfg.Out == nil {
+	if cfg.Course == nil || len(cfg.Course.Lessons) == 0 || cfg.Server == nil || cfg.Client == nil || cfg.Inbox == nil || cfg.In == nil || cfg.Out == nil {
 		return errors.New("plain: Config needs Course, Client, Inbox, In and Out")
 	}
 	if cfg.UI == nil {
@@ -143,9 +143,7 @@ func (r *runner) stepDone() bool { return r.progress.IsDone(r.current().ID, r.st
 // hints) and prints it.
 func (r *runner) enterStep() {
 	s := r.currentStep()
-	if r.cfg.Server != nil {
-		r.cfg.Server.SetBehavior(s.Behavior)
-	}
+	r.cfg.Server.SetBehavior(s.Behavior)
 	r.tracker = s.Goal.NewTracker()
 	r.hints = 0
 	r.progress.Lesson, r.progress.Step = r.current().ID, r.step
