@@ -147,7 +147,7 @@ func (p *prober) headProbe(ctx context.Context) Result {
 		p.finding(&res, f, 0)
 		return res
 	}
-	if !wantStatus(&res, 0, r, 200, "HEAD /") {
+	if !p.wantStatus(&res, 0, r, 200, "HEAD /") {
 		return res
 	}
 	if extra := len(ex.received) - end; extra > 0 {

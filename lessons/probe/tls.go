@@ -89,7 +89,7 @@ func probeTLS(ctx context.Context, p *prober) []Result {
 	if p.judge(&get, ex, 0, ex.resp, "GET / over TLS", httpwire.FramingRules...) {
 		return []Result{hs, get}
 	}
-	if wantStatus(&get, 0, ex.resp, 200, "GET / over TLS") {
+	if p.wantStatus(&get, 0, ex.resp, 200, "GET / over TLS") {
 		get.Note = fmt.Sprintf("%s %s, decrypted", ex.resp.Version, statusOf(ex.resp))
 	}
 	return []Result{hs, get}
