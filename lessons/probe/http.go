@@ -119,7 +119,7 @@ func (p *prober) httpExchange(ctx context.Context, req httpReq, first time.Durat
 // a moment longer for stray bytes or the server's close. The framer it
 // returns followed the whole response, kept or not.
 func (p *prober) readResponse(c *netcore.Conn, ex *probeEx, first time.Duration) *httpFramer {
-	f := newHTTPFramer()
+	f := newHTTPFramer(p.opt.Lang)
 	p.read(c, ex, first, f.feed, min(p.opt.Quiet, 200*time.Millisecond))
 	return f
 }
@@ -131,7 +131,7 @@ func (ex *probeEx) analyze(from int, f *httpFramer) *httpwire.Response {
 	if f != nil {
 		total = f.n
 	}
-	r := analyze(ex.received[from:], total, f, ex.closed || ex.reset)
+	r := analyze(ex.lang, ex.received[from:], total, f, ex.closed || ex.reset)
 	ex.bodyLen = len(r.Body)
 	if f != nil && total > len(ex.received)-from {
 		ex.bodyLen = f.body

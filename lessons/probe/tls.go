@@ -58,7 +58,7 @@ func probeTLS(ctx context.Context, p *prober) []Result {
 
 	req := getReq("/").bytes(p)
 	ex.sent = append(ex.sent, req...)
-	f := newHTTPFramer()
+	f := newHTTPFramer(p.opt.Lang)
 	if _, err := tc.Write(req); err != nil {
 		ex.noteErr(err)
 	} else {
