@@ -121,7 +121,7 @@ func (p *prober) linkedFiles(ctx context.Context, index Result, links []string) 
 // headProbe: HEAD / gets the headers GET would, and no body.
 func (p *prober) headProbe(ctx context.Context) Result {
 	req := httpReq{method: "HEAD", target: "/", headers: curlHeaders}
-	ex := &probeEx{command: "curl -I " + shellQuote(p.url("/"))}
+	ex := &probeEx{command: "curl -I " + shellQuote(p.url("/")), planned: req.bytes(p)}
 	c, release := p.dial(ctx, ex)
 	defer release()
 	if c != nil && ex.send(c, req.bytes(p)) {
