@@ -19,20 +19,20 @@ func chunkedPost(host string) []byte {
 // Chunked: a GET is answered with a chunked body; a chunked POST body is
 // decoded.
 var Chunked Set = func(ctx context.Context, p *prober) []Result {
-	get := p.answers(ctx, "GET / is answered with a chunked body", getReq("/"), 200, func(res *Result, r *httpwire.Response) {
+	get := p.answers(ctx, "chunked-get", getReq("/"), 200, func(res *Result, r *httpwire.Response) {
 		if !r.Chunked {
-			res.fail(Wrong, r.HeaderEnd, "the response is not chunked: send Transfer-Encoding: chunked, then each piece as its size in hex, CRLF, the bytes, CRLF, and end with 0 CRLF CRLF")
+			res.fail(Wrong, r.HeaderEnd, "%s", p.t("chunked.notchunked"))
 			return
 		}
-		res.Note += fmt.Sprintf("; a chunked body of %d bytes", len(r.Body))
+		res.Note += "; " + fmt.Sprintf(p.t("chunked.body"), len(r.Body))
 	})
 	const want = "Hello, chunked world!"
-	post := p.answers(ctx, "a chunked POST body is decoded", httpReq{raw: chunkedPost(p.opt.Target)}, 200, func(res *Result, r *httpwire.Response) {
+	post := p.answers(ctx, "chunked-post", httpReq{raw: chunkedPost(p.opt.Target)}, 200, func(res *Result, r *httpwire.Response) {
 		if !strings.Contains(string(r.Body), want) {
-			res.fail(Wrong, r.HeaderEnd, "the answer does not hold the decoded body %q: read each chunk's size, then that many bytes, until the chunk of size 0, and join the pieces", want)
+			res.fail(Wrong, r.HeaderEnd, p.t("chunked.notdecoded"), want)
 			return
 		}
-		res.Note += "; the three chunks came back as one body"
+		res.Note += "; " + p.t("chunked.decoded")
 	})
 	return []Result{get, post}
 }

@@ -26,30 +26,30 @@ func withHeader(req httpReq, name, value string) httpReq {
 
 func probeCompression(ctx context.Context, p *prober) []Result {
 	plain := -1
-	out := []Result{p.answers(ctx, "without Accept-Encoding the body comes as it is", getReq("/"), 200, func(res *Result, r *httpwire.Response) {
+	out := []Result{p.answers(ctx, "plain-default", getReq("/"), 200, func(res *Result, r *httpwire.Response) {
 		if ce, ok := r.Get("Content-Encoding"); ok && !strings.EqualFold(strings.TrimSpace(ce), "identity") {
-			res.fail(Wrong, -1, "the request had no Accept-Encoding, but the response says Content-Encoding: %s; a client that did not ask for an encoding may not be able to read one", netcore.Escape([]byte(ce)))
+			res.fail(Wrong, -1, p.t("gzip.unasked"), netcore.Escape([]byte(ce)))
 			return
 		}
 		plain = len(r.Body)
-		res.Note += fmt.Sprintf(", %d body bytes, no Content-Encoding", plain)
+		res.Note += ", " + fmt.Sprintf(p.t("gzip.plain"), plain)
 	})}
-	out = append(out, p.answers(ctx, "Accept-Encoding: gzip gets a gzip body with Vary: Accept-Encoding", withHeader(getReq("/"), "Accept-Encoding", "gzip"), 200,
+	out = append(out, p.answers(ctx, "gzip-asked", withHeader(getReq("/"), "Accept-Encoding", "gzip"), 200,
 		func(res *Result, r *httpwire.Response) {
-			if !gzipped(res, r, plain) {
+			if !p.gzipped(res, r, plain) {
 				return
 			}
 			if v, _ := r.Get("Vary"); !strings.Contains(strings.ToLower(v), "accept-encoding") {
-				res.fail(Wrong, -1, "the gzip response has no Vary: Accept-Encoding; without it a cache may hand the gzip body to a client that never asked for it")
+				res.fail(Wrong, -1, "%s", p.t("gzip.novary"))
 			}
 		}))
-	out = append(out, p.answers(ctx, "Accept-Encoding: gzip;q=0, identity gets no gzip", withHeader(getReq("/"), "Accept-Encoding", "gzip;q=0, identity"), 200,
+	out = append(out, p.answers(ctx, "gzip-refused", withHeader(getReq("/"), "Accept-Encoding", "gzip;q=0, identity"), 200,
 		func(res *Result, r *httpwire.Response) {
 			if ce, ok := r.Get("Content-Encoding"); ok && !strings.EqualFold(strings.TrimSpace(ce), "identity") {
-				res.fail(Wrong, -1, "the response says Content-Encoding: %s, but the client said gzip;q=0, which means \"not gzip\"; read the q value of each entry, and send the body as it is", netcore.Escape([]byte(ce)))
+				res.fail(Wrong, -1, p.t("gzip.q0"), netcore.Escape([]byte(ce)))
 				return
 			}
-			res.Note += fmt.Sprintf(", %d body bytes, no Content-Encoding", len(r.Body))
+			res.Note += ", " + fmt.Sprintf(p.t("gzip.plain"), len(r.Body))
 		}))
 	browser := httpReq{method: "GET", target: "/"}
 	for _, h := range browserHeaders {
@@ -58,25 +58,25 @@ func probeCompression(ctx context.Context, p *prober) []Result {
 		}
 		browser.headers = append(browser.headers, h)
 	}
-	out = append(out, p.answers(ctx, "a browser's Accept-Encoding: "+chromiumEncodings+" gets gzip", browser, 200,
-		func(res *Result, r *httpwire.Response) { gzipped(res, r, plain) }))
+	out = append(out, p.answers(ctx, "gzip-browser", browser, 200,
+		func(res *Result, r *httpwire.Response) { p.gzipped(res, r, plain) }))
 	return out
 }
 
 // gzipped checks a response is gzip, starts with 1f 8b 08 and decodes;
 // plain is the size of the body without encoding (-1: unknown).
-func gzipped(res *Result, r *httpwire.Response, plain int) bool {
+func (p *prober) gzipped(res *Result, r *httpwire.Response, plain int) bool {
 	ce, _ := r.Get("Content-Encoding")
 	if !strings.EqualFold(strings.TrimSpace(ce), "gzip") {
-		what := "no Content-Encoding"
+		what := p.t("gzip.noencoding")
 		if ce != "" {
 			what = "Content-Encoding: " + netcore.Escape([]byte(ce))
 		}
-		res.fail(Wrong, -1, "the client accepts gzip, but the response has %s; compress the body with gzip and say Content-Encoding: gzip", what)
+		res.fail(Wrong, -1, p.t("gzip.notgzip"), what)
 		return false
 	}
 	if !bytes.HasPrefix(r.Body, []byte{0x1f, 0x8b, 0x08}) {
-		res.fail(Wrong, r.HeaderEnd, "the body says it is gzip but does not start with 1f 8b 08, the bytes every gzip stream starts with")
+		res.fail(Wrong, r.HeaderEnd, "%s", p.t("gzip.magic"))
 		return false
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(r.Body))
@@ -84,13 +84,13 @@ func gzipped(res *Result, r *httpwire.Response, plain int) bool {
 		var n int64
 		n, err = io.Copy(io.Discard, io.LimitReader(zr, 64<<20))
 		if err == nil {
-			res.Note += fmt.Sprintf(", Content-Encoding: gzip, %d bytes that decode to %d", len(r.Body), n)
+			res.Note += ", " + fmt.Sprintf(p.t("gzip.ok"), len(r.Body), n)
 			if plain > 0 {
-				res.Note += fmt.Sprintf(" (%d%% of the %d sent without encoding)", len(r.Body)*100/plain, plain)
+				res.Note += " " + fmt.Sprintf(p.t("gzip.ratio"), len(r.Body)*100/plain, plain)
 			}
 			return true
 		}
 	}
-	res.fail(Wrong, r.HeaderEnd, "the gzip body does not decode (%v); send the whole gzip stream, closed, and a Content-Length that counts its bytes", err)
+	res.fail(Wrong, r.HeaderEnd, p.t("gzip.nodecode"), err)
 	return false
 }

@@ -45,15 +45,15 @@ var climbs = []string{
 func probeFiles(ctx context.Context, p *prober) []Result {
 	var links []string
 	var modified string
-	index := p.answers(ctx, "GET / serves an HTML page", getReq("/"), 200, func(res *Result, r *httpwire.Response) {
+	index := p.answers(ctx, "html-index", getReq("/"), 200, func(res *Result, r *httpwire.Response) {
 		ct, _ := r.Get("Content-Type")
 		if !strings.HasPrefix(strings.ToLower(ct), "text/html") {
-			res.fail(Wrong, -1, "GET / came with Content-Type \"%s\"; the index page is HTML, so say Content-Type: text/html; charset=utf-8, or the browser shows its source as text", netcore.Escape([]byte(ct)))
+			res.fail(Wrong, -1, p.t("files.nothtml"), netcore.Escape([]byte(ct)))
 			return
 		}
 		modified, _ = r.Get("Last-Modified")
 		links = linksOf(r.Body)
-		res.Note += fmt.Sprintf(", Content-Type: %s, linking %d files", netcore.Escape([]byte(ct)), len(links))
+		res.Note += ", " + fmt.Sprintf(p.t("files.index"), netcore.Escape([]byte(ct)), len(links))
 	})
 	return []Result{index, p.linkedFiles(ctx, index, links), p.headProbe(ctx), p.notModified(ctx, index, modified), p.refusesClimbs(ctx)}
 }
@@ -80,16 +80,16 @@ func linksOf(page []byte) []string {
 
 // linkedFiles fetches every file the index links and checks its type.
 func (p *prober) linkedFiles(ctx context.Context, index Result, links []string) Result {
-	const name = "every file the page links comes with the Content-Type of its name"
+	const name = "linked-types"
 	if !index.Pass {
-		res := Result{Name: name, Caret: -1}
-		res.fail(index.Kind, -1, "not checked: GET / did not serve an HTML page (see above)")
+		res := Result{Name: name, Caret: -1, Command: index.Command}
+		res.fail(index.Kind, -1, "%s", p.t("files.noindex"))
 		return res
 	}
 	if len(links) == 0 {
 		res := index
 		res.Name, res.Note = name, ""
-		res.fail(Wrong, -1, "the page at / links no files; link a few from it, like <img src=\"tubes.png\"> and <a href=\"notes.txt\">, and serve them from the folder")
+		res.fail(Wrong, -1, "%s", p.t("files.nolinks"))
 		return res
 	}
 	var seen []string
@@ -100,10 +100,10 @@ func (p *prober) linkedFiles(ctx context.Context, index Result, links []string) 
 			want, known := fileTypes[strings.ToLower(path.Ext(l))]
 			switch {
 			case known && !strings.HasPrefix(strings.ToLower(ct), want):
-				res.fail(Wrong, -1, "%s came with Content-Type \"%s\"; a name ending in %s is %s, and a browser goes by the Content-Type, not by the name",
+				res.fail(Wrong, -1, p.t("files.wrongtype"),
 					netcore.Escape([]byte(l)), netcore.Escape([]byte(ct)), path.Ext(l), want)
 			case want == "image/png" && !bytes.HasPrefix(r.Body, pngSignature):
-				res.fail(Wrong, r.HeaderEnd, "%s does not start with the PNG signature 89 50 4e 47 0d 0a 1a 0a; send the file's bytes as they are, not as text", netcore.Escape([]byte(l)))
+				res.fail(Wrong, r.HeaderEnd, p.t("files.notpng"), netcore.Escape([]byte(l)))
 			default:
 				seen = append(seen, fmt.Sprintf("%s %s", netcore.Escape([]byte(l)), netcore.Escape([]byte(ct))))
 			}
@@ -121,13 +121,13 @@ func (p *prober) linkedFiles(ctx context.Context, index Result, links []string) 
 // headProbe: HEAD / gets the headers GET would, and no body.
 func (p *prober) headProbe(ctx context.Context) Result {
 	req := httpReq{method: "HEAD", target: "/", headers: curlHeaders}
-	ex := &probeEx{command: "curl -I " + shellQuote(p.url("/"))}
+	ex := &probeEx{command: "curl -I " + shellQuote(p.url("/")), planned: req.bytes(p)}
 	c, release := p.dial(ctx, ex)
 	defer release()
 	if c != nil && ex.send(c, req.bytes(p)) {
 		p.read(c, ex, p.opt.Reply, func([]byte) bool { return bytes.Contains(ex.received, []byte("\r\n\r\n")) }, min(p.opt.Quiet, 300*time.Millisecond))
 	}
-	res := ex.result("HEAD / sends the headers and no body")
+	res := ex.result("head")
 	if p.silent(&res, ex, 0, "HEAD /") {
 		return res
 	}
@@ -138,7 +138,7 @@ func (p *prober) headProbe(ctx context.Context) Result {
 			p.finding(&res, f, 0)
 			return res
 		}
-		res.fail(Malformed, len(ex.received), "the header of the HEAD response never ended with a blank line (\\r\\n\\r\\n)")
+		res.fail(Malformed, len(ex.received), "%s", p.t("head.noend"))
 		return res
 	}
 	end += 4
@@ -147,16 +147,16 @@ func (p *prober) headProbe(ctx context.Context) Result {
 		p.finding(&res, f, 0)
 		return res
 	}
-	if !wantStatus(&res, 0, r, 200, "HEAD /") {
+	if !p.wantStatus(&res, 0, r, 200, "HEAD /") {
 		return res
 	}
 	if extra := len(ex.received) - end; extra > 0 {
-		res.fail(Malformed, end, "%d bytes came after the header of the HEAD response; a HEAD response has no body (it may say Content-Length, the length GET would send), and a client takes those bytes for the next response", extra)
+		res.fail(Malformed, end, p.t("head.body"), extra)
 		return res
 	}
-	res.Note = fmt.Sprintf("%s %s and no body", r.Version, statusOf(r))
+	res.Note = fmt.Sprintf(p.t("head.ok"), r.Version, statusOf(r))
 	if v, ok := r.Get("Content-Length"); ok {
-		res.Note += "; Content-Length: " + netcore.Escape([]byte(v)) + ", the length GET would send"
+		res.Note += "; " + fmt.Sprintf(p.t("head.length"), netcore.Escape([]byte(v)))
 	}
 	return res
 }
@@ -164,14 +164,14 @@ func (p *prober) headProbe(ctx context.Context) Result {
 // notModified: GET / again with If-Modified-Since set to its
 // Last-Modified gets 304 and no body.
 func (p *prober) notModified(ctx context.Context, index Result, modified string) Result {
-	const name = "If-Modified-Since with the Last-Modified date gets 304 Not Modified"
+	const name = "not-modified"
 	if !index.Pass || modified == "" {
 		res := index
 		res.Name, res.Note = name, ""
 		if index.Pass {
-			res.fail(Wrong, -1, "GET / has no Last-Modified header; send the file's modification time, like Last-Modified: Mon, 02 Mar 2026 09:00:00 GMT, so a client can ask whether it changed")
+			res.fail(Wrong, -1, "%s", p.t("files.nolastmod"))
 		} else {
-			res.fail(index.Kind, -1, "not checked: GET / did not serve an HTML page (see above)")
+			res.fail(index.Kind, -1, "%s", p.t("files.noindex"))
 		}
 		return res
 	}
@@ -179,14 +179,14 @@ func (p *prober) notModified(ctx context.Context, index Result, modified string)
 	req.headers = append(append([][2]string{}, curlHeaders...), [2]string{"If-Modified-Since", modified})
 	res := p.answers(ctx, name, req, 304, nil)
 	if res.Kind == Wrong {
-		res.Reason += fmt.Sprintf("; the client's copy is from %s, the time Last-Modified gave, so the file has not changed since", netcore.Escape([]byte(modified)))
+		res.Reason += "; " + fmt.Sprintf(p.t("files.unchanged"), netcore.Escape([]byte(modified)))
 	}
 	return res
 }
 
 // refusesClimbs: every target of climbs gets a 4xx, never a file.
 func (p *prober) refusesClimbs(ctx context.Context) Result {
-	const name = "a path that climbs out of the folder is refused"
+	const name = "no-climb"
 	var got []string
 	var res Result
 	for _, t := range climbs {
@@ -199,12 +199,11 @@ func (p *prober) refusesClimbs(ctx context.Context) Result {
 		}
 		r := ex.resp
 		if r.Status < 400 || r.Status > 499 || bytes.Contains(r.Body, []byte("root:")) {
-			res.fail(Wrong, len("HTTP/1.1 "), "the server answered %s to GET %s; a target with .. (or %%2e%%2e, ..%%2f, a backslash) must be refused (403 or 400) before any file is opened, or anyone can read files outside the folder",
-				statusOf(r), t)
+			res.fail(Wrong, len("HTTP/1.1 "), p.t("files.climbed"), statusOf(r), t)
 			return res
 		}
 		got = append(got, fmt.Sprintf("%d", r.Status))
 	}
-	res.Note = fmt.Sprintf("%s answered %s", strings.Join(climbs, ", "), strings.Join(got, ", "))
+	res.Note = fmt.Sprintf(p.t("files.refused"), strings.Join(climbs, ", "), strings.Join(got, ", "))
 	return res
 }

@@ -119,7 +119,7 @@ func (p *prober) httpExchange(ctx context.Context, req httpReq, first time.Durat
 // a moment longer for stray bytes or the server's close. The framer it
 // returns followed the whole response, kept or not.
 func (p *prober) readResponse(c *netcore.Conn, ex *probeEx, first time.Duration) *httpFramer {
-	f := newHTTPFramer()
+	f := newHTTPFramer(p.opt.Lang)
 	p.read(c, ex, first, f.feed, min(p.opt.Quiet, 200*time.Millisecond))
 	return f
 }
@@ -131,7 +131,7 @@ func (ex *probeEx) analyze(from int, f *httpFramer) *httpwire.Response {
 	if f != nil {
 		total = f.n
 	}
-	r := analyze(ex.received[from:], total, f, ex.closed || ex.reset)
+	r := analyze(ex.lang, ex.received[from:], total, f, ex.closed || ex.reset)
 	ex.bodyLen = len(r.Body)
 	if f != nil && total > len(ex.received)-from {
 		ex.bodyLen = f.body
@@ -150,7 +150,7 @@ func (p *prober) judge(res *Result, ex *probeEx, from int, resp *httpwire.Respon
 		return true
 	}
 	if ex.reset && !resp.Complete {
-		res.fail(WasReset, len(ex.received), "the server reset the connection (RST) after sending %d bytes, before the response was complete", len(ex.received)-from)
+		res.fail(WasReset, len(ex.received), p.t("http.reset"), len(ex.received)-from)
 		return true
 	}
 	if f := resp.First(rules...); f != nil {
@@ -183,11 +183,11 @@ func statusOf(r *httpwire.Response) string {
 }
 
 // wantStatus fails res unless the response has status want.
-func wantStatus(res *Result, from int, r *httpwire.Response, want int, asked string) bool {
+func (p *prober) wantStatus(res *Result, from int, r *httpwire.Response, want int, asked string) bool {
 	if r.Status == want {
 		return true
 	}
-	res.fail(Wrong, from+len("HTTP/1.1 "), "the server answered %s to %s; it should answer %d %s", statusOf(r), asked, want, statusName(want))
+	res.fail(Wrong, from+len("HTTP/1.1 "), p.t("http.status"), statusOf(r), asked, want, statusName(want))
 	return false
 }
 
@@ -234,7 +234,7 @@ func probeHTTPResponse(ctx context.Context, p *prober) []Result {
 				continue
 			}
 			if ex.reset && !r.Complete {
-				res.fail(WasReset, len(ex.received), "the server reset the connection (RST) after sending %d bytes, before the response was complete", len(ex.received))
+				res.fail(WasReset, len(ex.received), p.t("http.reset"), len(ex.received))
 				first = res
 				out = append(out, res)
 				continue
@@ -270,18 +270,18 @@ func probeHTTPResponse(ctx context.Context, p *prober) []Result {
 				res.Note = fmt.Sprintf("%s %s", r.Version, statusOf(r))
 			case 3:
 				if r.Length < 0 {
-					res.Note = "the response has no Content-Length (the next probe checks the server closes)"
+					res.Note = p.t("http.nolength")
 				} else {
-					res.Note = fmt.Sprintf("Content-Length: %d, and %d bytes came after the header", r.Length, ex.bodyLen)
+					res.Note = fmt.Sprintf(p.t("http.length"), r.Length, ex.bodyLen)
 				}
 			case 4:
 				switch {
 				case r.Length >= 0:
-					res.Note = "the response has a Content-Length, so the client knows where the body ends"
+					res.Note = p.t("http.haslength")
 				case r.Chunked:
-					res.Note = "the body is chunked, which marks its end without Content-Length"
+					res.Note = p.t("http.chunked")
 				default:
-					res.Note = "no Content-Length, and the server closed the connection after the body"
+					res.Note = p.t("http.closedend")
 				}
 			}
 		}
@@ -302,7 +302,7 @@ func probeContentLength(ctx context.Context, p *prober) []Result {
 	if !p.judge(&wellFormed, ex, 0, r, "GET /", httpwire.RuleStatusLine, httpwire.RuleHeaderLine, httpwire.RuleLineEnd, httpwire.RuleBlankLine) {
 		wellFormed.Note = fmt.Sprintf("%s %s", r.Version, statusOf(r))
 	}
-	const only = "This probe can only check that Content-Length equals the bytes actually sent, whatever the body is: tubes cannot choose your body"
+	only := p.t("length.only")
 	res := ex.result("length-counts")
 	switch {
 	case !wellFormed.Pass && wellFormed.Kind != Malformed:
@@ -312,14 +312,14 @@ func probeContentLength(ctx context.Context, p *prober) []Result {
 	case p.judge(&res, ex, 0, r, "GET /", httpwire.RuleLength, httpwire.RuleBodyEnd):
 		res.Note = only
 	case r.Length < 0:
-		how := "and the server closed the connection to end the body"
+		how := p.t("length.howclosed")
 		if r.Chunked {
-			how = "and the body is chunked"
+			how = p.t("length.howchunked")
 		}
-		res.fail(Wrong, -1, "the response has no Content-Length, %s; this lesson's server says how many bytes the body has with Content-Length: the number of bytes, not characters", how)
+		res.fail(Wrong, -1, p.t("length.missing"), how)
 	default:
 		body := r.Body
-		res.Note = fmt.Sprintf("Content-Length: %d, and %d bytes came after the header", r.Length, ex.bodyLen)
+		res.Note = fmt.Sprintf(p.t("http.length"), r.Length, ex.bodyLen)
 		if len(body) == ex.bodyLen {
 			res.Note += fmt.Sprintf(" (%d characters)", len([]rune(string(body))))
 		}
@@ -341,12 +341,12 @@ func (p *prober) answers(ctx context.Context, name string, req httpReq, want int
 	res := ex.result(name)
 	asked := req.method + " " + req.target
 	if req.raw != nil {
-		asked = "the request"
+		asked = p.t("what.request")
 	}
 	if p.judge(&res, ex, 0, ex.resp, asked, httpwire.FramingRules...) {
 		return res
 	}
-	if !wantStatus(&res, 0, ex.resp, want, asked) {
+	if !p.wantStatus(&res, 0, ex.resp, want, asked) {
 		return res
 	}
 	res.Note = fmt.Sprintf("%s %s in %s", ex.resp.Version, statusOf(ex.resp), roundDur(ex.took()))
@@ -400,12 +400,12 @@ func probeRouting(ctx context.Context, p *prober) []Result {
 				for i < len(r.Body) && i < len(echoBody) && r.Body[i] == echoBody[i] {
 					i++
 				}
-				res.fail(Wrong, r.HeaderEnd+i, "the body came back different: the client sent \"%s\" (%d bytes) and got \"%s\" (%d bytes); /echo should send back exactly the request's body",
+				res.fail(Wrong, r.HeaderEnd+i, p.t("echo.differs"),
 					netcore.Escape(echoBody), len(echoBody), netcore.Escape(r.Body), len(r.Body))
 			}),
 		p.answers(ctx, "not-found", getReq("/nope"), 404, func(res *Result, r *httpwire.Response) {
 			if len(r.Body) == 0 {
-				res.fail(Wrong, r.HeaderEnd, "the 404 has an empty body; the status is for programs, but a person who mistyped the URL needs a few words, like \"no route for GET /nope\"")
+				res.fail(Wrong, r.HeaderEnd, "%s", p.t("notfound.empty"))
 				return
 			}
 			res.Note += fmt.Sprintf(" with a %d-byte body", len(r.Body))
@@ -413,7 +413,7 @@ func probeRouting(ctx context.Context, p *prober) []Result {
 		p.answers(ctx, "method-405", httpReq{method: "DELETE", target: "/time", headers: curlHeaders}, 405, func(res *Result, r *httpwire.Response) {
 			allow, ok := r.Get("Allow")
 			if !ok {
-				res.fail(Wrong, r.HeaderEnd-2, "the 405 has no Allow header; a 405 must list the methods that would work on /time, like Allow: GET, HEAD")
+				res.fail(Wrong, r.HeaderEnd-2, "%s", p.t("method.noallow"))
 				return
 			}
 			for _, m := range strings.Split(allow, ",") {
@@ -422,7 +422,7 @@ func probeRouting(ctx context.Context, p *prober) []Result {
 					return
 				}
 			}
-			res.fail(Wrong, -1, "the 405's Allow header is \"%s\", which does not list GET; Allow names the methods /time answers, like Allow: GET, HEAD", netcore.Escape([]byte(allow)))
+			res.fail(Wrong, -1, p.t("method.noget"), netcore.Escape([]byte(allow)))
 		}),
 	}, p.piecesProbes(ctx, &echo)...)
 }
@@ -444,7 +444,7 @@ func fiveAtOnce(ctx context.Context, p *prober) Result {
 		ex := p.httpExchange(ctx, getReq("/"), p.opt.Reply+5*time.Second)
 		res := ex.result(name)
 		if p.judge(&res, ex, 0, ex.resp, "GET /", httpwire.FramingRules...) {
-			res.Reason = "one request alone: " + res.Reason
+			res.Reason = fmt.Sprintf(p.t("conc.alone"), res.Reason)
 			return res
 		}
 		if one == nil || ex.took() < t1 {
@@ -475,7 +475,7 @@ func fiveAtOnce(ctx context.Context, p *prober) Result {
 		times = append(times, took)
 		r := ex.result(name)
 		if p.judge(&r, ex, 0, ex.resp, "GET /", httpwire.FramingRules...) {
-			r.Reason = fmt.Sprintf("request %d of the %d sent at once: %s", i+1, n, r.Reason)
+			r.Reason = fmt.Sprintf(p.t("conc.oneof"), i+1, n, r.Reason)
 			return r
 		}
 	}
@@ -485,16 +485,16 @@ func fiveAtOnce(ctx context.Context, p *prober) Result {
 		each = append(each, roundDur(d).String())
 	}
 	limit := time.Duration(2.5*float64(t1)) + 200*time.Millisecond
-	numbers := fmt.Sprintf("one request alone took %s; %d at once took %s in all (each finished after %s); the limit is 2.5 × %s + 200ms = %s",
+	numbers := fmt.Sprintf(p.t("conc.numbers"),
 		roundDur(t1), n, roundDur(total), strings.Join(each, ", "), roundDur(t1), roundDur(limit))
 	res.Command = fmt.Sprintf("for i in 1 2 3 4 5; do curl -s -o /dev/null -w '%%{time_total}s\\n' %s & done; wait", shellQuote(p.url("/")))
 	if total >= limit {
-		res.fail(Wrong, -1, "%s. The server answers one connection at a time: handle each connection on its own (a goroutine, a thread, or async I/O), so a slow answer does not hold up the others", numbers)
+		res.fail(Wrong, -1, p.t("conc.serial"), numbers)
 		return res
 	}
 	res.Note = numbers
 	if t1 < 50*time.Millisecond {
-		res.Note += ". Your server answers so fast that this says little: make each answer wait, say 1s, as the lesson's server does, and check again"
+		res.Note += ". " + p.t("conc.fast")
 	}
 	return res
 }
@@ -524,19 +524,19 @@ func keepAliveOnOne(ctx context.Context, p *prober) []Result {
 	}
 	r1 := ex.analyze(0, f)
 	res1 = ex.result(res1.Name)
-	failed := p.judge(&res1, ex, 0, r1, "the first GET /", httpwire.FramingRules...)
+	failed := p.judge(&res1, ex, 0, r1, p.t("what.firstget"), httpwire.FramingRules...)
 	switch {
 	case failed:
 	case r1.Length < 0 && !r1.Chunked:
-		res1.fail(Wrong, -1, "the first response has no Content-Length; on a connection that stays open, that is the only way the client knows where the body ends (or Transfer-Encoding: chunked)")
+		res1.fail(Wrong, -1, "%s", p.t("ka.nolength"))
 	case r1.Version == "HTTP/1.0" && !saysKeepAlive(r1):
 		res1.fail(Wrong, 0, "%s", p.t("ka.http10"))
 	case ex.closed || ex.reset:
-		res1.fail(Wrong, len(ex.received), "the server closed the connection after the first response; keep-alive means it keeps the connection open and reads the next request (HTTP/1.1 does so by default, unless the client says Connection: close)%s", saysClose(r1))
+		res1.fail(Wrong, len(ex.received), p.t("ka.closedfirst"), p.saysClose(r1))
 	default:
-		res1.Note = fmt.Sprintf("%s %s with Content-Length: %d; the connection stayed open", r1.Version, statusOf(r1), r1.Length)
+		res1.Note = fmt.Sprintf(p.t("ka.firstok"), r1.Version, statusOf(r1), r1.Length)
 		if r1.Chunked {
-			res1.Note = fmt.Sprintf("%s %s with a chunked body; the connection stayed open", r1.Version, statusOf(r1))
+			res1.Note = fmt.Sprintf(p.t("ka.firstchunked"), r1.Version, statusOf(r1))
 		}
 	}
 	if !res1.Pass {
@@ -555,16 +555,16 @@ func keepAliveOnOne(ctx context.Context, p *prober) []Result {
 	}
 	r2 := ex.analyze(base, f)
 	res2 = ex.result(res2.Name)
-	if p.judge(&res2, ex, base, r2, "the second request on the connection", httpwire.FramingRules...) {
+	if p.judge(&res2, ex, base, r2, p.t("what.second"), httpwire.FramingRules...) {
 		res3 = ex.result(res3.Name)
 		res3.notChecked(p.t("skip.secondfailed"))
 		return []Result{res1, res2, res3}
 	}
 	res2.Note = fmt.Sprintf("%s %s", r2.Version, statusOf(r2))
 	if r2.Length >= 0 {
-		res2.Note += fmt.Sprintf(" with Content-Length: %d", r2.Length)
+		res2.Note += ", " + fmt.Sprintf(p.t("ka.length"), r2.Length)
 	}
-	res2.Note += " on the same connection"
+	res2.Note += ", " + p.t("ka.same")
 	// The second request said Connection: close: the server must close
 	// once it has answered (RFC 9112 §9.6).
 	if !ex.closed && !ex.reset {
@@ -585,12 +585,12 @@ func saysKeepAlive(r *httpwire.Response) bool {
 	return ok && strings.Contains(strings.ToLower(v), "keep-alive")
 }
 
-func saysClose(r *httpwire.Response) string {
+func (p *prober) saysClose(r *httpwire.Response) string {
 	if v, ok := r.Get("Connection"); ok && strings.Contains(strings.ToLower(v), "close") {
-		return "; the response even says Connection: close"
+		return "; " + p.t("ka.saysclose")
 	}
 	if r.Version == "HTTP/1.0" {
-		return "; the response is HTTP/1.0, where a connection ends after each response unless both sides say Connection: keep-alive: answer with HTTP/1.1"
+		return "; " + p.t("ka.saysold")
 	}
 	return ""
 }

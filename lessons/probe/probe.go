@@ -309,22 +309,22 @@ func (p *prober) dialFailure(name string, err error, tried string) Result {
 	switch {
 	case errors.Is(err, errRunOver):
 		res.Kind = Overdue
-		res.Reason = fmt.Sprintf("not run: the check's time (%s) ran out before this probe started", roundDur(p.opt.Run))
+		res.Reason = fmt.Sprintf(p.t("dial.runover"), roundDur(p.opt.Run))
 	case errors.Is(err, errInterrupted):
 		res.Kind = Overdue
-		res.Reason = "not run: the check was interrupted"
+		res.Reason = p.t("dial.interrupted")
 	case errors.Is(err, syscall.ECONNREFUSED):
 		res.Kind = NotListening
-		res.Reason = fmt.Sprintf("nothing is listening on %s: the connection was refused%s. Is your server running, and listening on port %s?", p.opt.Target, tried, p.port())
+		res.Reason = fmt.Sprintf(p.t("dial.refused"), p.opt.Target, tried, p.port())
 	case errors.As(err, &dns):
 		res.Kind = Unreachable
-		res.Reason = fmt.Sprintf("cannot find the host %s: %v", p.host(), dns.Err)
+		res.Reason = fmt.Sprintf(p.t("dial.nohost"), p.host(), dns.Err)
 	case netTimeout(err):
 		res.Kind = Unreachable
-		res.Reason = fmt.Sprintf("no answer at all from %s: connecting timed out%s (is the host right, or is a firewall in the way?)", p.opt.Target, tried)
+		res.Reason = fmt.Sprintf(p.t("dial.timeout"), p.opt.Target, tried)
 	default:
 		res.Kind = Unreachable
-		res.Reason = fmt.Sprintf("cannot connect to %s: %v", p.opt.Target, err)
+		res.Reason = fmt.Sprintf(p.t("dial.failed"), p.opt.Target, err)
 	}
 	return res
 }
@@ -372,7 +372,8 @@ type probeEx struct {
 	resp     *httpwire.Response // for HTTP exchanges
 	planned  []byte             // what the probe sends, for a dry run
 	dry      bool
-	bodyLen  int // the body's bytes, counted past what was kept
+	lang     string // the language of its findings
+	bodyLen  int    // the body's bytes, counted past what was kept
 
 	// Every byte is counted, kept or not: total in all, the last one when.
 	total int
@@ -426,7 +427,7 @@ func (p *prober) dial(ctx context.Context, ex *probeEx) (*netcore.Conn, func()) 
 		ex.dialErr, ex.done = ctxErr(ctx), ex.start
 		return nil, func() {}
 	}
-	ex.dry = p.dry
+	ex.dry, ex.lang = p.dry, p.opt.Lang
 	c, err := p.connect(ctx)
 	// The clock starts once connected: waiting for a server to come up
 	// is not the probe's time.
@@ -534,9 +535,9 @@ func (p *prober) late(res *Result, ex *probeEx) bool {
 	if !ex.overdue {
 		return false
 	}
-	whose := fmt.Sprintf("a probe gets %s", roundDur(max(p.opt.Probe, ex.limit)))
+	whose := fmt.Sprintf(p.t("late.probe"), roundDur(max(p.opt.Probe, ex.limit)))
 	if ex.runEnds {
-		whose = fmt.Sprintf("the check's time, %s in all, ran out", roundDur(p.opt.Run))
+		whose = fmt.Sprintf(p.t("late.run"), roundDur(p.opt.Run))
 	}
 	// The probe stopped at its limit; the clock may read a hair later.
 	took := ex.took()
@@ -544,10 +545,10 @@ func (p *prober) late(res *Result, ex *probeEx) bool {
 		took = min(took, max(p.opt.Probe, ex.limit))
 	}
 	if ex.total == 0 {
-		res.fail(TimedOut, -1, "the server sent nothing back within %s (%s)", roundDur(took), whose)
+		res.fail(TimedOut, -1, p.t("late.nothing"), roundDur(took), whose)
 		return true
 	}
-	res.fail(Overdue, len(ex.received), "still sending after %s: %d bytes so far, the last one %s ago; a reply that never ends keeps a client waiting (%s)",
+	res.fail(Overdue, len(ex.received), p.t("late.sending"),
 		roundDur(took), ex.total, roundDur(ex.done.Sub(ex.last)), whose)
 	return true
 }
@@ -568,15 +569,15 @@ func (p *prober) silent(res *Result, ex *probeEx, from int, what string) bool {
 	}
 	switch {
 	case ex.reset:
-		res.fail(WasReset, -1, "the server reset the connection (RST) without replying to %s; a reset comes from a crash, or from closing a socket with unread bytes in it", what)
+		res.fail(WasReset, -1, p.t("silent.reset"), what)
 	case ex.closed:
-		res.fail(ClosedEarly, -1, "the server closed the connection without replying to %s", what)
+		res.fail(ClosedEarly, -1, p.t("silent.closed"), what)
 	case ex.quiet:
-		res.fail(TimedOut, -1, "the server accepted the connection but did not reply to %s within %s", what, roundDur(ex.waited))
+		res.fail(TimedOut, -1, p.t("silent.quiet"), what, roundDur(ex.waited))
 	case ex.readErr != nil:
-		res.fail(Unreachable, -1, "the connection failed: %v", ex.readErr)
+		res.fail(Unreachable, -1, p.t("conn.failed"), ex.readErr)
 	default:
-		res.fail(TimedOut, -1, "the server sent nothing back to %s", what)
+		res.fail(TimedOut, -1, p.t("silent.nothing"), what)
 	}
 	return true
 }

@@ -25,6 +25,7 @@ var setOf = map[string]Set{
 	"tcp-accept": TCPAccept, "client": Client, "ping-pong": PingPong, "byte-stream": ByteStream,
 	"http-response": HTTPResponse, "content-length": ContentLength, "http-request": HTTPRequest,
 	"routing": Routing, "concurrency": Concurrency, "keep-alive": KeepAlive, "timeouts": Timeouts,
+	"closing": Closing, "chunked": Chunked, "files": Files, "compression": Compression,
 }
 
 // probeOpts are short waits, so a failing probe fails fast.

@@ -56,9 +56,11 @@ type httpFramer struct {
 	line   []byte // the current size or trailer line
 	lineAt int    // where it starts in the stream
 	bad    *httpwire.ResponseFinding
+	lang   string
 }
 
-func newHTTPFramer() *httpFramer { return &httpFramer{headEnd: -1, end: -1} }
+// lang is the language of its findings.
+func newHTTPFramer(lang string) *httpFramer { return &httpFramer{headEnd: -1, end: -1, lang: lang} }
 
 func (f *httpFramer) complete() bool { return f.end >= 0 }
 
@@ -128,7 +130,7 @@ func (f *httpFramer) chunks(b []byte) {
 			}
 		case chunkEnd:
 			if want := "\r\n"[f.crlf]; b[i] != want {
-				f.fail(at, "a chunk must be followed by CRLF (\\r\\n); the chunk size must count the chunk's bytes exactly")
+				f.fail(at, "frame.chunkcrlf")
 				return
 			}
 			i++
@@ -148,12 +150,12 @@ func (f *httpFramer) chunks(b []byte) {
 				i += j + 1
 			}
 			if len(f.line) > maxChunkLine {
-				f.fail(f.lineAt, "a line of the chunked body is longer than %d bytes without ending", maxChunkLine)
+				f.fail(f.lineAt, "frame.chunkline", maxChunkLine)
 				return
 			}
 			if j >= 0 {
 				if !bytes.HasSuffix(f.line, []byte("\r")) {
-					f.fail(at+j, "a line of the chunked body ends in a bare LF (\\n); chunk lines end in CRLF (\\r\\n)")
+					f.fail(at+j, "frame.chunklf")
 					return
 				}
 				line := f.line[:len(f.line)-1]
@@ -180,14 +182,14 @@ func (f *httpFramer) endLine(line []byte, next int) {
 			break
 		}
 		if size > 1<<40 {
-			f.fail(f.lineAt, "a chunk size is far too large")
+			f.fail(f.lineAt, "frame.chunkbig")
 			return
 		}
 		size = size*16 + v
 		digits++
 	}
 	if digits == 0 || digits < len(line) && line[digits] != ';' {
-		f.fail(f.lineAt+digits, "a chunk must start with its size in hex digits, then CRLF; the one at byte %d does not", f.lineAt)
+		f.fail(f.lineAt+digits, "frame.chunksize", f.lineAt)
 		return
 	}
 	if size == 0 {
@@ -197,12 +199,13 @@ func (f *httpFramer) endLine(line []byte, next int) {
 	f.cs, f.left = chunkData, size
 }
 
-func (f *httpFramer) fail(at int, format string, args ...any) {
-	f.bad = &httpwire.ResponseFinding{Rule: httpwire.RuleBodyEnd, Offset: at, Reason: fmt.Sprintf(format, args...)}
+// fail keeps the first broken rule; key names its words in check.txt.
+func (f *httpFramer) fail(at int, key string, args ...any) {
+	f.bad = &httpwire.ResponseFinding{Rule: httpwire.RuleBodyEnd, Offset: at, Reason: fmt.Sprintf(word(f.lang, key), args...)}
 }
 
-func add(r *httpwire.Response, rule httpwire.ResponseRule, off int, hang bool, format string, args ...any) {
-	r.Findings = append(r.Findings, httpwire.ResponseFinding{Rule: rule, Offset: off, Hang: hang, Reason: fmt.Sprintf(format, args...)})
+func add(r *httpwire.Response, lang string, rule httpwire.ResponseRule, off int, hang bool, key string, args ...any) {
+	r.Findings = append(r.Findings, httpwire.ResponseFinding{Rule: rule, Offset: off, Hang: hang, Reason: fmt.Sprintf(word(lang, key), args...)})
 }
 
 func hexDigit(c byte) int {
@@ -222,7 +225,7 @@ func hexDigit(c byte) int {
 // httpwire.AnalyzeResponse on the bytes; when the stream was longer than
 // what was kept, the header is judged from the kept bytes and the body's
 // framing from f.
-func analyze(kept []byte, total int, f *httpFramer, closed bool) *httpwire.Response {
+func analyze(lang string, kept []byte, total int, f *httpFramer, closed bool) *httpwire.Response {
 	if total <= len(kept) || f == nil {
 		return httpwire.AnalyzeResponse(kept, closed)
 	}
@@ -230,7 +233,7 @@ func analyze(kept []byte, total int, f *httpFramer, closed bool) *httpwire.Respo
 	r.Closed = closed
 	if f.headEnd < 0 {
 		r.Findings = nil
-		add(r, httpwire.RuleBlankLine, -1, false, "the header did not end within the first %d bytes, which is all a client would read of it; a response's header is a few hundred bytes", KeepBytes)
+		add(r, lang, httpwire.RuleBlankLine, -1, false, "frame.headlong", KeepBytes)
 		return r
 	}
 	// The kept bytes stop early, so the body is judged from f alone: keep
@@ -247,32 +250,32 @@ func analyze(kept []byte, total int, f *httpFramer, closed bool) *httpwire.Respo
 	case modeLength:
 		switch got := f.body; {
 		case got > f.length:
-			add(r, httpwire.RuleLength, f.end, false, "Content-Length says %d, but %d bytes came after the header: %d more bytes than it says; a client stops at %d and takes the rest for the start of another response", f.length, got, got-f.length, f.length)
+			add(r, lang, httpwire.RuleLength, f.end, false, "frame.lengthover", f.length, got, got-f.length, f.length)
 		case got < f.length && closed:
-			add(r, httpwire.RuleLength, total, false, "Content-Length says %d, but the server closed the connection after %d body bytes; a client reports the response as cut off (curl: transfer closed with %d bytes remaining to read)", f.length, got, f.length-got)
+			add(r, lang, httpwire.RuleLength, total, false, "frame.lengthcut", f.length, got, f.length-got)
 		case got < f.length:
-			add(r, httpwire.RuleLength, total, true, "Content-Length says %d, but only %d bytes came after the header, and then nothing more; a client keeps waiting for %d bytes that never come", f.length, got, f.length-got)
+			add(r, lang, httpwire.RuleLength, total, true, "frame.lengthshort", f.length, got, f.length-got)
 		}
 	case modeChunked:
 		switch {
 		case f.bad != nil:
 			r.Findings = append(r.Findings, *f.bad)
 		case !f.complete() && closed:
-			add(r, httpwire.RuleBodyEnd, total, false, "the server closed the connection before the chunked body ended; it ends with a chunk of size 0 (0\\r\\n\\r\\n)")
+			add(r, lang, httpwire.RuleBodyEnd, total, false, "frame.chunkcut")
 		case !f.complete():
-			add(r, httpwire.RuleBodyEnd, total, true, "the chunked body never ended: it ends with a chunk of size 0 (0\\r\\n\\r\\n), and that did not come; a client keeps waiting")
+			add(r, lang, httpwire.RuleBodyEnd, total, true, "frame.chunkopen")
 		case f.end < total:
-			add(r, httpwire.RuleBodyEnd, f.end, false, "%d more bytes came after the end of the response (after the last chunk); a client takes them for the start of another response", total-f.end)
+			add(r, lang, httpwire.RuleBodyEnd, f.end, false, "frame.afterchunks", total-f.end)
 		}
 	case modeClose:
 		if closed {
 			r.Complete, r.End = true, total
 		} else {
-			add(r, httpwire.RuleBodyEnd, total, true, "the response has no Content-Length (and no Transfer-Encoding: chunked), and the server kept the connection open after %d body bytes; a client cannot know the body is complete, so it waits until the server closes: send Content-Length, or close the connection after the body", total-f.headEnd)
+			add(r, lang, httpwire.RuleBodyEnd, total, true, "frame.noend", total-f.headEnd)
 		}
 	case modeNone:
 		if total > f.headEnd {
-			add(r, httpwire.RuleBodyEnd, f.headEnd, false, "%d more bytes came after the end of the response (a %d response has no body); a client takes them for the start of another response", total-f.headEnd, r.Status)
+			add(r, lang, httpwire.RuleBodyEnd, f.headEnd, false, "frame.nobody", total-f.headEnd, r.Status)
 		}
 	}
 	return r

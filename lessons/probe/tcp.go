@@ -31,7 +31,7 @@ func (p *prober) accepts(ctx context.Context) Result {
 	ex.done = time.Now()
 	res := ex.result("accepts")
 	res.Ending = "open"
-	res.Note = fmt.Sprintf("connected from %s to %s in %s", c.LocalAddr(), c.RemoteAddr(), roundDur(ex.took()))
+	res.Note = fmt.Sprintf(p.t("accept.ok"), c.LocalAddr(), c.RemoteAddr(), roundDur(ex.took()))
 	return res
 }
 
@@ -64,13 +64,13 @@ func (p *prober) closesAfterClient(ctx context.Context) Result {
 	}
 	switch {
 	case ex.closed:
-		res.Note = fmt.Sprintf("the client sent its FIN (end-of-file); the server closed its side %s later", after)
+		res.Note = fmt.Sprintf(p.t("fin.ok"), after)
 	case ex.reset:
-		res.fail(WasReset, -1, "after the client closed its side, the server reset the connection (RST) instead of closing it with a FIN; close the socket normally when a read returns end-of-file")
+		res.fail(WasReset, -1, "%s", p.t("fin.reset"))
 	case ex.quiet:
-		res.fail(TimedOut, -1, "the client closed its side (FIN), but the server kept the connection open for %s; when a read returns end-of-file (0 bytes), the client is gone: close the connection", roundDur(p.opt.Reply))
+		res.fail(TimedOut, -1, p.t("fin.open"), roundDur(p.opt.Reply))
 	default:
-		res.fail(Unreachable, -1, "the connection failed: %v", ex.readErr)
+		res.fail(Unreachable, -1, p.t("conn.failed"), ex.readErr)
 	}
 	return res
 }
@@ -86,10 +86,10 @@ func probePingPong(ctx context.Context, p *prober) Result {
 		p.read(c, ex, p.opt.Reply, func([]byte) bool { return true }, min(p.opt.Quiet, 300*time.Millisecond))
 	}
 	res := ex.result(name)
-	if p.silent(&res, ex, 0, "the message") {
+	if p.silent(&res, ex, 0, p.t("what.message")) {
 		return res
 	}
-	res.Note = fmt.Sprintf("the server answered with %d bytes in %s", len(ex.received), roundDur(ex.took()))
+	res.Note = fmt.Sprintf(p.t("ping.ok"), len(ex.received), roundDur(ex.took()))
 	if ex.reset {
 		res.Note += "; then it reset the connection"
 	}
@@ -122,12 +122,11 @@ func probeByteStream(ctx context.Context, p *prober) Result {
 	ex.quiet = false
 	if ex.closed || ex.reset {
 		res = ex.result(name)
-		how := "closed"
+		kind, key := ClosedEarly, "lines.closedfirst"
 		if ex.reset {
-			how = "reset"
+			kind, key = WasReset, "lines.resetfirst"
 		}
-		kind := map[string]Outcome{"closed": ClosedEarly, "reset": WasReset}[how]
-		res.fail(kind, -1, "the server %s the connection before the client sent anything", how)
+		res.fail(kind, -1, "%s", p.t(key))
 		return res
 	}
 	for i, piece := range streamPieces {
@@ -139,7 +138,7 @@ func probeByteStream(ctx context.Context, p *prober) Result {
 			p.read(c, ex, p.opt.Pause, nil, 0)
 			if len(ex.received) > greeting {
 				res = ex.result(name)
-				res.fail(Wrong, greeting, "the server answered before any line was complete: it got %q, with no \\n yet, and replied; TCP does not keep writes apart, so keep the bytes until a \\n arrives and answer each whole line", piece)
+				res.fail(Wrong, greeting, p.t("lines.early"), piece)
 				return res
 			}
 			ex.quiet = false
@@ -160,7 +159,7 @@ func probeByteStream(ctx context.Context, p *prober) Result {
 		}, min(p.opt.Quiet, 200*time.Millisecond))
 	}
 	res = ex.result(name)
-	if p.silent(&res, ex, greeting, "the three lines") {
+	if p.silent(&res, ex, greeting, p.t("what.lines")) {
 		return res
 	}
 	reply := ex.received[greeting:]
@@ -168,21 +167,21 @@ func probeByteStream(ctx context.Context, p *prober) Result {
 	if got == 0 && lines >= len(streamLines) {
 		// Answers that do not repeat the text, like "ok": three lines,
 		// and none before the first line was whole, is framing done right.
-		res.Note = fmt.Sprintf("three lines went out in three writes split mid-line, and %d answer lines came back (they do not repeat the lines' text, so tubes cannot tell which answer is for which line; the lesson's server answers line N: <text>)", lines)
+		res.Note = fmt.Sprintf(p.t("lines.anyok"), lines)
 		return res
 	}
 	if got < len(streamLines) {
-		why := "and then nothing more came"
+		why := p.t("lines.thenquiet")
 		switch {
 		case ex.closed:
-			why = "and then the server closed the connection"
+			why = p.t("lines.thenclosed")
 		case ex.reset:
-			why = "and then the server reset the connection"
+			why = p.t("lines.thenreset")
 		}
-		res.fail(Wrong, greeting+streamMissAt(reply), "the client sent three lines (first line, second line, third line) in three writes that split them in odd places; the answers name only %d of them (%d answer lines came), %s. Collect bytes until each \\n and answer every whole line", got, lines, why)
+		res.fail(Wrong, greeting+streamMissAt(reply), p.t("lines.missing"), got, lines, why)
 		return res
 	}
-	res.Note = fmt.Sprintf("three lines went out in three writes split mid-line, and %d answer lines came back naming each one", bytes.Count(reply, []byte("\n")))
+	res.Note = fmt.Sprintf(p.t("lines.ok"), bytes.Count(reply, []byte("\n")))
 	if greeting > 0 {
 		res.Note += fmt.Sprintf(" (after a %d-byte greeting)", greeting)
 	}
@@ -242,7 +241,7 @@ func probeTimeouts(ctx context.Context, p *prober) Result {
 	}
 	switch {
 	case ex.closed, ex.reset:
-		res.Note = fmt.Sprintf("the client connected and sent nothing; the server closed the connection after %s", took)
+		res.Note = fmt.Sprintf(p.t("idle.ok"), took)
 		if ex.reset {
 			res.Note += " (with a reset)"
 		}
@@ -250,9 +249,9 @@ func probeTimeouts(ctx context.Context, p *prober) Result {
 			res.Note += fmt.Sprintf(", after sending %d bytes", len(ex.received))
 		}
 	case ex.quiet:
-		res.fail(TimedOut, -1, "the client connected and sent nothing, and the connection was still open after %s (--idle-wait); a server should close a connection that stays idle, or silent clients pile up", roundDur(p.opt.IdleWait))
+		res.fail(TimedOut, -1, p.t("idle.open"), roundDur(p.opt.IdleWait))
 	default:
-		res.fail(Unreachable, -1, "the connection failed: %v", ex.readErr)
+		res.fail(Unreachable, -1, p.t("conn.failed"), ex.readErr)
 	}
 	return res
 }

@@ -27,8 +27,8 @@ func probeTLS(ctx context.Context, p *prober) []Result {
 	hs := ex.result("tls-handshake")
 	get := ex.result("tls-get")
 	if c == nil {
-		p.silent(&hs, ex, 0, "the ClientHello")
-		get.fail(hs.Kind, -1, "not checked: no TLS connection (see the first probe)")
+		p.silent(&hs, ex, 0, p.t("what.hello"))
+		get.fail(hs.Kind, -1, "%s", p.t("tls.skipped"))
 		return []Result{hs, get}
 	}
 	raw := &firstBytes{Conn: c.NetConn()}
@@ -46,19 +46,19 @@ func probeTLS(ctx context.Context, p *prober) []Result {
 		hs = ex.result(hs.Name)
 		hs.Received, hs.Total = raw.got, len(raw.got)
 		p.handshakeFailure(&hs, ex, raw.got, err)
-		get.fail(hs.Kind, -1, "not checked: no TLS connection (see the first probe)")
+		get.fail(hs.Kind, -1, "%s", p.t("tls.skipped"))
 		return []Result{hs, get}
 	}
 	st := tc.ConnectionState()
 	hs = ex.result(hs.Name)
 	hs.Note = fmt.Sprintf("%s, %s, ALPN %s", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite), orNone(st.NegotiatedProtocol))
 	if st.NegotiatedProtocol == "h2" {
-		hs.fail(Wrong, -1, "the server chose ALPN h2 but this lesson's server speaks HTTP/1.1: offer only \"http/1.1\" (or none)")
+		hs.fail(Wrong, -1, "%s", p.t("tls.h2"))
 	}
 
 	req := getReq("/").bytes(p)
 	ex.sent = append(ex.sent, req...)
-	f := newHTTPFramer()
+	f := newHTTPFramer(p.opt.Lang)
 	if _, err := tc.Write(req); err != nil {
 		ex.noteErr(err)
 	} else {
@@ -86,10 +86,10 @@ func probeTLS(ctx context.Context, p *prober) []Result {
 	ex.resp = ex.analyze(0, f)
 	get = ex.result(get.Name)
 	get.Command = "curl -vk https://localhost:" + p.port() + "/"
-	if p.judge(&get, ex, 0, ex.resp, "GET / over TLS", httpwire.FramingRules...) {
+	if p.judge(&get, ex, 0, ex.resp, p.t("what.tlsget"), httpwire.FramingRules...) {
 		return []Result{hs, get}
 	}
-	if wantStatus(&get, 0, ex.resp, 200, "GET / over TLS") {
+	if p.wantStatus(&get, 0, ex.resp, 200, p.t("what.tlsget")) {
 		get.Note = fmt.Sprintf("%s %s, decrypted", ex.resp.Version, statusOf(ex.resp))
 	}
 	return []Result{hs, get}
@@ -100,19 +100,19 @@ func (p *prober) handshakeFailure(res *Result, ex *probeEx, got []byte, err erro
 	var alert tls.AlertError
 	switch {
 	case bytes.HasPrefix(got, []byte("HTTP/")):
-		res.fail(Wrong, 0, "the server answered the ClientHello in plain HTTP: it does not speak TLS on this port; wrap the accepted socket in TLS (with a certificate) before reading the request")
+		res.fail(Wrong, 0, "%s", p.t("tls.plain"))
 	case len(got) > 0 && got[0] != 0x15 && got[0] != 0x16:
-		res.fail(Malformed, 0, "the server answered the ClientHello with bytes that are not a TLS record (a record starts with 0x16 for a handshake or 0x15 for an alert): does it speak TLS on this port?")
+		res.fail(Malformed, 0, "%s", p.t("tls.notrecord"))
 	case errors.As(err, &alert):
-		res.fail(Wrong, -1, "the server refused the handshake with a TLS alert: %v", err)
+		res.fail(Wrong, -1, p.t("tls.alert"), err)
 	case ex.quiet && len(got) == 0:
-		res.fail(TimedOut, -1, "the server accepted the connection but did not answer the ClientHello within %s; a plain HTTP server waits here for a blank line that never comes", roundDur(p.opt.Reply))
+		res.fail(TimedOut, -1, p.t("tls.quiet"), roundDur(p.opt.Reply))
 	case ex.closed && len(got) == 0:
-		res.fail(ClosedEarly, -1, "the server closed the connection without answering the ClientHello")
+		res.fail(ClosedEarly, -1, "%s", p.t("tls.closed"))
 	case ex.reset:
-		res.fail(WasReset, -1, "the server reset the connection during the TLS handshake")
+		res.fail(WasReset, -1, "%s", p.t("tls.reset"))
 	default:
-		res.fail(Malformed, -1, "the TLS handshake failed: %s", netcore.Escape([]byte(err.Error())))
+		res.fail(Malformed, -1, p.t("tls.failed"), netcore.Escape([]byte(err.Error())))
 	}
 }
 

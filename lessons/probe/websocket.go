@@ -36,7 +36,7 @@ func probeWebSocket(ctx context.Context, p *prober) []Result {
 	skipRest := func(kind Outcome) []Result {
 		for _, n := range names[len(out):] {
 			r := Result{Name: n, Caret: -1, Command: ex.command}
-			r.fail(kind, -1, "not checked: the upgrade failed (see the first probe)")
+			r.fail(kind, -1, "%s", p.t("ws.skipped"))
 			out = append(out, r)
 		}
 		return out
@@ -44,13 +44,13 @@ func probeWebSocket(ctx context.Context, p *prober) []Result {
 
 	up := ex.result(names[0])
 	if c == nil || !ex.send(c, req) {
-		p.silent(&up, ex, 0, "the upgrade request")
+		p.silent(&up, ex, 0, p.t("what.upgrade"))
 		out = append(out, up)
 		return skipRest(up.Kind)
 	}
 	p.wsRead(c, ex, 0, func(b []byte) bool { return bytes.Contains(b, []byte("\r\n\r\n")) })
 	up = ex.result(names[0])
-	if p.silent(&up, ex, 0, "the upgrade request") {
+	if p.silent(&up, ex, 0, p.t("what.upgrade")) {
 		out = append(out, up)
 		return skipRest(up.Kind)
 	}
@@ -69,13 +69,13 @@ func probeWebSocket(ctx context.Context, p *prober) []Result {
 	echo := ex.result(names[1])
 	sentAt := len(ex.sent)
 	if !ex.send(c, behaviors.AppendFrame(nil, true, behaviors.OpText, &mask, wsEcho)) {
-		echo.fail(ClosedEarly, -1, "the connection ended before the frame could be sent")
-		return append(out, echo, closeSkipped(names[2]))
+		echo.fail(ClosedEarly, -1, "%s", p.t("ws.endedframe"))
+		return append(out, echo, p.closeSkipped(names[2]))
 	}
 	var got *behaviors.Frame
 	var bad error
 	p.wsRead(c, ex, from, func(b []byte) bool {
-		got, bad = findFrame(b, func(f behaviors.Frame) bool {
+		got, bad = p.findFrame(b, func(f behaviors.Frame) bool {
 			return f.Opcode == behaviors.OpText && bytes.Equal(f.Payload, wsEcho) || f.Opcode == behaviors.OpClose
 		})
 		return got != nil || bad != nil
@@ -86,28 +86,28 @@ func probeWebSocket(ctx context.Context, p *prober) []Result {
 	case bad != nil:
 		echo.fail(Malformed, -1, "%s", bad.Error())
 	case got == nil:
-		echo.fail(TimedOut, -1, "no text frame came back with the %d bytes sent (%q) within %s", len(wsEcho), wsEcho, roundDur(p.opt.Quiet))
+		echo.fail(TimedOut, -1, p.t("ws.noecho"), len(wsEcho), wsEcho, roundDur(p.opt.Quiet))
 	case got.Opcode == behaviors.OpClose:
 		code, reason, _ := behaviors.ParseClose(got.Payload)
-		echo.fail(Wrong, -1, "the server closed the WebSocket (code %d %q) instead of echoing the masked text frame; did it unmask the payload with the frame's 4-byte key?", code, netcore.Escape([]byte(reason)))
+		echo.fail(Wrong, -1, p.t("ws.closedinstead"), code, netcore.Escape([]byte(reason)))
 	default:
-		echo.Note = fmt.Sprintf("the echo came back in %d-byte frame(s), unmasked as a server's must be", got.Header+len(got.Payload))
+		echo.Note = fmt.Sprintf(p.t("ws.echoed"), got.Header+len(got.Payload))
 	}
 	out = append(out, echo)
 	if !echo.Pass {
-		return append(out, closeSkipped(names[2]))
+		return append(out, p.closeSkipped(names[2]))
 	}
 
 	from = len(ex.received)
 	closing := ex.result(names[2])
 	sentAt = len(ex.sent)
 	if !ex.send(c, behaviors.AppendFrame(nil, true, behaviors.OpClose, &mask, behaviors.ClosePayload(behaviors.CloseNormal, "bye"))) {
-		closing.fail(ClosedEarly, -1, "the connection ended before the close frame could be sent")
+		closing.fail(ClosedEarly, -1, "%s", p.t("ws.endedclose"))
 		return append(out, closing)
 	}
 	got, bad = nil, nil
 	p.wsRead(c, ex, from, func(b []byte) bool {
-		got, bad = findFrame(b, func(f behaviors.Frame) bool { return f.Opcode == behaviors.OpClose })
+		got, bad = p.findFrame(b, func(f behaviors.Frame) bool { return f.Opcode == behaviors.OpClose })
 		return got != nil || bad != nil
 	})
 	if got != nil && !ex.closed && !ex.reset {
@@ -119,40 +119,40 @@ func probeWebSocket(ctx context.Context, p *prober) []Result {
 	case bad != nil:
 		closing.fail(Malformed, -1, "%s", bad.Error())
 	case got == nil && ex.closed:
-		closing.fail(ClosedEarly, -1, "the server closed the TCP connection without a close frame; answer the client's close frame with one (the same code) first")
+		closing.fail(ClosedEarly, -1, "%s", p.t("ws.noclose"))
 	case got == nil:
-		closing.fail(TimedOut, -1, "no close frame came back within %s", roundDur(p.opt.Quiet))
+		closing.fail(TimedOut, -1, p.t("ws.closequiet"), roundDur(p.opt.Quiet))
 	default:
 		code, _, err := behaviors.ParseClose(got.Payload)
 		switch {
 		case err != nil:
-			closing.fail(Malformed, -1, "the server's close frame is broken: %s", err.Error())
+			closing.fail(Malformed, -1, p.t("ws.badclose"), err.Error())
 		case code != behaviors.CloseNormal:
-			closing.fail(Wrong, -1, "the server answered close 1000 with close %d; echo the client's code", code)
+			closing.fail(Wrong, -1, p.t("ws.closecode"), code)
 		case !ex.closed:
-			closing.fail(TimedOut, -1, "after the close frames the server kept the TCP connection open for %s; the server closes it first", roundDur(p.opt.Quiet))
+			closing.fail(TimedOut, -1, p.t("ws.tcpopen"), roundDur(p.opt.Quiet))
 		default:
-			closing.Note = "close 1000 answered with close 1000, then the server closed the connection"
+			closing.Note = p.t("ws.closed")
 		}
 	}
 	return append(out, closing)
 }
 
-func closeSkipped(name string) Result {
+func (p *prober) closeSkipped(name string) Result {
 	r := Result{Name: name, Caret: -1}
-	r.fail(Wrong, -1, "not checked: the echo failed (see the probe before)")
+	r.fail(Wrong, -1, "%s", p.t("ws.echoskipped"))
 	return r
 }
 
 // judgeUpgrade checks the response head in got[:end] for the 101.
 func (p *prober) judgeUpgrade(res *Result, got []byte, end int, key string) bool {
 	if end < 0 {
-		res.fail(Malformed, len(got), "the response head never ended with a blank line (\\r\\n\\r\\n)")
+		res.fail(Malformed, len(got), "%s", p.t("ws.noend"))
 		return false
 	}
 	lines := strings.Split(string(got[:end]), "\r\n")
 	if !strings.HasPrefix(lines[0], "HTTP/1.1 101") {
-		res.fail(Wrong, 0, "the server answered %s to a WebSocket upgrade; it should answer 101 Switching Protocols", netcore.Escape([]byte(lines[0])))
+		res.fail(Wrong, 0, p.t("ws.not101"), netcore.Escape([]byte(lines[0])))
 		return false
 	}
 	h := map[string]string{}
@@ -163,11 +163,11 @@ func (p *prober) judgeUpgrade(res *Result, got []byte, end int, key string) bool
 	want := behaviors.AcceptKey(key)
 	switch {
 	case !strings.EqualFold(h["upgrade"], "websocket"):
-		res.fail(Wrong, -1, "the 101 lacks Upgrade: websocket")
+		res.fail(Wrong, -1, "%s", p.t("ws.noupgrade"))
 	case !strings.Contains(strings.ToLower(h["connection"]), "upgrade"):
-		res.fail(Wrong, -1, "the 101 lacks Connection: Upgrade")
+		res.fail(Wrong, -1, "%s", p.t("ws.noconnection"))
 	case h["sec-websocket-accept"] != want:
-		res.fail(Wrong, -1, "Sec-WebSocket-Accept is %q; for the key %s it must be base64(SHA-1(key + %s)) = %s",
+		res.fail(Wrong, -1, p.t("ws.accept"),
 			netcore.Escape([]byte(h["sec-websocket-accept"])), key, behaviors.WebSocketGUID, want)
 	default:
 		return true
@@ -177,17 +177,17 @@ func (p *prober) judgeUpgrade(res *Result, got []byte, end int, key string) bool
 
 // findFrame walks the frames in b for one that matches. A masked frame
 // from the server, or one that breaks the framing, is an error.
-func findFrame(b []byte, match func(behaviors.Frame) bool) (*behaviors.Frame, error) {
+func (p *prober) findFrame(b []byte, match func(behaviors.Frame) bool) (*behaviors.Frame, error) {
 	for {
 		f, n, err := behaviors.ParseFrame(b, 1<<20)
 		if errors.Is(err, behaviors.ErrFrameIncomplete) {
 			return nil, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("the server sent a broken frame header: %v", err)
+			return nil, fmt.Errorf(p.t("ws.badframe"), err)
 		}
 		if f.Masked {
-			return nil, errors.New("the server masked a frame; only a client masks its frames")
+			return nil, errors.New(p.t("ws.masked"))
 		}
 		if match(f) {
 			return &f, nil
