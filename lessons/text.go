@@ -120,6 +120,10 @@ func fenceOf(line string) string {
 	return ""
 }
 
+// specPlaceholder stands for the lesson's check spec in its Your-turn
+// step; Load fills it from the lesson's probe set, in the course language.
+const specPlaceholder = "{{spec}}"
+
 // Fill replaces the placeholders in lesson text: the address ({{host}},
 // {{port}}, {{addr}}, {{url}}) and the sentence that says who can connect
 // ({{reach}}), which depends on whether the room is let in.

@@ -24,19 +24,20 @@ func TestStepKeysMoveAndSwapBehavior(t *testing.T) {
 		t.Fatalf("after n: step %d, behavior %s", r.m.step, r.server.Behavior().Name())
 	}
 	r.press(keyRune('n'))
+	r.press(keyRune('n')) // Your turn
 	r.press(keyRune('n')) // past the last step: on to the next lesson
 	if r.m.current().ID != "client" || r.m.step != 0 || r.server.Behavior().Name() != "accept-only" {
 		t.Fatalf("want client step 0, got %s step %d (%s)", r.m.current().ID, r.m.step, r.server.Behavior().Name())
 	}
 	r.press(keyRune('p')) // and back
-	if r.m.current().ID != "tcp-accept" || r.m.step != 2 {
-		t.Fatalf("p should go back to tcp-accept step 3, got %s %d", r.m.current().ID, r.m.step)
+	if r.m.current().ID != "tcp-accept" || r.m.step != 3 {
+		t.Fatalf("p should go back to tcp-accept step 4, got %s %d", r.m.current().ID, r.m.step)
 	}
 	r.press(tea.KeyPressMsg{Code: tea.KeyLeft})
-	if r.m.step != 1 {
+	if r.m.step != 2 {
 		t.Fatalf("left arrow should go back, step %d", r.m.step)
 	}
-	if r.m.d.Progress.Lesson != "tcp-accept" || r.m.d.Progress.Step != 1 {
+	if r.m.d.Progress.Lesson != "tcp-accept" || r.m.d.Progress.Step != 2 {
 		t.Fatalf("progress not following: %+v", r.m.d.Progress)
 	}
 }
@@ -103,7 +104,7 @@ func TestEnterRunsTheStepAndCompletesIt(t *testing.T) {
 	r.m.Update(cmd())
 	r.flushUntil(t, r.m.stepDone)
 	screen := ansi.Strip(r.m.screen())
-	for _, want := range []string{"✓ Step done", "Hello client! 🎉", "Hello server! 🎈", "step 1/3 ✓"} {
+	for _, want := range []string{"✓ Step done", "Hello client! 🎉", "Hello server! 🎈", "step 1/4 ✓"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("screen lacks %q", want)
 		}
@@ -259,7 +260,7 @@ func TestResumesWhereTheLearnerLeft(t *testing.T) {
 		t.Fatalf("resumed at %s step %d with %s", m.current().ID, m.step, r.server.Behavior().Name())
 	}
 	d.Progress = lessons.Progress{Lesson: "ping-pong", Step: 99} // from an older course
-	if m := New(d); m.current().ID != "ping-pong" || m.step != 2 {
+	if m := New(d); m.current().ID != "ping-pong" || m.step != 3 {
 		t.Fatalf("an out-of-range step should clamp, got step %d", m.step)
 	}
 }
