@@ -169,6 +169,9 @@ func (m *Model) lessonHead(w int) []string {
 			head = append(head, m.st.statusWarn.Render(m.status))
 		}
 	}
+	if s.YourTurn() {
+		head = append(head, m.buildLines()...)
+	}
 	for i := 0; i < m.hints && i < len(s.Hints); i++ {
 		hint := inlineCode(lessons.Fill(s.Hints[i], m.d.TextAddr), m.st.code)
 		head = append(head, m.st.hint.Render(fmt.Sprintf("%s %d/%d: ", m.t("lesson.hint"), i+1, len(s.Hints)))+hint)
