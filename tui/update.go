@@ -234,6 +234,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.events.clear()
 		m.chunks.clear()
 		m.eventsView.offset, m.bytesView.offset = 0, 0
+	case m.lessonView.example && key.Matches(msg, k.ExampleCode):
+		m.lessonView.code = (m.lessonView.code + 1) % len(exampleCodes)
+		m.lessonView.offset = 0
 	case key.Matches(msg, k.Example):
 		m.lessonView.example = !m.lessonView.example
 		m.lessonView.offset = 0

@@ -286,13 +286,40 @@ func TestExampleKeyShowsTheLessonsProgram(t *testing.T) {
 		r.size(120, 40)
 		r.press(keyRune('e'))
 		screen := ansi.Strip(r.m.screen())
-		if !strings.Contains(screen, "go run ./assets/examples/"+id) || !strings.Contains(screen, "package main") {
+		// 3001, not tubes' own port: the example runs beside tubes.
+		if !strings.Contains(screen, "PORT=3001 go run ./assets/examples/"+id) || !strings.Contains(screen, "package main") {
 			t.Fatalf("%s: e should show the example program:\n%s", id, screen)
+		}
+		for _, c := range []struct{ command, file string }{
+			{"PORT=3001 node assets/examples/" + id + "/server.mjs", "server.mjs"},
+			{"PORT=3001 python3 assets/examples/" + id + "/server.py", "server.py"},
+		} {
+			r.press(keyRune('v'))
+			screen := ansi.Strip(strings.Join(r.m.lessonBody(200), "\n")) // wide: the command is not cut
+			first := strings.SplitN(lessons.ExampleFile(id, c.file), "\n", 2)[0]
+			first = first[:min(len(first), 12)] // wrapped at the pane's width
+			if !strings.Contains(screen, c.command) || first == "" || !strings.Contains(screen, first) || strings.Contains(screen, "package main") {
+				t.Fatalf("%s: v should show %s:\n%s", id, c.file, screen)
+			}
+		}
+		r.press(keyRune('v'))
+		if !strings.Contains(ansi.Strip(r.m.screen()), "package main") {
+			t.Fatalf("%s: a third v should come back to Go", id)
 		}
 		r.press(keyRune('e'))
 		if strings.Contains(ansi.Strip(r.m.screen()), "package main") {
 			t.Fatalf("%s: a second e should go back to the lesson", id)
 		}
+	}
+}
+
+func TestExampleCommandAvoidsTubesPort(t *testing.T) {
+	r := newRig(t, "http-response")
+	r.size(120, 40)
+	r.m.d.Addr.Port = 3001 // tubes --port 3001
+	r.press(keyRune('e'))
+	if screen := ansi.Strip(r.m.screen()); !strings.Contains(screen, "PORT=3002 go run ./assets/examples/http-response") {
+		t.Fatalf("the example's command should not name tubes' own port:\n%s", screen)
 	}
 }
 

@@ -274,3 +274,12 @@ func (m *Model) buildLines() []string {
 	}
 	return out
 }
+
+// examplePort is the port the example's command names: the solutions'
+// default, 3001, unless tubes itself listens there.
+func (m *Model) examplePort() string {
+	if m.d.Addr.Port == 3001 {
+		return "3002"
+	}
+	return "3001"
+}
