@@ -92,6 +92,7 @@ func TestFlagsPerCommand(t *testing.T) {
 		{[]string{"serve"}, append([]string{"help", "json", "lang", "lesson", "step"}, server...)},
 		{[]string{"tap"}, append([]string{"help", "json", "lang", "no-color", "plain", "presenter", "target", "theme"}, server...)},
 		{[]string{"check"}, []string{"help", "idle-wait", "json", "lang", "lesson", "list", "probe-time", "reply-wait", "run", "run-time", "target", "wait", "watch"}},
+		{[]string{"init"}, []string{"code", "dir", "force", "help", "lang", "lesson"}},
 		{[]string{"lessons"}, []string{"help", "json", "lang"}},
 		{[]string{"reset"}, []string{"help", "yes"}},
 		{[]string{"replay"}, []string{"help", "json", "lang", "no-color", "plain", "port", "presenter", "theme"}},
@@ -170,6 +171,8 @@ func TestHostileNamesInErrors(t *testing.T) {
 			{"--lang", nil, []string{"lessons", "--lang", bad}},
 			{"--wait", nil, []string{"check", "--lesson", "ping-pong", "--target", "localhost:1", "--wait", bad}},
 			{"reset ID", nil, []string{"reset", "--yes", bad}},
+			{"init --lesson", nil, []string{"init", "--lesson", bad, "--code", "node", "--dir", t.TempDir()}},
+			{"init --code", nil, []string{"init", "--lesson", "ping-pong", "--code", bad, "--dir", t.TempDir()}},
 			{"TUBES_STATE_DIR", []string{"TUBES_STATE_DIR=" + filepath.Join(file, bad)}, []string{"lessons"}},
 			{"TUBES_STATE_DIR doctor", []string{"TUBES_STATE_DIR=" + filepath.Join(file, bad)}, []string{"doctor", "--port", "0"}},
 		} {
@@ -271,5 +274,27 @@ func TestDoctorBusyPort(t *testing.T) {
 	r := tubes(t, nil, "doctor", "--port", port)
 	if r.code != 1 || !strings.Contains(r.stdout, "✗ port: localhost:"+port+" is in use") || strings.Count(r.stderr, "\n") != 1 {
 		t.Errorf("doctor --port %s: exit %d\nstdout:\n%s\nstderr: %q", port, r.code, r.stdout, r.stderr)
+	}
+}
+
+// tubes init writes the starter once, then refuses with exit 1 and one
+// line; a bad --code or --lesson is bad usage, exit 2.
+func TestInitExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	r := tubes(t, nil, "init", "--lesson", "ping-pong", "--code", "go", "--dir", dir)
+	if r.code != 0 || !strings.Contains(string(r.stdout), `tubes check --lesson ping-pong --run "go run main.go"`) {
+		t.Fatalf("init: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "main.go")); err != nil {
+		t.Fatal(err)
+	}
+	r = tubes(t, nil, "init", "--lesson", "ping-pong", "--code", "go", "--dir", dir)
+	if r.code != 1 || strings.Count(string(r.stderr), "\n") != 1 {
+		t.Errorf("init over a file: exit %d, stderr %q", r.code, r.stderr)
+	}
+	for _, args := range [][]string{{"--lesson", "ping-pong", "--code", "rust"}, {"--lesson", "nope", "--code", "go"}, {"--code", "go"}} {
+		if r := tubes(t, nil, append([]string{"init", "--dir", t.TempDir()}, args...)...); r.code != 2 {
+			t.Errorf("init %v: exit %d, want 2", args, r.code)
+		}
 	}
 }

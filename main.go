@@ -19,6 +19,7 @@ import (
 	"github.com/tubes-course/tubes/lessons/doctor"
 	"github.com/tubes-course/tubes/lessons/probe"
 	"github.com/tubes-course/tubes/lessons/session"
+	"github.com/tubes-course/tubes/lessons/starter"
 	"github.com/tubes-course/tubes/lessons/usage"
 	"github.com/tubes-course/tubes/netcore"
 	"github.com/tubes-course/tubes/tui"
@@ -34,7 +35,7 @@ func main() {
 
 func run(args []string) int {
 	root := courseCommand()
-	root.AddCommand(serveCommand(), tapCommand(), checkCommand(), listCommand(), resetCommand(),
+	root.AddCommand(serveCommand(), tapCommand(), checkCommand(), initCommand(), listCommand(), resetCommand(),
 		replayCommand(), doctorCommand())
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage.FlagError(err) })
 	root.SetArgs(args)
@@ -129,6 +130,27 @@ func checkCommand() *cobra.Command {
 			return probe.Check(cmd.Context(), os.Stdout, f, session.CheckCourse(o))
 		})
 	f.Bind(c.Flags())
+	o.BindLang(c.Flags())
+	_ = c.RegisterFlagCompletionFunc("lesson", completeLessons)
+	return c
+}
+
+func initCommand() *cobra.Command {
+	var f starter.Flags
+	o := session.NewOptions()
+	c := command("init --lesson ID --code "+strings.Join(starter.CodeNames(), "|")+" [--dir DIR] [--force]",
+		"Write a lesson's starter program to build your own server from", cobra.NoArgs,
+		func(*cobra.Command, []string) error {
+			lang, err := o.Language()
+			if err != nil {
+				return err
+			}
+			return starter.Init(os.Stdout, f, lessons.UIStrings(lang))
+		})
+	c.Flags().StringVar(&f.Lesson, "lesson", "", "lesson id (see tubes lessons)")
+	c.Flags().StringVar(&f.Code, "code", "", "the starter's language: "+strings.Join(starter.CodeNames(), ", "))
+	c.Flags().StringVar(&f.Dir, "dir", "", "the directory to write to (default: the current one)")
+	c.Flags().BoolVar(&f.Force, "force", false, "overwrite files that are there")
 	o.BindLang(c.Flags())
 	_ = c.RegisterFlagCompletionFunc("lesson", completeLessons)
 	return c

@@ -17,5 +17,5 @@ var Lessons embed.FS
 // localhost:$PORT (3001 when unset). The lesson pane shows the Go example;
 // `go run ./assets/examples/<id>` runs it.
 //
-//go:embed examples/*/main.go examples/*/*.mjs examples/*/*.py examples/*/starter/*
+//go:embed examples/*/main.go examples/*/*.mjs examples/*/*.py examples/*/starter/* examples/files/public
 var Examples embed.FS

@@ -76,7 +76,7 @@ func TestUnknownLanguageFails(t *testing.T) {
 var placeholder = regexp.MustCompile(`\{\{[^}]*\}\}`)
 
 func TestLessonTextUsesPlaceholders(t *testing.T) {
-	known := map[string]bool{"{{addr}}": true, "{{port}}": true, "{{url}}": true, "{{host}}": true, "{{reach}}": true}
+	known := map[string]bool{"{{addr}}": true, "{{port}}": true, "{{url}}": true, "{{host}}": true, "{{reach}}": true, "{{spec}}": true}
 	n := 0
 	err := fs.WalkDir(assets.Lessons, "lessons", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".md") {

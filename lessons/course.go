@@ -3,6 +3,7 @@ package lessons
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tubes-course/tubes/lessons/probe"
@@ -58,8 +59,9 @@ var (
 )
 
 // bindings is the course's registry: each lesson's id, its probe set for
-// `tubes check`, and its steps in order. A lesson's text must have exactly
-// as many steps as it has bindings here. Adding a lesson is one entry here
+// `tubes check`, and its steps in order. Load appends the Your-turn step
+// (yourturn.go) to each. A lesson's text must have exactly one step more
+// than it has bindings here. Adding a lesson is one entry here
 // plus its text in assets/lessons.
 var bindings = []struct {
 	id     string
@@ -209,12 +211,16 @@ func Load(lang string) (*Course, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(text.Steps) != len(b.steps) {
-			return nil, fmt.Errorf("lesson %s (%s) has %d steps in its text but %d in the course", b.id, lang, len(text.Steps), len(b.steps))
+		steps := append(slices.Clip(b.steps), yourTurn(b.steps[len(b.steps)-1]))
+		if len(text.Steps) != len(steps) {
+			return nil, fmt.Errorf("lesson %s (%s) has %d steps in its text but %d in the course", b.id, lang, len(text.Steps), len(steps))
 		}
 		l := Lesson{ID: b.id, Title: text.Title, Intro: text.Intro}
 		for i, st := range text.Steps {
-			l.Steps = append(l.Steps, Step{StepText: st, Binding: b.steps[i], Demo: slices.Contains(demos[b.id], i+1)})
+			if strings.Contains(st.Body, specPlaceholder) {
+				st.Body = strings.ReplaceAll(st.Body, specPlaceholder, specMarkdown(b.probes, lang))
+			}
+			l.Steps = append(l.Steps, Step{StepText: st, Binding: steps[i], Demo: slices.Contains(demos[b.id], i+1)})
 		}
 		c.Lessons = append(c.Lessons, l)
 	}

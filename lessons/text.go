@@ -120,6 +120,10 @@ func fenceOf(line string) string {
 	return ""
 }
 
+// specPlaceholder stands for the lesson's check spec in its Your-turn
+// step; Load fills it from the lesson's probe set, in the course language.
+const specPlaceholder = "{{spec}}"
+
 // Fill replaces the placeholders in lesson text: the address ({{host}},
 // {{port}}, {{addr}}, {{url}}) and the sentence that says who can connect
 // ({{reach}}), which depends on whether the room is let in.
@@ -128,10 +132,14 @@ func Fill(text string, a Address) string {
 		"{{reach}}", a.Reach).Replace(text)
 }
 
-// Example is the source of the lesson's example program, or "" if it has
-// none.
-func Example(id string) string {
-	raw, err := fs.ReadFile(assets.Examples, "examples/"+id+"/main.go")
+// Example is the source of the lesson's example program in Go, or "" if
+// it has none.
+func Example(id string) string { return ExampleFile(id, "main.go") }
+
+// ExampleFile is the source of the lesson's reference solution named file
+// (main.go, server.mjs, server.py), or "" if there is none.
+func ExampleFile(id, file string) string {
+	raw, err := fs.ReadFile(assets.Examples, "examples/"+id+"/"+file)
 	if err != nil {
 		return ""
 	}

@@ -125,7 +125,7 @@ func TestClassroomAt80x24(t *testing.T) {
 	}
 	// On to the next step (a demo): the app's own client does it.
 	tm.Send(keyRune('n'))
-	out.waitFor(t, "step 3", "3/3")
+	out.waitFor(t, "step 3", "3/4")
 	tm.Send(keyEnter)
 	time.Sleep(1500 * time.Millisecond) // the client's exchange: it shows in the events tab, checked in the recording
 	tm.Send(keyRune('q'))

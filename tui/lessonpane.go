@@ -17,12 +17,28 @@ type lessonPane struct {
 	cmds    map[lessonKey]stepCommands
 	style   string // glamour style: "dark", "light" or "notty"
 	example bool   // show the lesson's example program instead of the step
+	code    int    // which of exampleCodes the example shows (v switches)
+}
+
+// exampleCode is one language of the reference solutions: its file and
+// how to run it from the repository on port.
+type exampleCode struct {
+	name, file string
+	run        func(id, port string) string
+}
+
+var exampleCodes = []exampleCode{
+	{"Go", "main.go", func(id, port string) string { return "PORT=" + port + " go run ./assets/examples/" + id }},
+	{"Node", "server.mjs", func(id, port string) string { return "PORT=" + port + " node assets/examples/" + id + "/server.mjs" }},
+	{"Python", "server.py", func(id, port string) string { return "PORT=" + port + " python3 assets/examples/" + id + "/server.py" }},
 }
 
 type lessonKey struct {
 	lesson, step, width int
 	style               string
 	example             bool
+	code                int
+	port                string // the port the example's command names
 }
 
 // stepCommands are the commands of a rendered step: the text of each and
@@ -41,15 +57,25 @@ func (p *lessonPane) scroll(by int) { p.offset = max(0, p.offset+by) }
 // exampleLines draws the lesson's example program: tabs as four spaces,
 // long lines wrapped with a mark, comments dim. Code is not Markdown, so
 // it skips glamour, which would re-wrap it.
-func (p *lessonPane) exampleLines(st styles, k lessonKey, id, title string) []string {
+func (p *lessonPane) exampleLines(st styles, k lessonKey, id, title, switchHint string) []string {
 	if lines, ok := p.cache[k]; ok {
 		return lines
 	}
-	lines := []string{st.bold.Render(title), st.titleFocus.Render("go run ./assets/examples/" + id), ""}
-	for _, line := range strings.Split(strings.TrimRight(lessons.Example(id), "\n"), "\n") {
+	c := exampleCodes[k.code%len(exampleCodes)]
+	var names []string
+	for i, other := range exampleCodes {
+		if i == k.code%len(exampleCodes) {
+			names = append(names, "["+other.name+"]")
+		} else {
+			names = append(names, other.name)
+		}
+	}
+	lines := []string{st.bold.Render(title) + " " + strings.Join(names, " ") + " " + st.dim.Render(switchHint),
+		st.titleFocus.Render(c.run(id, k.port)), ""}
+	for _, line := range strings.Split(strings.TrimRight(lessons.ExampleFile(id, c.file), "\n"), "\n") {
 		line = strings.ReplaceAll(line, "\t", "    ")
 		style := st.listPlain
-		if strings.HasPrefix(strings.TrimSpace(line), "//") {
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "//") || strings.HasPrefix(t, "#") {
 			style = st.dim
 		}
 		for i, part := range strings.Split(ansi.Wrap(line, max(10, k.width-2), ""), "\n") {

@@ -119,6 +119,7 @@ type Model struct {
 	peers       peerTable
 	filter      netip.Addr // show only this peer's events (zero: everyone)
 	lastTarget  string
+	build       buildState // the Your-turn step's run (yourturn.go)
 	status      string
 	statusIsErr bool
 	busy        bool
@@ -191,6 +192,7 @@ func (m *Model) stepDone() bool { return m.d.Progress.IsDone(m.current().ID, m.s
 // check, no hints shown.
 func (m *Model) enterStep() {
 	m.stopAction()
+	m.stopBuild()
 	s := m.currentStep()
 	m.d.Backend.SetBehavior(s.Behavior)
 	m.d.Backend.ShowStep(m.current(), m.step)
@@ -205,7 +207,7 @@ func (m *Model) enterStep() {
 	m.d.Progress.Step = m.step
 	m.keys.Enter.SetHelp("enter", m.t("key.enter."+s.Action.Label))
 	acts := m.d.Backend.Caps().Has(CanAct)
-	m.keys.Enter.SetEnabled(acts && !s.Action.None())
+	m.keys.Enter.SetEnabled(acts && (!s.Action.None() || s.YourTurn()))
 	m.keys.Message.SetEnabled(acts && s.Action.TakesMessage)
 }
 

@@ -12,6 +12,7 @@ type inputPurpose int
 const (
 	inputMessage inputPurpose = iota // a message for the step's action (m)
 	inputTarget                      // the address of the learner's server (y)
+	inputBuild                       // the command that starts it, or its address (Your turn)
 )
 
 // inputPanel is the box the learner types into.
@@ -46,6 +47,9 @@ func (o *inputPanel) key(msg tea.KeyPressMsg, k keyMap) (text string, submitted,
 	case key.Matches(msg, k.Choose):
 		o.field.Blur()
 		text = o.field.Value()
+		if text == "" && o.purpose == inputBuild {
+			text = o.field.Placeholder // the last command used, again
+		}
 		o.field.Reset()
 		return text, text != "", true, nil
 	}
@@ -62,8 +66,11 @@ func (o *inputPanel) blink(msg tea.Msg) tea.Cmd {
 
 func (o inputPanel) view(st styles, t func(string) string) string {
 	title, help := "message.title", "message.help"
-	if o.purpose == inputTarget {
+	switch o.purpose {
+	case inputTarget:
 		title, help = "yours.title", "yours.help"
+	case inputBuild:
+		title, help = "build.title", "build.help"
 	}
 	return st.overlay.Render(st.bold.Render(t(title)) + "\n\n" + o.field.View() + "\n\n" + st.dim.Render(t(help)))
 }

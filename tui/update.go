@@ -21,6 +21,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
+	if cmd, ok := m.onBuildMsg(msg); ok {
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.lay = computeLayout(msg.Width, msg.Height)
@@ -91,6 +94,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	// In the message box every key but ctrl+c is typing, q included.
 	if key.Matches(msg, k.Quit) && (msg.String() == "ctrl+c" || m.overlay == noOverlay) {
+		m.stopBuild() // the learner's server goes with the app
 		return tea.Quit
 	}
 	if m.lay.tooSmall {
@@ -174,6 +178,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.overlay = lanHelpOverlay
 	case key.Matches(msg, k.Slow):
 		m.d.Backend.ToggleSlow()
+	case key.Matches(msg, k.Enter) && m.currentStep().YourTurn():
+		return m.openBuild()
 	case key.Matches(msg, k.Choose) && !k.Enter.Enabled():
 		m.setStatus(m.t("lesson.noaction"), false)
 	case key.Matches(msg, k.Enter):
@@ -228,6 +234,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.events.clear()
 		m.chunks.clear()
 		m.eventsView.offset, m.bytesView.offset = 0, 0
+	case m.lessonView.example && key.Matches(msg, k.ExampleCode):
+		m.lessonView.code = (m.lessonView.code + 1) % len(exampleCodes)
+		m.lessonView.offset = 0
 	case key.Matches(msg, k.Example):
 		m.lessonView.example = !m.lessonView.example
 		m.lessonView.offset = 0
@@ -298,6 +307,8 @@ func (m *Model) onMessageKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	case m.inputBox.purpose == inputTarget:
 		return m.watchYours(text)
+	case m.inputBox.purpose == inputBuild:
+		return m.startBuild(text)
 	}
 	return m.startAction(text)
 }

@@ -24,19 +24,20 @@ func TestStepKeysMoveAndSwapBehavior(t *testing.T) {
 		t.Fatalf("after n: step %d, behavior %s", r.m.step, r.server.Behavior().Name())
 	}
 	r.press(keyRune('n'))
+	r.press(keyRune('n')) // Your turn
 	r.press(keyRune('n')) // past the last step: on to the next lesson
 	if r.m.current().ID != "client" || r.m.step != 0 || r.server.Behavior().Name() != "accept-only" {
 		t.Fatalf("want client step 0, got %s step %d (%s)", r.m.current().ID, r.m.step, r.server.Behavior().Name())
 	}
 	r.press(keyRune('p')) // and back
-	if r.m.current().ID != "tcp-accept" || r.m.step != 2 {
-		t.Fatalf("p should go back to tcp-accept step 3, got %s %d", r.m.current().ID, r.m.step)
+	if r.m.current().ID != "tcp-accept" || r.m.step != 3 {
+		t.Fatalf("p should go back to tcp-accept step 4, got %s %d", r.m.current().ID, r.m.step)
 	}
 	r.press(tea.KeyPressMsg{Code: tea.KeyLeft})
-	if r.m.step != 1 {
+	if r.m.step != 2 {
 		t.Fatalf("left arrow should go back, step %d", r.m.step)
 	}
-	if r.m.d.Progress.Lesson != "tcp-accept" || r.m.d.Progress.Step != 1 {
+	if r.m.d.Progress.Lesson != "tcp-accept" || r.m.d.Progress.Step != 2 {
 		t.Fatalf("progress not following: %+v", r.m.d.Progress)
 	}
 }
@@ -103,7 +104,7 @@ func TestEnterRunsTheStepAndCompletesIt(t *testing.T) {
 	r.m.Update(cmd())
 	r.flushUntil(t, r.m.stepDone)
 	screen := ansi.Strip(r.m.screen())
-	for _, want := range []string{"✓ Step done", "Hello client! 🎉", "Hello server! 🎈", "step 1/3 ✓"} {
+	for _, want := range []string{"✓ Step done", "Hello client! 🎉", "Hello server! 🎈", "step 1/4 ✓"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("screen lacks %q", want)
 		}
@@ -259,7 +260,7 @@ func TestResumesWhereTheLearnerLeft(t *testing.T) {
 		t.Fatalf("resumed at %s step %d with %s", m.current().ID, m.step, r.server.Behavior().Name())
 	}
 	d.Progress = lessons.Progress{Lesson: "ping-pong", Step: 99} // from an older course
-	if m := New(d); m.current().ID != "ping-pong" || m.step != 2 {
+	if m := New(d); m.current().ID != "ping-pong" || m.step != 3 {
 		t.Fatalf("an out-of-range step should clamp, got step %d", m.step)
 	}
 }
@@ -285,13 +286,40 @@ func TestExampleKeyShowsTheLessonsProgram(t *testing.T) {
 		r.size(120, 40)
 		r.press(keyRune('e'))
 		screen := ansi.Strip(r.m.screen())
-		if !strings.Contains(screen, "go run ./assets/examples/"+id) || !strings.Contains(screen, "package main") {
+		// 3001, not tubes' own port: the example runs beside tubes.
+		if !strings.Contains(screen, "PORT=3001 go run ./assets/examples/"+id) || !strings.Contains(screen, "package main") {
 			t.Fatalf("%s: e should show the example program:\n%s", id, screen)
+		}
+		for _, c := range []struct{ command, file string }{
+			{"PORT=3001 node assets/examples/" + id + "/server.mjs", "server.mjs"},
+			{"PORT=3001 python3 assets/examples/" + id + "/server.py", "server.py"},
+		} {
+			r.press(keyRune('v'))
+			screen := ansi.Strip(strings.Join(r.m.lessonBody(200), "\n")) // wide: the command is not cut
+			first := strings.SplitN(lessons.ExampleFile(id, c.file), "\n", 2)[0]
+			first = first[:min(len(first), 12)] // wrapped at the pane's width
+			if !strings.Contains(screen, c.command) || first == "" || !strings.Contains(screen, first) || strings.Contains(screen, "package main") {
+				t.Fatalf("%s: v should show %s:\n%s", id, c.file, screen)
+			}
+		}
+		r.press(keyRune('v'))
+		if !strings.Contains(ansi.Strip(r.m.screen()), "package main") {
+			t.Fatalf("%s: a third v should come back to Go", id)
 		}
 		r.press(keyRune('e'))
 		if strings.Contains(ansi.Strip(r.m.screen()), "package main") {
 			t.Fatalf("%s: a second e should go back to the lesson", id)
 		}
+	}
+}
+
+func TestExampleCommandAvoidsTubesPort(t *testing.T) {
+	r := newRig(t, "http-response")
+	r.size(120, 40)
+	r.m.d.Addr.Port = 3001 // tubes --port 3001
+	r.press(keyRune('e'))
+	if screen := ansi.Strip(r.m.screen()); !strings.Contains(screen, "PORT=3002 go run ./assets/examples/http-response") {
+		t.Fatalf("the example's command should not name tubes' own port:\n%s", screen)
 	}
 }
 

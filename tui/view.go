@@ -169,6 +169,9 @@ func (m *Model) lessonHead(w int) []string {
 			head = append(head, m.st.statusWarn.Render(m.status))
 		}
 	}
+	if s.YourTurn() {
+		head = append(head, m.buildLines()...)
+	}
 	for i := 0; i < m.hints && i < len(s.Hints); i++ {
 		hint := inlineCode(lessons.Fill(s.Hints[i], m.d.TextAddr), m.st.code)
 		head = append(head, m.st.hint.Render(fmt.Sprintf("%s %d/%d: ", m.t("lesson.hint"), i+1, len(s.Hints)))+hint)
@@ -186,13 +189,14 @@ func (m *Model) lessonBody(w int) []string {
 	l := m.current()
 	key := m.lessonKeyAt(w)
 	if m.lessonView.example {
-		return m.lessonView.exampleLines(m.st, key, l.ID, m.t("example.title"))
+		return m.lessonView.exampleLines(m.st, key, l.ID, m.t("example.title"), m.t("example.switch"))
 	}
 	return m.lessonView.body(key, func() string { return stepMarkdown(l, m.step, m.d.TextAddr) })
 }
 
 func (m *Model) lessonKeyAt(w int) lessonKey {
-	return lessonKey{lesson: m.lesson, step: m.step, width: w, style: m.lessonView.style, example: m.lessonView.example}
+	return lessonKey{lesson: m.lesson, step: m.step, width: w, style: m.lessonView.style, example: m.lessonView.example,
+		code: m.lessonView.code, port: m.examplePort()}
 }
 
 // statusLine: the presenter's state first (held and on whom, slow

@@ -103,6 +103,10 @@ func TestWalkTheWholeCourse(t *testing.T) {
 					if r.m.current().ID != l.ID || r.m.step != si {
 						t.Fatalf("expected to be at %s, at %s/%d", key, r.m.current().ID, r.m.step+1)
 					}
+					if l.Steps[si].YourTurn() { // built, not walked: yourturn_test.go
+						r.press(keyRune('n'))
+						continue
+					}
 					done := make(chan tea.Msg, 1)
 					switch {
 					case outside[key] != nil:
@@ -135,7 +139,7 @@ func TestWalkTheWholeCourse(t *testing.T) {
 			}
 			for _, l := range r.m.d.Course.Lessons {
 				for si := range l.Steps {
-					if !r.m.d.Progress.IsDone(l.ID, si) {
+					if !r.m.d.Progress.IsDone(l.ID, si) && !l.Steps[si].YourTurn() {
 						t.Errorf("%s/%d not recorded as done", l.ID, si+1)
 					}
 				}

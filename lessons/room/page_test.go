@@ -38,7 +38,7 @@ func TestPageShowsTheStepWithTheRoomAddress(t *testing.T) {
 	body := getPage(t, s, base)
 	for _, want := range []string{
 		"<h1>Play ping-pong by hand</h1>",
-		"Ping-pong: a reply for every read · Step 2/3",
+		"Ping-pong: a reply for every read · Step 2/4",
 		`<pre><code>nc 127.0.0.1 4321</code></pre>`, // the lesson's own code block, with the room address
 		`<a href="http://127.0.0.1:4321/">http://127.0.0.1:4321/</a>`,
 		`<meta name="viewport"`,
@@ -115,7 +115,7 @@ func TestPageInKorean(t *testing.T) {
 	ko := course(t, "ko", "ping-pong")
 	r.SetStep(ko, 0)
 	body := getPage(t, newStudent("127.0.0.75"), base)
-	for _, want := range []string{`<html lang="ko">`, "내 트래픽", "내 이름", ko.Steps[0].Title, "단계 1/3"} {
+	for _, want := range []string{`<html lang="ko">`, "내 트래픽", "내 이름", ko.Steps[0].Title, "단계 1/4"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the Korean page lacks %q", want)
 		}

@@ -59,7 +59,7 @@ func TestHostileInputIsPrintedEscaped(t *testing.T) {
 	r.waitFor(t, r.ui["plain.unknown"]+` \x1b[2J\x1b]0;pwned\x07`)
 	r.send(t, "m \x1b]52;c;aGVsbG8=\x07\u202e")
 	r.waitFor(t, `"\x1b]52;c;aGVsbG8=\x07\u202e"`)
-	r.waitFor(t, r.ui["lesson.lastdone"])
+	r.waitFor(t, r.ui["lesson.done"])
 	r.send(t, "q")
 	if err := r.finish(t); err != nil {
 		t.Fatal(err)

@@ -75,8 +75,10 @@ func TestMessageAndRefusals(t *testing.T) {
 	r.waitFor(t, r.ui["plain.needtext"])
 	r.send(t, "m 안녕 tubes")
 	r.waitFor(t, `client #1 sent 12 B "안녕 tubes"`)
-	r.waitFor(t, r.ui["lesson.lastdone"])
+	r.waitFor(t, r.ui["lesson.done"])
 
+	r.send(t, "n")
+	r.waitFor(t, r.header("ping-pong", 3)) // Your turn
 	r.send(t, "n")
 	r.waitFor(t, r.header("byte-stream", 0))
 	r.send(t, "m hello")
@@ -84,8 +86,10 @@ func TestMessageAndRefusals(t *testing.T) {
 	r.send(t, "zz top")
 	r.waitFor(t, r.ui["plain.unknown"]+" zz")
 	r.send(t, "p")
+	r.waitFor(t, r.header("ping-pong", 3))
+	r.send(t, "p")
 	r.waitFor(t, r.header("ping-pong", 2))
-	r.waitFor(t, r.ui["lesson.lastdone"]) // done before: said again on arrival
+	r.waitFor(t, r.ui["lesson.done"]) // done before: said again on arrival
 	r.send(t, "q")
 	if err := r.finish(t); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,105 @@
+package starter_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tubes-course/tubes/lessons"
+	"github.com/tubes-course/tubes/lessons/probe"
+	"github.com/tubes-course/tubes/lessons/starter"
+	"github.com/tubes-course/tubes/lessons/usage"
+)
+
+func TestInitWritesTheStarterAndTheNextCommands(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	err := starter.Init(&out, starter.Flags{Lesson: "files", Code: "python", Dir: dir}, lessons.UIStrings("en"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"server.py", "public/index.html", "public/tubes.png"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("init wrote no %s: %v", name, err)
+		}
+	}
+	for _, want := range []string{"python3 server.py", `tubes check --lesson files --run "python3 server.py"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("init's output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestInitNeverOverwritesWithoutForce(t *testing.T) {
+	dir := t.TempDir()
+	mine := filepath.Join(dir, "server.mjs")
+	if err := os.WriteFile(mine, []byte("my work"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	f := starter.Flags{Lesson: "http-response", Code: "node", Dir: dir}
+	err := starter.Init(&out, f, lessons.UIStrings("en"))
+	if !errors.Is(err, starter.ErrExists) || usage.Is(err) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("want a one-line exists error (exit 1), got %v", err)
+	}
+	if b, _ := os.ReadFile(mine); string(b) != "my work" {
+		t.Fatalf("the learner's file was overwritten: %q", b)
+	}
+	f.Force = true
+	if err := starter.Init(&out, f, lessons.UIStrings("en")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(mine); !strings.Contains(string(b), "TODO") {
+		t.Fatalf("--force did not write the starter: %q", b)
+	}
+}
+
+func TestInitBadUsage(t *testing.T) {
+	for _, f := range []starter.Flags{{Lesson: "http-response", Code: "rust"}, {Lesson: "no-such\x1b[2J", Code: "go"}, {Code: "go"}} {
+		err := starter.Init(&bytes.Buffer{}, starter.Flags{Lesson: f.Lesson, Code: f.Code, Dir: t.TempDir()}, lessons.UIStrings("en"))
+		if !usage.Is(err) {
+			t.Errorf("%+v: want bad usage (exit 2), got %v", f, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "\x1b") {
+			t.Errorf("%+v: the error carries a raw escape: %q", f, err)
+		}
+	}
+}
+
+// The starter as written runs, and fails its check for a reason, not
+// because nothing listens.
+func TestWrittenStarterRunsAndFailsItsCheck(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed")
+	}
+	dir := t.TempDir()
+	if err := starter.Init(&bytes.Buffer{}, starter.Flags{Lesson: "http-response", Code: "python", Dir: dir}, lessons.UIStrings("en")); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	proc, err := probe.StartServer(ctx, "python3 server.py", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proc.Stop()
+	set, _ := lessons.Probes("http-response")
+	rep, err := probe.Run(ctx, "http-response", set, probe.Options{Target: proc.Target(), Lang: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.NotRun || rep.Failed() == 0 {
+		t.Fatalf("the untouched starter should fail a probe; summary: %s", rep.Summary())
+	}
+	for _, r := range rep.Results {
+		if r.Verdict() == probe.VerdictFail && strings.TrimSpace(r.Reason) == "" {
+			t.Errorf("%s fails with no reason", r.Name)
+		}
+	}
+}

@@ -1,0 +1,146 @@
+package tui
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/tubes-course/tubes/lessons/probe"
+)
+
+// buildDriver plays the program's part for the Your-turn step: it runs the
+// commands the model returns and hands their messages back, on the test's
+// goroutine, while the inbox's events flow into the panes.
+type buildDriver struct {
+	r    *rig
+	msgs chan tea.Msg
+}
+
+func newBuildRig(t *testing.T, id string) *buildDriver {
+	t.Helper()
+	r := newRig(t, id)
+	r.size(120, 60)
+	r.m.goTo(r.m.lesson, len(r.m.current().Steps)-1)
+	if !r.m.currentStep().YourTurn() {
+		t.Fatal("the last step is not Your turn")
+	}
+	t.Cleanup(r.m.stopBuild)
+	return &buildDriver{r: r, msgs: make(chan tea.Msg, 16)}
+}
+
+func (d *buildDriver) run(cmd tea.Cmd) {
+	if cmd != nil {
+		go func() { d.msgs <- cmd() }()
+	}
+}
+
+// submit opens the input with enter, types text and submits it.
+func (d *buildDriver) submit(text string) {
+	d.r.press(keyEnter) // its command is the cursor's blink
+	for _, c := range text {
+		d.r.press(keyRune(c))
+	}
+	d.run(d.r.press(keyEnter))
+}
+
+func (d *buildDriver) until(t *testing.T, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.After(within)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case msg := <-d.msgs:
+			switch msg := msg.(type) {
+			case tea.BatchMsg:
+				for _, c := range msg {
+					d.run(c)
+				}
+			case buildStartedMsg, buildReportMsg, buildChangedMsg, savedMsg:
+				_, cmd := d.r.m.Update(msg)
+				d.run(cmd)
+			}
+		case <-tick.C:
+			d.r.m.Update(batchMsg{events: d.r.inbox.Drain(), folded: d.r.inbox.Folded(), totals: d.r.server.Totals()})
+		case <-deadline:
+			t.Fatalf("not within %s; lesson pane:\n%s", within, ansi.Strip(d.r.m.screen()))
+		}
+	}
+}
+
+func need(t *testing.T, tool string) {
+	if _, err := exec.LookPath(tool); err != nil {
+		t.Skip(tool + " is not installed")
+	}
+}
+
+func TestYourTurnRealSolutionPassesAndBuilds(t *testing.T) {
+	need(t, "node")
+	d := newBuildRig(t, "http-response")
+	d.submit("node ../assets/examples/http-response/server.mjs")
+	d.until(t, time.Minute, func() bool { return d.r.m.build.rep != nil })
+	d.until(t, 5*time.Second, func() bool { return d.r.m.stepDone() })
+	if !d.r.m.d.Progress.Built("http-response") {
+		t.Error("a passing check did not mark the lesson built")
+	}
+	lines := ansi.Strip(strings.Join(d.r.m.buildLines(), "\n"))
+	for _, r := range d.r.m.build.rep.Results {
+		mark := verdictMarks[r.Verdict()] // a WARN passes too
+		if r.Verdict() == probe.VerdictFail || !strings.Contains(lines, mark+" "+r.Name) {
+			t.Errorf("the lesson pane lacks %s %s:\n%s", mark, r.Name, lines)
+		}
+	}
+	if !strings.Contains(ansi.Strip(d.r.m.screen()), verdictMarks[d.r.m.build.rep.Results[0].Verdict()]+" "+d.r.m.build.rep.Results[0].Name) {
+		t.Error("the results are not on the screen")
+	}
+	// The probes went through tubes' own listener: the panes saw them.
+	d.until(t, 5*time.Second, func() bool { return d.r.m.events.total > 0 && d.r.m.chunks.total > 0 })
+	// Leaving the step stops the server and takes the tap away.
+	proc := d.r.m.build.proc
+	d.r.press(keyRune('p'))
+	if d.r.m.d.Backend.Target() != "" || d.r.m.build.proc != nil {
+		t.Error("leaving the step left the tap or the process")
+	}
+	select {
+	case <-proc.Exited():
+	case <-time.After(5 * time.Second):
+		t.Error("the learner's server still runs after leaving the step")
+	}
+}
+
+func TestYourTurnUntouchedStarterFailsWithAReason(t *testing.T) {
+	need(t, "python3")
+	d := newBuildRig(t, "http-response")
+	d.submit("python3 ../assets/examples/http-response/starter/server.py")
+	d.until(t, time.Minute, func() bool { return d.r.m.build.rep != nil })
+	lines := ansi.Strip(strings.Join(d.r.m.buildLines(), "\n"))
+	if !strings.Contains(lines, "✗") || !strings.Contains(lines, d.r.m.t("build.reason")+" ") {
+		t.Errorf("the starter's failure is not shown with a reason:\n%s", lines)
+	}
+	if d.r.m.stepDone() || d.r.m.d.Progress.Built("http-response") {
+		t.Error("a failing check completed the step")
+	}
+	// Enter with nothing typed runs the last command again.
+	d.r.m.build.rep = nil
+	d.submit("")
+	if d.r.m.build.last != "python3 ../assets/examples/http-response/starter/server.py" || !d.r.m.build.running {
+		t.Errorf("an empty enter did not re-run the last command (%q)", d.r.m.build.last)
+	}
+	d.until(t, time.Minute, func() bool { return d.r.m.build.rep != nil })
+}
+
+func TestYourTurnServerThatExitsShowsItsStderr(t *testing.T) {
+	d := newBuildRig(t, "http-response")
+	d.submit(`printf 'boom: no such module\033[2J\n' >&2; exit 3`)
+	d.until(t, 30*time.Second, func() bool { return !d.r.m.build.running })
+	raw := d.r.m.screen()
+	if strings.Contains(raw, "\x1b[2J") {
+		t.Error("the server's stderr reached the screen unescaped")
+	}
+	if !strings.Contains(ansi.Strip(raw), "boom: no such module") {
+		t.Errorf("the server's stderr is not shown:\n%s", ansi.Strip(raw))
+	}
+}
