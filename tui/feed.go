@@ -22,6 +22,8 @@ type batchMsg struct {
 	folded uint64
 	totals netcore.Totals
 	names  map[netip.Addr]string // the room's names, nil without a room
+	// restart: a replay jumped back; what the panes show is from before.
+	restart bool
 }
 
 type actionDoneMsg struct {
@@ -44,7 +46,11 @@ func (m *Model) flushTick() tea.Cmd {
 	b := m.d.Backend
 	return tea.Tick(flushEvery, func(time.Time) tea.Msg {
 		events, folded, totals := b.Poll()
-		return batchMsg{events: events, folded: folded, totals: totals, names: b.Names()}
+		restart := false
+		if p, ok := b.(player); ok {
+			restart = p.Restarted()
+		}
+		return batchMsg{events: events, folded: folded, totals: totals, names: b.Names(), restart: restart}
 	})
 }
 

@@ -102,6 +102,9 @@ func RunReplay(o *session.Options, file string) error {
 	}
 	inbox := netcore.NewInbox(session.InboxSize)
 	rep := netcore.NewReplayerFrom(rec, inbox)
+	// Going back re-opens the file and reads up to the step: nothing of a
+	// big recording is kept in memory for it.
+	rep.SetReopen(func() (netcore.EventSource, error) { return netcore.OpenRecording(file) })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go rep.Run(ctx)
