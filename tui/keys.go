@@ -11,7 +11,7 @@ type keyMap struct {
 	// A replay's jumps: next and previous recorded step, speed, skip a
 	// burst, play again.
 	RecNext, RecPrev, Speed, Skip, Again key.Binding
-	Left, Right, Copy, Open                                                    key.Binding
+	Left, Right, Copy, Open              key.Binding
 	// Steps is n and p as one entry, for the help line only.
 	Steps key.Binding
 	// The classroom: the board, names or addresses, the --lan help, and in
