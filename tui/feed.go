@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"maps"
 	"net/netip"
 	"time"
@@ -136,7 +135,7 @@ func (m *Model) runAction(message string) tea.Cmd {
 	act := m.currentStep().Action
 	env := m.d.Backend.Env(m.d.Addr, []byte(message))
 	env.UI = m.d.UI
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := lessons.ActionContext(20*time.Second, env.Held)
 	m.actionSeq++
 	seq := m.actionSeq
 	m.cancelAction = cancel
