@@ -173,6 +173,7 @@ func (r *Replayer) pass(ctx context.Context, target int) (int, bool) {
 	var prev time.Time
 	markers := 0
 	fast := seekNone
+	from := 0 // the markers played when a jump forward was asked for
 	for played := int64(0); ; {
 		e, err := r.src.Next()
 		if err != nil {
@@ -188,12 +189,10 @@ func (r *Replayer) pass(ctx context.Context, target int) (int, bool) {
 		if markers < target {
 			continue // before the step jumped to: not shown, no gaps
 		}
-		if markers == target && target > 0 && e.Kind == StepChanged {
-			prev = time.Time{} // land on the marker at once
-		}
+		land := markers == target && target > 0 && e.Kind == StepChanged // shown at once, paused or not
 		switch s := seek(r.seek.Swap(int32(seekNone))); s {
 		case seekNext, seekQuiet:
-			fast = s
+			fast, from = s, markers
 		case seekPrev:
 			return -(max(markers-1, 0) + 1), true
 		case seekAgain:
@@ -204,8 +203,9 @@ func (r *Replayer) pass(ctx context.Context, target int) (int, bool) {
 			gap = e.Time.Sub(prev)
 		}
 		switch {
+		case land:
 		case fast == seekNext:
-			if e.Kind == StepChanged {
+			if e.Kind == StepChanged && markers > from {
 				fast = seekNone
 			}
 		case fast == seekQuiet && gap < QuietGap:
@@ -218,7 +218,7 @@ func (r *Replayer) pass(ctx context.Context, target int) (int, bool) {
 			} else if s == seekAgain {
 				return -1, true
 			} else if s != seekNone {
-				fast = s
+				fast, from = s, markers
 			}
 		}
 		prev = e.Time

@@ -198,3 +198,34 @@ func TestReplayEndPreviousAndAgain(t *testing.T) {
 	cancel()
 	within(t, time.Second, func() { <-done })
 }
+
+// Paused, the jumps still land: next step and previous step each show
+// their marker at once, and nothing after it plays until resumed.
+func TestReplayJumpsWhilePaused(t *testing.T) {
+	events := steps(time.Unix(1_000, 0), 3, 3, 10*time.Millisecond)
+	var sink seqSink
+	r := NewReplayer(events, &sink)
+	r.SetReopen(func() (EventSource, error) { return &sliceSource{events}, nil })
+	restarted := make(chan struct{}, 4)
+	r.OnRestart(func() { restarted <- struct{}{} })
+	r.SetPaused(true)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go r.Run(ctx)
+	last := func() Event { got, _ := sink.snapshot(); return got[len(got)-1] }
+	r.NextStep()
+	waitFor(t, time.Second, "the second marker", func() bool { got, _ := sink.snapshot(); return len(got) == 5 })
+	if e := last(); e.Kind != StepChanged || e.Step != 1 {
+		t.Fatalf("next step while paused landed on %v step %d", e.Kind, e.Step)
+	}
+	r.PrevStep()
+	<-restarted
+	waitFor(t, time.Second, "the first marker again", func() bool { got, _ := sink.snapshot(); return len(got) == 6 })
+	if e := last(); e.Kind != StepChanged || e.Step != 0 {
+		t.Fatalf("previous step while paused landed on %v step %d", e.Kind, e.Step)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if got, _ := sink.snapshot(); len(got) != 6 {
+		t.Errorf("%d events: paused, yet it played on after the marker", len(got))
+	}
+}
