@@ -57,6 +57,7 @@ func TestReplayBigRecordingThroughTheScreen(t *testing.T) {
 	}
 	defer rec.Close()
 	inbox := netcore.NewInbox(session.InboxSize)
+	inbox.BoundBytes(replayInboxBytes) // as RunReplay does
 	rep := netcore.NewReplayerFrom(rec, inbox)
 	m := New(Deps{Backend: NewReplay(rep, inbox), Course: course, Progress: lessons.Progress{Lesson: "tcp-accept"},
 		Addr: lessons.Address{Host: "localhost", Port: 3000}, UI: lessons.UIStrings("en")})
