@@ -17,8 +17,8 @@ import (
 )
 
 // A 92 MB recording, replayed through the screen's backend as tubes
-// replay does, shows its first event within a second and the heap stays
-// bounded while it plays through.
+// replay does, shows its first event within a second and the live heap
+// stays bounded while it plays through.
 func TestReplayBigRecordingThroughTheScreen(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes a 92 MB recording")
@@ -65,6 +65,7 @@ func TestReplayBigRecordingThroughTheScreen(t *testing.T) {
 	go rep.Run(t.Context())
 	var first time.Duration
 	var peak uint64
+	var sampled time.Time
 	deadline := time.Now().Add(60 * time.Second)
 	for !rep.Ended() && time.Now().Before(deadline) {
 		m.Update(m.flushTick()())
@@ -72,9 +73,15 @@ func TestReplayBigRecordingThroughTheScreen(t *testing.T) {
 			first = time.Since(start)
 			m.screen() // the first frame with it
 		}
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		peak = max(peak, ms.HeapAlloc)
+		// What the replay keeps alive, sampled after a collection: garbage
+		// (from this test's own pace or other tests) is not what it holds.
+		if time.Since(sampled) > 100*time.Millisecond {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+			sampled = time.Now()
+		}
 	}
 	if first == 0 || first > time.Second {
 		t.Errorf("first event on screen after %s, want within 1 s", first)
