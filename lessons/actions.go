@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tubes-course/tubes/netcore"
@@ -40,6 +41,9 @@ type Env struct {
 	Addr    Address
 	Message []byte
 	UI      map[string]string
+	// Held reports whether the server holds a reply (the presenter's
+	// hold): an action keeps waiting meanwhile. Nil: no hold can happen.
+	Held func() bool
 }
 
 // RequestFor is the GET request the app's client sends to addr.
@@ -65,7 +69,7 @@ var Connect = Action{Label: "connect", Run: func(ctx context.Context, env Env) (
 	if err != nil {
 		return Note{}, err
 	}
-	go readUntilClosed(env.Client, c, 0)
+	go readUntilClosed(env, c, 0)
 	return Note{}, nil
 }}
 
@@ -265,7 +269,7 @@ func OpenMany(n int, hold time.Duration) Action {
 				continue
 			}
 			conns = append(conns, c)
-			go readUntilClosed(env.Client, c, 0)
+			go readUntilClosed(env, c, 0)
 			if err := pause(ctx, 20*time.Millisecond); err != nil { // in order, so the refusals are the last ones
 				break
 			}
@@ -318,13 +322,13 @@ func exchange(ctx context.Context, env Env, want int, msg []byte) error {
 	if _, err := c.Write(msg); err != nil {
 		return ended(ctx, err)
 	}
-	got, err := readUntilClosed(env.Client, c, want)
+	got, err := readUntilClosed(env, c, want)
 	if ctx.Err() != nil {
 		return ended(ctx, err)
 	}
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		if got == 0 {
-			return errors.New(env.say("note.noreply", replyWait))
+			return errors.New(env.say("note.noreply", replyWait()))
 		}
 		return nil
 	}
@@ -332,22 +336,70 @@ func exchange(ctx context.Context, env Env, want int, msg []byte) error {
 }
 
 // replyWait is how long an action waits for a reply that does not come.
-const replyWait = 10 * time.Second
+func replyWait() time.Duration { return time.Duration(replyWaitNs.Load()) }
+
+// replyWaitNs holds it: 10 s, less only in a test.
+var replyWaitNs = func() *atomic.Int64 { var v atomic.Int64; v.Store(int64(10 * time.Second)); return &v }()
+
+// holdCap bounds how long an action waits out a reply the presenter holds:
+// generous, since the teacher talks meanwhile, but not forever.
+const holdCap = 10 * time.Minute
+
+// holdPoll is how often a wait past its deadline asks whether the hold
+// still lasts.
+const holdPoll = 200 * time.Millisecond
 
 // readUntilClosed reads until want bytes arrived (want > 0), the peer closes,
-// or replyWait passes when want != 0. It releases the connection when the
-// peer closes.
-func readUntilClosed(cl *netcore.Client, c *netcore.Conn, want int) (int, error) {
+// or replyWait passes without a byte when want != 0; while env.Held says
+// a reply is held, it keeps waiting, up to holdCap. It releases the
+// connection when the peer closes.
+func readUntilClosed(env Env, c *netcore.Conn, want int) (int, error) {
+	var gaveUp atomic.Bool
+	var last atomic.Int64 // when a byte last came
+	last.Store(time.Now().UnixNano())
 	if want != 0 {
-		c.SetIdle(replyWait)
+		if env.Held == nil {
+			c.SetIdle(replyWait())
+		} else {
+			// The socket's own deadline is the cap; the watch below gives
+			// up sooner unless a reply is held, by closing the connection.
+			c.SetIdle(holdCap)
+			stop := make(chan struct{})
+			defer close(stop)
+			go func() {
+				start := time.Now()
+				t := time.NewTicker(holdPoll)
+				defer t.Stop()
+				for {
+					select {
+					case <-stop:
+						return
+					case <-t.C:
+					}
+					quiet := time.Since(time.Unix(0, last.Load()))
+					if quiet < replyWait() || env.Held() && time.Since(start) < holdCap {
+						continue
+					}
+					gaveUp.Store(true)
+					env.Client.Release(c)
+					return
+				}
+			}()
+		}
 	}
 	buf := make([]byte, 4096)
 	got := 0
 	for want <= 0 || got < want {
 		n, err := c.Read(buf)
 		got += n
+		if n > 0 {
+			last.Store(time.Now().UnixNano())
+		}
 		if err != nil {
-			cl.Release(c)
+			env.Client.Release(c)
+			if gaveUp.Load() {
+				return got, os.ErrDeadlineExceeded
+			}
 			if errors.Is(err, io.EOF) {
 				return got, nil
 			}
@@ -399,4 +451,32 @@ func ended(ctx context.Context, err error) error {
 		return ErrActionCancelled
 	}
 	return err
+}
+
+// ActionContext is the context an action runs in: it ends after d, but
+// while held says a reply is held it lasts on, up to holdCap, so the app's
+// own client waits as long as the teacher holds the reply.
+func ActionContext(d time.Duration, held func() bool) (context.Context, context.CancelFunc) {
+	if held == nil {
+		return context.WithTimeout(context.Background(), d)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		start := time.Now()
+		t := time.NewTimer(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if !held() || time.Since(start) >= holdCap {
+				cancel()
+				return
+			}
+			t.Reset(holdPoll)
+		}
+	}()
+	return ctx, cancel
 }

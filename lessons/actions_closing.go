@@ -27,7 +27,7 @@ var HalfClose = Action{Label: "send", Run: func(ctx context.Context, env Env) (N
 	if err := c.CloseWrite(); err != nil {
 		return Note{}, ended(ctx, err)
 	}
-	_, err = readUntilClosed(env.Client, c, -1)
+	_, err = readUntilClosed(env, c, -1)
 	return Note{}, ended(ctx, err)
 }}
 
@@ -92,6 +92,6 @@ var ChunkedPost = Action{Label: "request", Run: func(ctx context.Context, env En
 			return Note{}, ended(ctx, err)
 		}
 	}
-	_, err = readUntilClosed(env.Client, c, -1)
+	_, err = readUntilClosed(env, c, -1)
 	return Note{}, ended(ctx, err)
 }}

@@ -13,7 +13,7 @@ func TestNotesFormatInEveryLanguage(t *testing.T) {
 		"note.five":        {1010 * time.Millisecond},
 		"note.closedafter": {3100 * time.Millisecond},
 		"note.slowloris":   {5, 30},
-		"note.noreply":     {replyWait},
+		"note.noreply":     {replyWait()},
 	}
 	want := map[string][]string{
 		"note.five":        {"1.01s"},

@@ -26,8 +26,31 @@ func (s *sliceSource) Next() (Event, error) {
 	return e, nil
 }
 
+// MaxReplayGap is the longest a recorded pause lasts in a replay (before
+// the speed divides it): a demo should not stall on a coffee break.
+const MaxReplayGap = 2 * time.Second
+
+// QuietGap is the recorded pause that ends a burst for SkipBurst.
+const QuietGap = time.Second
+
+// ReplaySpeeds are the speeds CycleSpeed steps through.
+var ReplaySpeeds = [...]int{1, 4, 16}
+
+// seek is a jump asked for while playing.
+type seek int32
+
+const (
+	seekNone  seek = iota
+	seekNext       // play at once up to the next step marker
+	seekQuiet      // play at once up to the next gap of QuietGap
+	seekPrev       // re-open and fast-forward to the previous step marker
+	seekAgain      // re-open and play from the start
+)
+
 // Replayer plays recorded events into a sink at their recorded pace. It can
-// be paused, and stepped one event at a time while paused.
+// be paused, stepped one event at a time while paused, sped up, and made
+// to jump: forward to the next step or quiet moment; back to the previous
+// step or the start when it can re-open its source (SetReopen).
 type Replayer struct {
 	src    EventSource
 	sink   Sink
@@ -35,6 +58,13 @@ type Replayer struct {
 	step   chan struct{}
 	next   atomic.Int64
 	total  atomic.Int64 // -1 until the end of the source is reached
+	speed  atomic.Int32
+	ended  atomic.Bool
+	seek   atomic.Int32
+
+	reopen    func() (EventSource, error) // nil: no going back
+	onRestart func()                      // before a re-opened pass plays
+	onChange  func()                      // the end was reached
 
 	mu   sync.Mutex
 	wake chan struct{} // closed to wake a paused or waiting player
@@ -53,44 +83,193 @@ func NewReplayer(events []Event, sink Sink) *Replayer {
 func NewReplayerFrom(src EventSource, sink Sink) *Replayer {
 	r := &Replayer{src: src, sink: sink, step: make(chan struct{}, 1), wake: make(chan struct{})}
 	r.total.Store(-1)
+	r.speed.Store(1)
 	return r
 }
 
-// Run plays until the end or ctx is done. Gaps longer than two seconds
-// are shortened to two: a demo should not stall on a recorded pause. A
-// source that fails midway ends the replay with an Error event saying why
+// SetReopen lets the replay go back: open hands out the recording afresh
+// (a source that is an io.Closer is closed when replaced). With it, Run
+// does not return at the end but waits there to play again. Call before
+// Run.
+func (r *Replayer) SetReopen(open func() (EventSource, error)) { r.reopen = open }
+
+// OnRestart sets what runs before a re-opened pass plays its first event,
+// so a screen can clear what the last pass showed; OnEnd what runs when
+// the end is reached. Call before Run.
+func (r *Replayer) OnRestart(f func()) { r.onRestart = f }
+
+// OnEnd: see OnRestart.
+func (r *Replayer) OnEnd(f func()) { r.onChange = f }
+
+// Run plays until the end (or, with SetReopen, until ctx is done). Gaps
+// longer than MaxReplayGap are shortened to it, then divided by the speed.
+// A source that fails midway ends the pass with an Error event saying why
 // (Err reports it too).
 func (r *Replayer) Run(ctx context.Context) {
+	defer func() {
+		if c, ok := r.src.(io.Closer); ok && r.reopen != nil && r.src != nil {
+			c.Close()
+		}
+	}()
+	first := true
+	for target := 0; ; {
+		if !first {
+			src, err := r.reopen()
+			if err != nil {
+				r.fail(err, time.Time{})
+				return
+			}
+			if c, ok := r.src.(io.Closer); ok {
+				c.Close()
+			}
+			r.src = src
+			r.next.Store(0)
+			r.ended.Store(false)
+			if r.onRestart != nil {
+				r.onRestart()
+			}
+		}
+		first = false
+		markers, ok := r.pass(ctx, target)
+		if !ok {
+			return
+		}
+		if markers < 0 { // a jump back asked for mid-pass
+			target = -markers - 1
+			continue
+		}
+		r.ended.Store(true)
+		if r.onChange != nil {
+			r.onChange()
+		}
+		if r.reopen == nil {
+			return
+		}
+		// At the end: wait for a jump back.
+		for {
+			s := seek(r.seek.Swap(int32(seekNone)))
+			if s == seekAgain {
+				target = 0
+				break
+			}
+			if s == seekPrev {
+				target = max(markers-1, 0)
+				break
+			}
+			select {
+			case <-r.wakeCh():
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
+
+// pass plays the source once. It skips, unplayed, what comes before step
+// marker number target (1 is the first; 0 plays from the start). It returns
+// the markers it played, or -(target+1) when a jump back to marker target
+// is asked for; false when ctx ended.
+func (r *Replayer) pass(ctx context.Context, target int) (int, bool) {
 	var prev time.Time
-	for played := int64(0); ; played++ {
+	markers := 0
+	fast := seekNone
+	from := 0 // the markers played when a jump forward was asked for
+	for played := int64(0); ; {
 		e, err := r.src.Next()
 		if err != nil {
 			r.total.Store(played)
 			if err != io.EOF {
-				r.mu.Lock()
-				r.err = err
-				r.mu.Unlock()
-				r.sink.Push(Event{Time: prev, Kind: Error, Text: "recording: " + err.Error()})
+				r.fail(err, prev)
 			}
-			return
+			return markers, true
 		}
-		if r.paused.Load() {
-			if !r.waitStep(ctx) {
-				return
+		if e.Kind == StepChanged {
+			markers++
+		}
+		if markers < target {
+			continue // before the step jumped to: not shown, no gaps
+		}
+		land := markers == target && target > 0 && e.Kind == StepChanged // shown at once, paused or not
+		switch s := seek(r.seek.Swap(int32(seekNone))); s {
+		case seekNext, seekQuiet:
+			fast, from = s, markers
+		case seekPrev:
+			return -(max(markers-1, 0) + 1), true
+		case seekAgain:
+			return -1, true
+		}
+		gap := time.Duration(0)
+		if !prev.IsZero() {
+			gap = e.Time.Sub(prev)
+		}
+		switch {
+		case land:
+		case fast == seekNext:
+			if e.Kind == StepChanged && markers > from {
+				fast = seekNone
 			}
-		} else if !prev.IsZero() {
-			gap := min(e.Time.Sub(prev), 2*time.Second)
-			if !r.sleep(ctx, gap) {
-				return
-			}
-			if r.paused.Load() && !r.waitStep(ctx) {
-				return
+		case fast == seekQuiet && gap < QuietGap:
+		default:
+			fast = seekNone
+			if s, ok := r.wait(ctx, gap); !ok {
+				return markers, false
+			} else if s == seekPrev {
+				return -(max(markers-1, 0) + 1), true
+			} else if s == seekAgain {
+				return -1, true
+			} else if s != seekNone {
+				fast, from = s, markers
 			}
 		}
 		prev = e.Time
 		r.sink.Push(e)
-		r.next.Store(played + 1)
+		played++
+		r.next.Store(played)
 	}
+}
+
+// wait sleeps out a recorded gap at the current speed, and while paused
+// waits for a step. A jump asked for meanwhile ends the wait and is
+// returned; false when ctx ends.
+func (r *Replayer) wait(ctx context.Context, gap time.Duration) (seek, bool) {
+	start := time.Now()
+	gap = min(gap, MaxReplayGap)
+	for {
+		if s := seek(r.seek.Swap(int32(seekNone))); s != seekNone {
+			return s, true
+		}
+		if r.paused.Load() {
+			select {
+			case <-r.step:
+				return seekNone, true
+			case <-r.wakeCh():
+				continue
+			case <-ctx.Done():
+				return seekNone, false
+			}
+		}
+		left := gap/time.Duration(r.speed.Load()) - time.Since(start)
+		if left <= 0 {
+			return seekNone, ctx.Err() == nil
+		}
+		wake := r.wakeCh()
+		t := time.NewTimer(left)
+		select {
+		case <-t.C:
+		case <-wake:
+		case <-ctx.Done():
+			t.Stop()
+			return seekNone, false
+		}
+		t.Stop()
+	}
+}
+
+func (r *Replayer) fail(err error, at time.Time) {
+	r.mu.Lock()
+	r.err = err
+	r.mu.Unlock()
+	r.sink.Push(Event{Time: at, Kind: Error, Text: "recording: " + err.Error()})
 }
 
 // Err is why the source stopped early, once Run has returned; nil at a
@@ -99,36 +278,6 @@ func (r *Replayer) Err() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.err
-}
-
-// sleep waits d, or less if woken by a pause change; false when ctx ends.
-func (r *Replayer) sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-r.wakeCh():
-	case <-ctx.Done():
-		return false
-	}
-	return true
-}
-
-// waitStep waits, while paused, for a step or the end of the pause.
-func (r *Replayer) waitStep(ctx context.Context) bool {
-	for r.paused.Load() {
-		select {
-		case <-r.step:
-			return true
-		case <-r.wakeCh():
-		case <-ctx.Done():
-			return false
-		}
-	}
-	return true
 }
 
 func (r *Replayer) wakeCh() chan struct{} {
@@ -157,6 +306,50 @@ func (r *Replayer) Step() {
 	default:
 	}
 }
+
+// CycleSpeed goes to the next of ReplaySpeeds (after the last, the first).
+func (r *Replayer) CycleSpeed() {
+	cur := int(r.speed.Load())
+	next := ReplaySpeeds[0]
+	for i, s := range ReplaySpeeds {
+		if s == cur && i+1 < len(ReplaySpeeds) {
+			next = ReplaySpeeds[i+1]
+		}
+	}
+	r.speed.Store(int32(next))
+	r.kick()
+}
+
+// Speed is how many times faster than recorded the replay plays.
+func (r *Replayer) Speed() int { return int(r.speed.Load()) }
+
+func (r *Replayer) ask(s seek) { r.seek.Store(int32(s)); r.kick() }
+
+// NextStep plays the rest of this step at once, up to the next step marker.
+func (r *Replayer) NextStep() { r.ask(seekNext) }
+
+// SkipBurst plays at once up to the next recorded pause of QuietGap.
+func (r *Replayer) SkipBurst() { r.ask(seekQuiet) }
+
+// PrevStep goes back to the step before the one playing (with SetReopen).
+func (r *Replayer) PrevStep() {
+	if r.reopen != nil {
+		r.ask(seekPrev)
+	}
+}
+
+// Again plays the recording from the start (with SetReopen).
+func (r *Replayer) Again() {
+	if r.reopen != nil {
+		r.ask(seekAgain)
+	}
+}
+
+// CanRewind reports whether PrevStep and Again can act.
+func (r *Replayer) CanRewind() bool { return r.reopen != nil }
+
+// Ended reports whether the last event has been played.
+func (r *Replayer) Ended() bool { return r.ended.Load() }
 
 // Progress is how many events have been played, of how many. A streamed
 // recording's total is not known until its end is read: until then total

@@ -15,7 +15,7 @@ const (
 	CanAct      Caps = 1 << iota // enter and m: the app's client talks to a live server
 	CanTap                       // y: the server becomes a tap in front of the learner's own
 	CanPresent                   // i and s: hold a reply, slow motion
-	CanPlayback                  // space pauses the recording, . steps it
+	CanPlayback                  // space pauses the recording, . steps it, [ ] f J r jump (see player)
 	CanComplete                  // events complete steps (a replay shows what happened once)
 	CanServe                     // a server runs: its behavior and totals show in the status line
 )
@@ -75,6 +75,9 @@ type BackendState struct {
 	HeldPeer      netip.Addr // the held connection's address
 	Slow          bool
 	Paused        bool
+	Speed         int  // a replay's speed: 1, 4 or 16 times the recorded pace
+	Ended         bool // a replay has played its last event
+	Rewinds       bool // a replay can go back (previous step, r)
 	Played, Total int
 	// The recording (--record): on, stopped at --record-max, events that
 	// missed it, or stopped by a write error.

@@ -96,7 +96,8 @@ func (l *live) apply() {
 }
 
 func (l *live) Env(addr lessons.Address, message []byte) lessons.Env {
-	return lessons.Env{Client: l.client, Addr: addr, Message: message}
+	held := func() bool { return l.server.Hold().Conn != 0 }
+	return lessons.Env{Client: l.client, Addr: addr, Message: message, Held: held}
 }
 
 func (l *live) Target() string { return l.target }

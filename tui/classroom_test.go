@@ -174,7 +174,7 @@ func TestReplayPausesAndSteps(t *testing.T) {
 		m.Update(batchMsg{events: inbox.Drain()})
 		time.Sleep(10 * time.Millisecond)
 	}
-	if screen := ansi.Strip(m.screen()); m.events.total != 6 || !strings.Contains(screen, "▶ replay 6/6") || !strings.Contains(screen, "recorded 5") {
+	if screen := ansi.Strip(m.screen()); m.events.total != 6 || !strings.Contains(screen, "■ replay ended 6/6") || !strings.Contains(screen, "recorded 5") {
 		t.Fatalf("resumed, the rest should play:\n%s", screen)
 	}
 }

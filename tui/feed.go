@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"maps"
 	"net/netip"
 	"time"
@@ -22,6 +21,8 @@ type batchMsg struct {
 	folded uint64
 	totals netcore.Totals
 	names  map[netip.Addr]string // the room's names, nil without a room
+	// restart: a replay jumped back; what the panes show is from before.
+	restart bool
 }
 
 type actionDoneMsg struct {
@@ -44,7 +45,11 @@ func (m *Model) flushTick() tea.Cmd {
 	b := m.d.Backend
 	return tea.Tick(flushEvery, func(time.Time) tea.Msg {
 		events, folded, totals := b.Poll()
-		return batchMsg{events: events, folded: folded, totals: totals, names: b.Names()}
+		restart := false
+		if p, ok := b.(player); ok {
+			restart = p.Restarted()
+		}
+		return batchMsg{events: events, folded: folded, totals: totals, names: b.Names(), restart: restart}
 	})
 }
 
@@ -130,7 +135,7 @@ func (m *Model) runAction(message string) tea.Cmd {
 	act := m.currentStep().Action
 	env := m.d.Backend.Env(m.d.Addr, []byte(message))
 	env.UI = m.d.UI
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := lessons.ActionContext(20*time.Second, env.Held)
 	m.actionSeq++
 	seq := m.actionSeq
 	m.cancelAction = cancel

@@ -8,7 +8,10 @@ type keyMap struct {
 	Enter, Next, Prev, Focus, FocusBack, Up, Down, PageUp, PageDown, Home, End       key.Binding
 	Hex, Hint, List, Pause, Clear, Help, Quit, Tab1, Tab2, Tab3                      key.Binding
 	Close, Choose, Message, Example, ExampleCode, Yours, Peers, QR, Hold, Slow, Step key.Binding
-	Left, Right, Copy, Open                                                          key.Binding
+	// A replay's jumps: next and previous recorded step, speed, skip a
+	// burst, play again.
+	RecNext, RecPrev, Speed, Skip, Again key.Binding
+	Left, Right, Copy, Open              key.Binding
 	// Steps is n and p as one entry, for the help line only.
 	Steps key.Binding
 	// The classroom: the board, names or addresses, the --lan help, and in
@@ -65,6 +68,11 @@ func newKeyMap(t func(string) string) keyMap {
 		Block:       b([]string{"d"}, "d", "key.block"),
 		Blank:       b([]string{"z"}, "z", "key.blank"),
 		Yes:         b([]string{"y"}, "y", "key.yes"),
+		RecNext:     b([]string{"]"}, "[/]", "key.rec.steps"),
+		RecPrev:     b([]string{"["}, "[", "key.rec.steps"),
+		Speed:       b([]string{"f"}, "f", "key.rec.speed"),
+		Skip:        b([]string{"J"}, "J", "key.rec.skip"),
+		Again:       b([]string{"r"}, "r", "key.rec.again"),
 	}
 }
 
@@ -82,6 +90,6 @@ func (k keyMap) shortHelp(tabs bool) []key.Binding {
 func (k keyMap) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Enter, k.Message, k.Next, k.Prev, k.Hint, k.Copy, k.Example, k.ExampleCode, k.List, k.Yours, k.Focus, k.FocusBack, k.Tab1, k.Up, k.Down, k.PageUp, k.PageDown, k.Home},
-		{k.End, k.Left, k.Open, k.Hex, k.Pause, k.Clear, k.Peers, k.Board, k.Addrs, k.QR, k.LANHelp, k.Hold, k.Slow, k.Step, k.Blank, k.Help, k.Quit},
+		{k.End, k.Left, k.Open, k.Hex, k.Pause, k.Clear, k.Peers, k.Board, k.Addrs, k.QR, k.LANHelp, k.Hold, k.Slow, k.Step, k.RecNext, k.Speed, k.Skip, k.Again, k.Blank, k.Help, k.Quit},
 	}
 }

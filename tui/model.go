@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
@@ -138,6 +139,9 @@ func New(d Deps) *Model {
 	m.keys.Hold.SetEnabled(caps.Has(CanPresent))
 	m.keys.Slow.SetEnabled(caps.Has(CanPresent))
 	m.keys.Step.SetEnabled(caps.Has(CanPlayback))
+	for _, k := range []*key.Binding{&m.keys.RecNext, &m.keys.RecPrev, &m.keys.Speed, &m.keys.Skip, &m.keys.Again} {
+		k.SetEnabled(caps.Has(CanPlayback))
+	}
 	m.keys.Blank.SetEnabled(d.Presenter)
 	m.keys.Block.SetEnabled(caps.Has(CanPresent))
 	if m.d.TextAddr == (lessons.Address{}) {

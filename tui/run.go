@@ -82,6 +82,11 @@ func Interactive() bool {
 	return term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd())
 }
 
+// replayInboxBytes bounds the bytes of the events a replay has waiting
+// for the screen: a recording plays as fast as it is read when sped up or
+// skipped, and a screen that lags must not make it pile up.
+const replayInboxBytes = 8 << 20
+
 // RunReplay plays a recording in the screen: no server runs. The file is
 // streamed, so a large one starts at once in bounded memory.
 func RunReplay(o *session.Options, file string) error {
@@ -101,7 +106,11 @@ func RunReplay(o *session.Options, file string) error {
 		return err
 	}
 	inbox := netcore.NewInbox(session.InboxSize)
+	inbox.BoundBytes(replayInboxBytes)
 	rep := netcore.NewReplayerFrom(rec, inbox)
+	// Going back re-opens the file and reads up to the step: nothing of a
+	// big recording is kept in memory for it.
+	rep.SetReopen(func() (netcore.EventSource, error) { return netcore.OpenRecording(file) })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go rep.Run(ctx)

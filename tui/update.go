@@ -46,6 +46,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.ticking = true
 		return m.flushTick()
 	case batchMsg:
+		if msg.restart {
+			m.clearPanes()
+		}
 		if len(msg.events) == 0 {
 			m.ticking = false
 			m.folded, m.totals = msg.folded, msg.totals
@@ -227,13 +230,13 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.d.Backend.TogglePause()
 	case key.Matches(msg, k.Step):
 		m.d.Backend.StepOne()
+	case key.Matches(msg, k.RecNext, k.RecPrev, k.Speed, k.Skip, k.Again):
+		m.playerKey(msg)
 	case key.Matches(msg, k.Pause):
 		m.paused = !m.paused
 		m.pausedAt, m.pausedCh = m.events.total, m.chunks.total
 	case key.Matches(msg, k.Clear):
-		m.events.clear()
-		m.chunks.clear()
-		m.eventsView.offset, m.bytesView.offset = 0, 0
+		m.clearPanes()
 	case m.lessonView.example && key.Matches(msg, k.ExampleCode):
 		m.lessonView.code = (m.lessonView.code + 1) % len(exampleCodes)
 		m.lessonView.offset = 0
@@ -435,4 +438,32 @@ func (m *Model) onPeersKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) holdFor(ip netip.Addr) {
 	m.d.Backend.HoldFor(ip)
 	m.setStatus(fmt.Sprintf(m.t("hold.armed.for"), m.label(ip)), false)
+}
+
+// playerKey acts on a replay's jump keys.
+func (m *Model) playerKey(msg tea.KeyPressMsg) {
+	p, ok := m.d.Backend.(player)
+	if !ok {
+		return
+	}
+	k := &m.keys
+	switch {
+	case key.Matches(msg, k.RecNext):
+		p.NextStep()
+	case key.Matches(msg, k.RecPrev):
+		p.PrevStep()
+	case key.Matches(msg, k.Speed):
+		p.CycleSpeed()
+	case key.Matches(msg, k.Skip):
+		p.SkipBurst()
+	case key.Matches(msg, k.Again):
+		p.Again()
+	}
+}
+
+// clearPanes empties the events and bytes panes.
+func (m *Model) clearPanes() {
+	m.events.clear()
+	m.chunks.clear()
+	m.eventsView.offset, m.bytesView.offset = 0, 0
 }

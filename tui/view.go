@@ -217,7 +217,17 @@ func (m *Model) statusLine() string {
 		if bs.Total < 0 { // a streamed recording: its length is known at its end
 			count = fmt.Sprintf("%d/…", bs.Played)
 		}
-		parts = append(parts, st.statusWarn.Render(fmt.Sprintf("%s %s %s", mark, m.t("status.replay"), count)))
+		speed := ""
+		if bs.Speed > 1 {
+			speed = fmt.Sprintf(" %d×", bs.Speed)
+		}
+		if bs.Ended && !bs.Rewinds {
+			parts = append(parts, st.statusWarn.Render(fmt.Sprintf("■ %s %s", m.t("status.replay.done"), count)))
+		} else if bs.Ended {
+			parts = append(parts, st.statusWarn.Render(fmt.Sprintf("■ %s %s", m.t("status.replay.ended"), count)))
+		} else {
+			parts = append(parts, st.statusWarn.Render(fmt.Sprintf("%s %s %s%s", mark, m.t("status.replay"), count, speed)))
+		}
 	}
 	if caps.Has(CanPresent) {
 		if bs.HeldConn != 0 {
