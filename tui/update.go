@@ -105,7 +105,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch m.overlay {
 	case helpOverlay:
-		if m.keysBox.closes(msg, k) {
+		if m.keysBox.key(msg, k) {
 			m.overlay = noOverlay
 		}
 		return nil
@@ -277,6 +277,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Help):
 		m.overlay = helpOverlay
+		m.keysBox.open(m.keys, m.lay.listRows)
 	case key.Matches(msg, k.List):
 		m.overlay = listOverlay
 		m.lessonsBox.open(m.lesson, len(m.d.Course.Lessons), m.lay.listRows)

@@ -319,7 +319,7 @@ func (m *Model) holdBanner() string {
 func (m *Model) overlayBox() string {
 	switch m.overlay {
 	case helpOverlay:
-		return m.keysBox.view(m.st, m.t, m.help, m.keys, m.lay.width)
+		return m.keysBox.view(m.st, m.t, m.keys, m.lay.width)
 	case listOverlay:
 		return m.lessonsBox.view(m.st, m.t, m.d.Course, m.d.Progress, m.lay.width)
 	case messageOverlay:
