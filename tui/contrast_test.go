@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"charm.land/glamour/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/tubes-course/tubes/lessons"
 )
@@ -69,4 +70,49 @@ func mustCourse(t *testing.T) *lessons.Course {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// Under the contrast theme the lesson's Markdown holds 7:1 too: its text
+// against the terminal's background and the inline code against its own
+// background (glamour's own code colours are 4.4:1).
+func TestContrastMarkdownIsSevenToOne(t *testing.T) {
+	for _, dark := range []bool{true, false} {
+		cfg := contrastMarkdown(dark)
+		bg := color.Color(color.White)
+		if dark {
+			bg = color.Black
+		}
+		pairs := map[string][2]string{
+			"text":        {*cfg.Document.Color, ""},
+			"inline code": {*cfg.Code.Color, *cfg.Code.BackgroundColor},
+		}
+		for what, p := range pairs {
+			against := bg
+			if p[1] != "" {
+				against = lipgloss.Color(p[1])
+			}
+			if r := contrastRatio(lipgloss.Color(p[0]), against); r < 7 {
+				t.Errorf("dark %v: %s is %.1f:1, want 7:1 or more", dark, what, r)
+			}
+		}
+	}
+	// The theme reaches the renderer: the dark contrast style is not
+	// glamour's standard one.
+	plain, contrast := renderWith(t, "dark"), renderWith(t, "dark"+contrastSuffix)
+	if plain == contrast {
+		t.Error("the contrast theme renders the lesson exactly like the default theme")
+	}
+}
+
+func renderWith(t *testing.T, style string) string {
+	t.Helper()
+	r, err := glamour.NewTermRenderer(markdownStyle(style), glamour.WithWordWrap(60))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := r.Render("Run `nc localhost 3000` now.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

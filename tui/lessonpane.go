@@ -106,7 +106,7 @@ func (p *lessonPane) body(k lessonKey, md func() string) []string {
 	}
 	text, codes, isCmd := protectCode(md(), k.width-12)
 	out := text
-	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(k.style), glamour.WithWordWrap(k.width-2))
+	r, err := glamour.NewTermRenderer(markdownStyle(k.style), glamour.WithWordWrap(k.width-2))
 	if err == nil {
 		if s, err := r.Render(text); err == nil {
 			out = s

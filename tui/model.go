@@ -157,6 +157,8 @@ func New(d Deps) *Model {
 	style := "dark"
 	if d.NoColor {
 		style = "notty"
+	} else if d.Contrast {
+		style += contrastSuffix
 	}
 	m.lessonView = newLessonPane(style)
 	m.inputBox = newInputPanel()

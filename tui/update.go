@@ -36,7 +36,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.st = newStyles(msg.IsDark(), m.d.Contrast)
 		m.applyHelpStyles()
 		if m.lessonView.style != "notty" && !msg.IsDark() {
-			m.lessonView.style = "light"
+			m.lessonView.style = strings.Replace(m.lessonView.style, "dark", "light", 1)
 		}
 		return nil
 	case wakeMsg:
