@@ -500,18 +500,6 @@ func (r *rig) crowd(n int, req func(i int) string) []string {
 	return out
 }
 
-// deadPort is a loopback port with nothing listening on it.
-func deadPort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := l.Addr().(*net.TCPAddr).Port
-	_ = l.Close()
-	return p
-}
-
 // stepOf returns step "id/N" (N 1-based) of c.
 func stepOf(t *testing.T, c *lessons.Course, key string) lessons.Step {
 	t.Helper()
