@@ -19,7 +19,6 @@ type live struct {
 	recorder *netcore.Recorder // nil unless --record
 	watchers []StepWatcher
 	names    func() map[netip.Addr]string
-	sink     netcore.Sink
 }
 
 // Live is what the course's backend runs on.
@@ -28,15 +27,14 @@ type Live struct {
 	Client *netcore.Client // what the steps' actions use
 	Inbox  *netcore.Inbox  // where the server and the client report
 	Target string          // set: watch the learner's own server through the tap
-	// Recorder, when not nil, shows its state in the status line.
+	// Recorder, when not nil, shows its state in the status line and
+	// hears of every step change (a StepChanged event), so a recording
+	// replays the lesson as it went; the live panes need no such line.
 	Recorder *netcore.Recorder
 	// Watchers (the room page) hear of every step shown.
 	Watchers []StepWatcher
 	// Names, when not nil, are the names students gave (the room page).
 	Names func() map[netip.Addr]string
-	// Sink, when not nil, hears of every step change (a StepChanged
-	// event), so that a recording replays the lesson as it went.
-	Sink netcore.Sink
 }
 
 // NewLive is the backend of the course: the server, the client, the inbox
@@ -44,7 +42,7 @@ type Live struct {
 // the learner's own server to watch through the tap (tubes tap).
 func NewLive(c Live) Backend {
 	return &live{server: c.Server, client: c.Client, inbox: c.Inbox, target: c.Target, behavior: c.Server.Behavior(),
-		recorder: c.Recorder, watchers: c.Watchers, names: c.Names, sink: c.Sink}
+		recorder: c.Recorder, watchers: c.Watchers, names: c.Names}
 }
 
 func (l *live) Caps() Caps {
@@ -66,8 +64,8 @@ func (l *live) ShowStep(lesson lessons.Lesson, step int) {
 	for _, w := range l.watchers {
 		w.SetStep(lesson, step)
 	}
-	if l.sink != nil {
-		l.sink.Push(netcore.Event{Time: time.Now(), Kind: netcore.StepChanged, Text: lesson.ID, Step: step})
+	if l.recorder != nil {
+		l.recorder.Push(netcore.Event{Time: time.Now(), Kind: netcore.StepChanged, Text: lesson.ID, Step: step})
 	}
 }
 

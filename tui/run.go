@@ -48,7 +48,7 @@ func RunCourse(o *session.Options) error {
 // live backend with the room (when let in) as its step watcher and name
 // book, and every step change into the world's sink (the recording).
 func newCourseModel(w *session.World, o *session.Options, client *netcore.Client) *Model {
-	live := Live{Server: w.Server, Client: client, Inbox: w.Inbox, Target: w.Target, Recorder: w.Recorder, Sink: w.Sink}
+	live := Live{Server: w.Server, Client: client, Inbox: w.Inbox, Target: w.Target, Recorder: w.Recorder}
 	if w.Room != nil {
 		live.Watchers, live.Names = []StepWatcher{w.Room}, w.Room.Names
 	}
