@@ -9,7 +9,8 @@ import (
 // verbs. The text behind each key lives in assets, in every language the
 // course speaks, so code below the course holds no prose: whoever shows a
 // Phrase says it with the learner's words. An argument that is itself a
-// Phrase is said first, in the same words.
+// Phrase is said first, in the same words, and a []Phrase is said as a
+// list joined by commas.
 type Phrase struct {
 	Key  string
 	Args []any
@@ -29,6 +30,12 @@ func (p Phrase) Say(words map[string]string) string {
 			args[i] = v.Say(words)
 		case *Phrase:
 			args[i] = v.Say(words)
+		case []Phrase:
+			said := make([]string, len(v))
+			for j, x := range v {
+				said[j] = x.Say(words)
+			}
+			args[i] = strings.Join(said, ", ")
 		default:
 			args[i] = a
 		}
@@ -58,6 +65,10 @@ func (p Phrase) Keys() []string {
 			keys = append(keys, v.Keys()...)
 		case *Phrase:
 			keys = append(keys, v.Keys()...)
+		case []Phrase:
+			for _, x := range v {
+				keys = append(keys, x.Keys()...)
+			}
 		}
 	}
 	return keys

@@ -21,3 +21,14 @@ func TestPhraseSay(t *testing.T) {
 		t.Errorf("Keys = %v", got)
 	}
 }
+
+func TestPhraseList(t *testing.T) {
+	words := map[string]string{"chars": "counts bytes (%s)", "char": "%s is %d bytes"}
+	p := Phrase{"chars", []any{[]Phrase{{"char", []any{"é", 2}}, {"char", []any{"🎉", 4}}}}}
+	if got := p.Say(words); got != "counts bytes (é is 2 bytes, 🎉 is 4 bytes)" {
+		t.Errorf("Say = %q", got)
+	}
+	if got := p.Keys(); !slices.Equal(got, []string{"chars", "char", "char"}) {
+		t.Errorf("Keys = %v", got)
+	}
+}

@@ -119,7 +119,7 @@ func (p *prober) httpExchange(ctx context.Context, req httpReq, first time.Durat
 // a moment longer for stray bytes or the server's close. The framer it
 // returns followed the whole response, kept or not.
 func (p *prober) readResponse(c *netcore.Conn, ex *probeEx, first time.Duration) *httpFramer {
-	f := newHTTPFramer(p.opt.Lang)
+	f := newHTTPFramer()
 	p.read(c, ex, first, f.feed, min(p.opt.Quiet, 200*time.Millisecond))
 	return f
 }
@@ -131,7 +131,7 @@ func (ex *probeEx) analyze(from int, f *httpFramer) *httpwire.Response {
 	if f != nil {
 		total = f.n
 	}
-	r := analyze(ex.lang, ex.received[from:], total, f, ex.closed || ex.reset)
+	r := analyze(ex.received[from:], total, f, ex.closed || ex.reset)
 	ex.bodyLen = len(r.Body)
 	if f != nil && total > len(ex.received)-from {
 		ex.bodyLen = f.body
@@ -167,10 +167,10 @@ func (p *prober) finding(res *Result, f *httpwire.ResponseFinding, from int) {
 		caret = from + f.Offset // past the kept bytes, the reason says where
 	}
 	if f.Hang {
-		res.fail(Hung, caret, "%s (tubes waited %s)", f.Reason, roundDur(p.opt.Quiet))
+		res.fail(Hung, caret, p.t("http.waited"), p.say(f.Phrase), roundDur(p.opt.Quiet))
 		return
 	}
-	res.fail(Malformed, caret, "%s", f.Reason)
+	res.fail(Malformed, caret, "%s", p.say(f.Phrase))
 }
 
 // status describes a response's status line for a reason, escaped.
@@ -321,12 +321,12 @@ func probeContentLength(ctx context.Context, p *prober) []Result {
 		body := r.Body
 		res.Note = fmt.Sprintf(p.t("http.length"), r.Length, ex.bodyLen)
 		if len(body) == ex.bodyLen {
-			res.Note += fmt.Sprintf(" (%d characters)", len([]rune(string(body))))
+			res.Note += " " + fmt.Sprintf(p.t("http.chars"), len([]rune(string(body))))
 		}
 		if wide := httpwire.MultiByte(body, 3); len(wide) > 0 {
-			res.Note += "; " + strings.Join(wide, ", ")
+			res.Note += p.say(netcore.Phrase{Key: "http.wide", Args: []any{wide}})
 		} else {
-			res.Note += "; the body is plain ASCII, where bytes and characters agree: put emoji or Korean text in it (Hello, world! 🎉, 안녕, 세상!) to make the count matter"
+			res.Note += p.t("http.ascii")
 		}
 		res.Note += ". " + only
 		p.typeWarning(&res, r)
@@ -349,7 +349,7 @@ func (p *prober) answers(ctx context.Context, name string, req httpReq, want int
 	if !p.wantStatus(&res, 0, ex.resp, want, asked) {
 		return res
 	}
-	res.Note = fmt.Sprintf("%s %s in %s", ex.resp.Version, statusOf(ex.resp), roundDur(ex.took()))
+	res.Note = fmt.Sprintf(p.t("http.answered"), ex.resp.Version, statusOf(ex.resp), roundDur(ex.took()))
 	if more != nil {
 		more(&res, ex.resp)
 	}
@@ -373,9 +373,9 @@ func probeHTTPRequest(ctx context.Context, p *prober) []Result {
 	res := p.answers(ctx, "bad-line-400", bad, 400, nil)
 	switch {
 	case res.Kind == Wrong:
-		res.Reason += fmt.Sprintf("; the request line %q is not METHOD TARGET VERSION (like GET / HTTP/1.1), and a server must refuse it with 400", badRequestLine)
+		res.Reason += fmt.Sprintf(p.t("badline.wrong"), badRequestLine)
 	case res.Kind == ClosedEarly:
-		res.Reason += fmt.Sprintf(", whose request line %q is not METHOD TARGET VERSION; answer it with 400 Bad Request, so the client learns why", badRequestLine)
+		res.Reason += fmt.Sprintf(p.t("badline.closed"), badRequestLine)
 	}
 	out = append(out, res)
 	return append(out, p.piecesProbes(ctx, &post)...)
@@ -393,7 +393,7 @@ func probeRouting(ctx context.Context, p *prober) []Result {
 		p.answers(ctx, "echo", bodyReq("POST", "/echo", "text/plain; charset=utf-8", echoBody), 200,
 			func(res *Result, r *httpwire.Response) {
 				if bytes.Equal(r.Body, echoBody) {
-					res.Note += fmt.Sprintf("; the %d-byte body came back unchanged", len(echoBody))
+					res.Note += fmt.Sprintf(p.t("echo.same"), len(echoBody))
 					return
 				}
 				i := 0
@@ -408,7 +408,7 @@ func probeRouting(ctx context.Context, p *prober) []Result {
 				res.fail(Wrong, r.HeaderEnd, "%s", p.t("notfound.empty"))
 				return
 			}
-			res.Note += fmt.Sprintf(" with a %d-byte body", len(r.Body))
+			res.Note += " " + fmt.Sprintf(p.t("notfound.body"), len(r.Body))
 		}),
 		p.answers(ctx, "method-405", httpReq{method: "DELETE", target: "/time", headers: curlHeaders}, 405, func(res *Result, r *httpwire.Response) {
 			allow, ok := r.Get("Allow")

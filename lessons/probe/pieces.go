@@ -47,7 +47,7 @@ func (p *prober) inPieces(ctx context.Context, id string, req httpReq, cut int) 
 	}
 	res := ex.result(id)
 	if len(ex.received) > 0 && f == nil {
-		r := ex.analyze(0, newFramerOver(p.opt.Lang, ex.received))
+		r := ex.analyze(0, newFramerOver(ex.received))
 		res.fail(Wrong, 0, p.t("pieces.early"), len(b[:cut]), statusOf(r))
 		res.Reason += " " + p.t("pieces.hint")
 		return res
@@ -71,8 +71,8 @@ func (p *prober) inPieces(ctx context.Context, id string, req httpReq, cut int) 
 }
 
 // newFramerOver is a framer fed b at once.
-func newFramerOver(lang string, b []byte) *httpFramer {
-	f := newHTTPFramer(lang)
+func newFramerOver(b []byte) *httpFramer {
+	f := newHTTPFramer()
 	f.feed(b)
 	return f
 }
@@ -93,7 +93,7 @@ func (p *prober) pipelined(ctx context.Context) Result {
 	r1 := ex.analyze(0, f1)
 	if f1 != nil && f1.complete() && f1.end <= len(ex.received) {
 		// Judge the first response alone: the second follows it.
-		r1 = analyze(p.opt.Lang, ex.received[:f1.end], f1.end, nil, false)
+		r1 = analyze(ex.received[:f1.end], f1.end, nil, false)
 	}
 	if p.judge(&res, ex, 0, r1, p.t("pipe.what1"), httpwire.FramingRules...) {
 		return res
@@ -102,10 +102,10 @@ func (p *prober) pipelined(ctx context.Context) Result {
 	if base < 0 || base > len(ex.received) {
 		base = len(ex.received) // past what a probe keeps
 	}
-	f2 := newFramerOver(p.opt.Lang, ex.received[base:])
+	f2 := newFramerOver(ex.received[base:])
 	if !f2.complete() && !ex.closed && !ex.reset {
 		p.read(c, ex, p.opt.Reply, f2.feed, min(p.opt.Quiet, 200*time.Millisecond))
-		f2 = newFramerOver(p.opt.Lang, ex.received[base:])
+		f2 = newFramerOver(ex.received[base:])
 	}
 	res = ex.result("pipelined")
 	if len(ex.received) == base && (ex.closed || ex.reset) {

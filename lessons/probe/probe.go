@@ -372,8 +372,7 @@ type probeEx struct {
 	resp     *httpwire.Response // for HTTP exchanges
 	planned  []byte             // what the probe sends, for a dry run
 	dry      bool
-	lang     string // the language of its findings
-	bodyLen  int    // the body's bytes, counted past what was kept
+	bodyLen  int // the body's bytes, counted past what was kept
 
 	// Every byte is counted, kept or not: total in all, the last one when.
 	total int
@@ -427,7 +426,7 @@ func (p *prober) dial(ctx context.Context, ex *probeEx) (*netcore.Conn, func()) 
 		ex.dialErr, ex.done = ctxErr(ctx), ex.start
 		return nil, func() {}
 	}
-	ex.dry, ex.lang = p.dry, p.opt.Lang
+	ex.dry = p.dry
 	c, err := p.connect(ctx)
 	// The clock starts once connected: waiting for a server to come up
 	// is not the probe's time.

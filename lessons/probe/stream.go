@@ -2,8 +2,8 @@ package probe
 
 import (
 	"bytes"
-	"fmt"
 
+	"github.com/tubes-course/tubes/netcore"
 	"github.com/tubes-course/tubes/netcore/httpwire"
 )
 
@@ -56,11 +56,9 @@ type httpFramer struct {
 	line   []byte // the current size or trailer line
 	lineAt int    // where it starts in the stream
 	bad    *httpwire.ResponseFinding
-	lang   string
 }
 
-// lang is the language of its findings.
-func newHTTPFramer(lang string) *httpFramer { return &httpFramer{headEnd: -1, end: -1, lang: lang} }
+func newHTTPFramer() *httpFramer { return &httpFramer{headEnd: -1, end: -1} }
 
 func (f *httpFramer) complete() bool { return f.end >= 0 }
 
@@ -201,11 +199,11 @@ func (f *httpFramer) endLine(line []byte, next int) {
 
 // fail keeps the first broken rule; key names its words in check.txt.
 func (f *httpFramer) fail(at int, key string, args ...any) {
-	f.bad = &httpwire.ResponseFinding{Rule: httpwire.RuleBodyEnd, Offset: at, Reason: fmt.Sprintf(word(f.lang, key), args...)}
+	f.bad = &httpwire.ResponseFinding{Rule: httpwire.RuleBodyEnd, Offset: at, Phrase: netcore.Phrase{Key: key, Args: args}}
 }
 
-func add(r *httpwire.Response, lang string, rule httpwire.ResponseRule, off int, hang bool, key string, args ...any) {
-	r.Findings = append(r.Findings, httpwire.ResponseFinding{Rule: rule, Offset: off, Hang: hang, Reason: fmt.Sprintf(word(lang, key), args...)})
+func add(r *httpwire.Response, rule httpwire.ResponseRule, off int, hang bool, key string, args ...any) {
+	r.Findings = append(r.Findings, httpwire.ResponseFinding{Rule: rule, Offset: off, Hang: hang, Phrase: netcore.Phrase{Key: key, Args: args}})
 }
 
 func hexDigit(c byte) int {
@@ -225,7 +223,7 @@ func hexDigit(c byte) int {
 // httpwire.AnalyzeResponse on the bytes; when the stream was longer than
 // what was kept, the header is judged from the kept bytes and the body's
 // framing from f.
-func analyze(lang string, kept []byte, total int, f *httpFramer, closed bool) *httpwire.Response {
+func analyze(kept []byte, total int, f *httpFramer, closed bool) *httpwire.Response {
 	if total <= len(kept) || f == nil {
 		return httpwire.AnalyzeResponse(kept, closed)
 	}
@@ -233,7 +231,7 @@ func analyze(lang string, kept []byte, total int, f *httpFramer, closed bool) *h
 	r.Closed = closed
 	if f.headEnd < 0 {
 		r.Findings = nil
-		add(r, lang, httpwire.RuleBlankLine, -1, false, "frame.headlong", KeepBytes)
+		add(r, httpwire.RuleBlankLine, -1, false, "frame.headlong", KeepBytes)
 		return r
 	}
 	// The kept bytes stop early, so the body is judged from f alone: keep
@@ -250,32 +248,32 @@ func analyze(lang string, kept []byte, total int, f *httpFramer, closed bool) *h
 	case modeLength:
 		switch got := f.body; {
 		case got > f.length:
-			add(r, lang, httpwire.RuleLength, f.end, false, "frame.lengthover", f.length, got, got-f.length, f.length)
+			add(r, httpwire.RuleLength, f.end, false, "frame.lengthover", f.length, got, got-f.length, f.length)
 		case got < f.length && closed:
-			add(r, lang, httpwire.RuleLength, total, false, "frame.lengthcut", f.length, got, f.length-got)
+			add(r, httpwire.RuleLength, total, false, "frame.lengthcut", f.length, got, f.length-got)
 		case got < f.length:
-			add(r, lang, httpwire.RuleLength, total, true, "frame.lengthshort", f.length, got, f.length-got)
+			add(r, httpwire.RuleLength, total, true, "frame.lengthshort", f.length, got, f.length-got)
 		}
 	case modeChunked:
 		switch {
 		case f.bad != nil:
 			r.Findings = append(r.Findings, *f.bad)
 		case !f.complete() && closed:
-			add(r, lang, httpwire.RuleBodyEnd, total, false, "frame.chunkcut")
+			add(r, httpwire.RuleBodyEnd, total, false, "frame.chunkcut")
 		case !f.complete():
-			add(r, lang, httpwire.RuleBodyEnd, total, true, "frame.chunkopen")
+			add(r, httpwire.RuleBodyEnd, total, true, "frame.chunkopen")
 		case f.end < total:
-			add(r, lang, httpwire.RuleBodyEnd, f.end, false, "frame.afterchunks", total-f.end)
+			add(r, httpwire.RuleBodyEnd, f.end, false, "frame.afterchunks", total-f.end)
 		}
 	case modeClose:
 		if closed {
 			r.Complete, r.End = true, total
 		} else {
-			add(r, lang, httpwire.RuleBodyEnd, total, true, "frame.noend", total-f.headEnd)
+			add(r, httpwire.RuleBodyEnd, total, true, "frame.noend", total-f.headEnd)
 		}
 	case modeNone:
 		if total > f.headEnd {
-			add(r, lang, httpwire.RuleBodyEnd, f.headEnd, false, "frame.nobody", total-f.headEnd, r.Status)
+			add(r, httpwire.RuleBodyEnd, f.headEnd, false, "frame.nobody", total-f.headEnd, r.Status)
 		}
 	}
 	return r

@@ -91,7 +91,7 @@ func probePingPong(ctx context.Context, p *prober) Result {
 	}
 	res.Note = fmt.Sprintf(p.t("ping.ok"), len(ex.received), roundDur(ex.took()))
 	if ex.reset {
-		res.Note += "; then it reset the connection"
+		res.Note += p.t("ping.reset")
 	}
 	return res
 }
@@ -183,7 +183,7 @@ func probeByteStream(ctx context.Context, p *prober) Result {
 	}
 	res.Note = fmt.Sprintf(p.t("lines.ok"), bytes.Count(reply, []byte("\n")))
 	if greeting > 0 {
-		res.Note += fmt.Sprintf(" (after a %d-byte greeting)", greeting)
+		res.Note += " " + fmt.Sprintf(p.t("lines.greeting"), greeting)
 	}
 	return res
 }
@@ -243,10 +243,10 @@ func probeTimeouts(ctx context.Context, p *prober) Result {
 	case ex.closed, ex.reset:
 		res.Note = fmt.Sprintf(p.t("idle.ok"), took)
 		if ex.reset {
-			res.Note += " (with a reset)"
+			res.Note += " " + p.t("idle.reset")
 		}
 		if len(ex.received) > 0 {
-			res.Note += fmt.Sprintf(", after sending %d bytes", len(ex.received))
+			res.Note += fmt.Sprintf(p.t("idle.sent"), len(ex.received))
 		}
 	case ex.quiet:
 		res.fail(TimedOut, -1, p.t("idle.open"), roundDur(p.opt.IdleWait))

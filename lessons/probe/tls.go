@@ -58,7 +58,7 @@ func probeTLS(ctx context.Context, p *prober) []Result {
 
 	req := getReq("/").bytes(p)
 	ex.sent = append(ex.sent, req...)
-	f := newHTTPFramer(p.opt.Lang)
+	f := newHTTPFramer()
 	if _, err := tc.Write(req); err != nil {
 		ex.noteErr(err)
 	} else {
@@ -90,7 +90,7 @@ func probeTLS(ctx context.Context, p *prober) []Result {
 		return []Result{hs, get}
 	}
 	if p.wantStatus(&get, 0, ex.resp, 200, p.t("what.tlsget")) {
-		get.Note = fmt.Sprintf("%s %s, decrypted", ex.resp.Version, statusOf(ex.resp))
+		get.Note = fmt.Sprintf(p.t("tls.decrypted"), ex.resp.Version, statusOf(ex.resp))
 	}
 	return []Result{hs, get}
 }

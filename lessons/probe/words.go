@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/tubes-course/tubes/assets"
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // The words of `tubes check` (report, probe names, reasons, the spec) live
@@ -52,3 +53,7 @@ func word(lang, key string) string {
 
 // t is key's text in the check's language.
 func (p *prober) t(key string) string { return word(p.opt.Lang, key) }
+
+// say is a phrase from below the course (the response analyzer's
+// findings) in the check's language.
+func (p *prober) say(ph netcore.Phrase) string { return ph.Say(Words(p.opt.Lang)) }

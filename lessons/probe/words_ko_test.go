@@ -74,3 +74,73 @@ func TestKoreanReasons(t *testing.T) {
 		}
 	}
 }
+
+// The response analyzer's findings read in Korean too: a Korean check of
+// a server that breaks a framing rule gives the reason in Korean, and the
+// English check still says it in English.
+func TestKoreanFramingReasons(t *testing.T) {
+	reply := func(raw string) func(net.Conn) {
+		return func(c net.Conn) {
+			defer c.Close()
+			buf := make([]byte, 4096)
+			_, _ = c.Read(buf)
+			_, _ = io.WriteString(c, raw)
+		}
+	}
+	cases := []struct {
+		name, lesson, id, reply string
+		english, korean         string // a piece of each language's reason
+	}{
+		{"bare LF", "http-response", "crlf", "HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: 2\n\nok",
+			"ends in a bare LF", "맨 LF"},
+		{"no blank line", "http-response", "blank-line", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nhello",
+			"does not end with a blank line", "빈 줄로 끝나지 않아요"},
+		{"lower-case version", "http-response", "status-line", "http/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+			"in capitals", "대문자"},
+		{"length counts characters", "content-length", "length-counts", "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 15\r\n\r\nHello, world! 🎉",
+			"counts bytes, not characters", "글자가 아니라 바이트"},
+	}
+	for _, c := range cases {
+		target := startProbeServer(t, reply(c.reply))
+		for _, lang := range []string{"en", "ko"} {
+			opt := probeOpts(target)
+			opt.Lang = lang
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			rep, err := Run(ctx, c.lesson, setOf[c.lesson], opt)
+			cancel()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var reason string
+			var ids []string
+			for _, r := range rep.Results {
+				ids = append(ids, r.ID)
+				if r.ID == c.id {
+					reason = r.Reason
+				}
+			}
+			if reason == "" {
+				t.Errorf("%s/%s: probe %s has no failure reason (probes %v)", c.name, lang, c.id, ids)
+				continue
+			}
+			hangul := strings.ContainsFunc(reason, func(r rune) bool { return unicode.Is(unicode.Hangul, r) })
+			switch {
+			case lang == "ko" && (!hangul || strings.Contains(reason, c.english) || !strings.Contains(reason, c.korean)):
+				t.Errorf("%s in Korean: %q", c.name, reason)
+			case lang == "en" && (hangul || !strings.Contains(reason, c.english)):
+				t.Errorf("%s in English: %q", c.name, reason)
+			}
+		}
+	}
+}
+
+// Every Korean word of check.txt is Korean: only values that are nothing
+// but protocol text may go without Hangul.
+func TestKoreanCheckWordsAreKorean(t *testing.T) {
+	protocolOnly := map[string]bool{"http.wide": true, "ka.length": true, "what.hello": true}
+	for k, v := range checkKeys(t, "ko") {
+		if !protocolOnly[k] && !strings.ContainsFunc(v, func(r rune) bool { return unicode.Is(unicode.Hangul, r) }) {
+			t.Errorf("ko %s = %q has no Korean in it", k, v)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package httpwire
 import (
 	"bytes"
 	"fmt"
-	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -54,13 +53,15 @@ func (r ResponseRule) String() string {
 // analyzed bytes; it equals their length when what is wrong is that
 // nothing more came, and it is -1 when no one byte is to blame (a header
 // that is missing). Hang says the finding leaves a client waiting for
-// bytes that never come, rather than with a wrong answer. Reason is one
-// line of plain language; any network bytes in it are escaped.
+// bytes that never come, rather than with a wrong answer. Phrase says
+// what is wrong in words kept in assets (tubes check's words, "resp."
+// keys), so that the report reads in the learner's language; any network
+// bytes among its values are escaped.
 type ResponseFinding struct {
 	Rule   ResponseRule
 	Offset int
 	Hang   bool
-	Reason string
+	Phrase netcore.Phrase
 }
 
 // Response is what AnalyzeResponse found in the bytes of one response.
@@ -140,8 +141,8 @@ func hasRule(rules []ResponseRule, r ResponseRule) bool {
 	return false
 }
 
-func (r *Response) add(rule ResponseRule, off int, hang bool, format string, args ...any) {
-	r.Findings = append(r.Findings, ResponseFinding{Rule: rule, Offset: off, Hang: hang, Reason: fmt.Sprintf(format, args...)})
+func (r *Response) add(rule ResponseRule, off int, hang bool, key string, args ...any) {
+	r.Findings = append(r.Findings, ResponseFinding{Rule: rule, Offset: off, Hang: hang, Phrase: netcore.Phrase{Key: key, Args: args}})
 }
 
 // FramingRules are the rules without which a client cannot read the
@@ -156,7 +157,7 @@ var FramingRules = []ResponseRule{RuleStatusLine, RuleHeaderLine, RuleLineEnd, R
 func AnalyzeResponse(data []byte, closed bool) *Response {
 	r := &Response{HeaderEnd: -1, Length: -1, End: -1, Closed: closed}
 	if len(data) == 0 {
-		r.add(RuleStatusLine, 0, !closed, "no bytes came back")
+		r.add(RuleStatusLine, 0, !closed, "resp.nothing")
 		return r
 	}
 	if !r.analyzeHeader(data, closed) {
@@ -164,7 +165,7 @@ func AnalyzeResponse(data []byte, closed bool) *Response {
 	}
 	r.analyzeBody(data, closed)
 	if _, ok := r.Get("Content-Type"); !ok {
-		r.add(RuleContentType, -1, false, "there is no Content-Type header; without it a client must guess what the body is (add one, like Content-Type: text/plain; charset=utf-8)")
+		r.add(RuleContentType, -1, false, "resp.notype")
 	}
 	return r
 }
@@ -185,12 +186,12 @@ func (r *Response) analyzeHeader(data []byte, closed bool) bool {
 			end = lf - 1
 		} else if !lineEndFound {
 			lineEndFound = true
-			r.add(RuleLineEnd, lf, false, "%s ends in a bare LF (\\n) without a CR before it; the status line and every header line must end in CRLF (\\r\\n)", lineName(lineNo+1))
+			r.add(RuleLineEnd, lf, false, "resp.barelf", lineName(lineNo+1))
 		}
 		line := data[pos:end]
 		if j := bytes.IndexByte(line, '\r'); j >= 0 && !lineEndFound {
 			lineEndFound = true
-			r.add(RuleLineEnd, pos+j, false, "%s has a CR (\\r) that is not right before its LF; every line ends in exactly CRLF (\\r\\n)", lineName(lineNo+1))
+			r.add(RuleLineEnd, pos+j, false, "resp.straycr", lineName(lineNo+1))
 		}
 		lineNo++
 		switch {
@@ -216,82 +217,81 @@ func (r *Response) analyzeHeader(data []byte, closed bool) bool {
 	if partial := data[pos:]; lineNo > 0 && len(partial) > 0 && bytes.IndexByte(partial, ':') < 0 {
 		// An unfinished line that is no header: the body, most likely,
 		// sent right after the headers.
-		then := "then the server closed the connection"
+		then := netcore.Phrase{Key: "resp.then.closed"}
 		if !closed {
-			then = "then nothing more came, and a client keeps waiting for the header to end"
+			then = netcore.Phrase{Key: "resp.then.waits"}
 		}
-		r.add(RuleBlankLine, pos, !closed, "the header does not end with a blank line: %s, after the last header line, is not a header (Name: value), so the body seems to start there; an empty line (\\r\\n) must come between the header and the body (%s)", excerpt(partial), then)
+		r.add(RuleBlankLine, pos, !closed, "resp.noblank.partial", excerpt(partial), then)
 		return false
 	}
 	switch {
 	case closed:
-		r.add(RuleBlankLine, len(data), false, "the server closed the connection before the header ended: no blank line (\\r\\n) came after %s", lastLine(lineNo, pos < len(data)))
+		r.add(RuleBlankLine, len(data), false, "resp.noblank.closed", lastLine(lineNo, pos < len(data)))
 	default:
-		r.add(RuleBlankLine, len(data), true, "the header never ended: no blank line (\\r\\n) came after %s, and then nothing more; a client keeps waiting for the rest of the header", lastLine(lineNo, pos < len(data)))
+		r.add(RuleBlankLine, len(data), true, "resp.noblank.open", lastLine(lineNo, pos < len(data)))
 	}
 	return false
 }
 
-func lineName(n int) string {
+func lineName(n int) netcore.Phrase {
 	if n == 1 {
-		return "the status line"
+		return netcore.Phrase{Key: "resp.line.status"}
 	}
-	return fmt.Sprintf("line %d", n)
+	return netcore.Phrase{Key: "resp.line.n", Args: []any{n}}
 }
 
-func lastLine(complete int, partial bool) string {
+func lastLine(complete int, partial bool) netcore.Phrase {
 	if partial {
-		return "the last line, which is not even finished"
+		return netcore.Phrase{Key: "resp.line.unfinished"}
 	}
 	if complete == 1 {
-		return "the status line"
+		return netcore.Phrase{Key: "resp.line.status"}
 	}
-	return "the last header line"
+	return netcore.Phrase{Key: "resp.line.lastheader"}
 }
 
 // statusLine checks "HTTP/1.1 200 OK" at offset off.
 func (r *Response) statusLine(line []byte, off int) {
-	const want = "the status line must be the version, a space, a 3-digit status code, a space and a reason, like HTTP/1.1 200 OK"
 	const prefix = "HTTP/1."
 	for i := 0; i < len(prefix); i++ {
 		switch {
 		case len(line) == 0:
-			r.add(RuleStatusLine, off, false, "the response starts with an empty line; the status line (like HTTP/1.1 200 OK) must come first")
+			r.add(RuleStatusLine, off, false, "resp.status.empty")
 			return
 		case i >= len(line):
-			r.add(RuleStatusLine, off+i, false, "%s; it ends after %s", want, excerpt(line))
+			r.add(RuleStatusLine, off+i, false, "resp.status.short", excerpt(line))
 			return
 		case line[i] != prefix[i]:
-			why := fmt.Sprintf("%s; it starts with %s", want, excerpt(line[:min(len(line), 12)]))
+			key, start := "resp.status.shape", excerpt(line[:min(len(line), 12)])
 			if i == 0 && isDigitByte(line[0]) {
-				why = fmt.Sprintf("the status line must start with the version HTTP/1.1, then the status code, like HTTP/1.1 200 OK; it starts with %s", excerpt(line[:min(len(line), 12)]))
+				key = "resp.status.noversion"
 			} else if equalFoldASCII(string(line[:min(len(line), len(prefix))]), prefix) {
-				why = fmt.Sprintf("the version must be written HTTP/1.1, in capitals, not %s", excerpt(line[:min(len(line), 8)]))
+				key, start = "resp.status.capitals", excerpt(line[:min(len(line), 8)])
 			}
-			r.add(RuleStatusLine, off+i, false, "%s", why)
+			r.add(RuleStatusLine, off+i, false, key, start)
 			return
 		}
 	}
 	if len(line) < 8 || line[7] != '1' && line[7] != '0' {
-		r.add(RuleStatusLine, off+min(7, len(line)), false, "the version must be HTTP/1.1 (or HTTP/1.0); it is %s", excerpt(line[:min(len(line), 8)]))
+		r.add(RuleStatusLine, off+min(7, len(line)), false, "resp.status.version", excerpt(line[:min(len(line), 8)]))
 		return
 	}
 	r.Version = string(line[:8])
 	if len(line) < 9 || line[8] != ' ' {
-		r.add(RuleStatusLine, off+min(8, len(line)), false, "one space must follow %s, then the 3-digit status code", r.Version)
+		r.add(RuleStatusLine, off+min(8, len(line)), false, "resp.status.space", r.Version)
 		return
 	}
 	code := 0
 	for i := 9; i < 12; i++ {
 		if i >= len(line) || !isDigitByte(line[i]) || i == 9 && (line[i] < '1' || line[i] > '5') {
-			what := "it ends early"
+			what := netcore.Phrase{Key: "resp.code.early"}
 			if i < len(line) {
-				what = "then comes " + excerpt(line[i:i+1])
+				what = netcore.Phrase{Key: "resp.code.then", Args: []any{excerpt(line[i : i+1])}}
 			}
 			if i == 9 && i < len(line) && line[i] == ' ' {
-				what = "there is more than one space"
+				what = netcore.Phrase{Key: "resp.code.spaces"}
 			}
-			r.add(RuleStatusLine, off+min(i, len(line)), false, "after %s and one space comes a 3-digit status code from 100 to 599; %s", r.Version, what)
+			r.add(RuleStatusLine, off+min(i, len(line)), false, "resp.status.code", r.Version, what)
 			return
 		}
 		code = code*10 + int(line[i]-'0')
@@ -301,13 +301,13 @@ func (r *Response) statusLine(line []byte, off int) {
 		return // no reason phrase: clients accept that
 	}
 	if line[12] != ' ' {
-		r.add(RuleStatusLine, off+12, false, "the status code must be exactly 3 digits, then a space and the reason (like 200 OK); after %s comes %s", string(line[9:12]), excerpt(line[12:13]))
+		r.add(RuleStatusLine, off+12, false, "resp.status.digits", string(line[9:12]), excerpt(line[12:13]))
 		return
 	}
 	reason := line[13:]
 	for i, c := range reason {
 		if c < 0x20 && c != '\t' || c == 0x7f {
-			r.add(RuleStatusLine, off+13+i, false, "the reason phrase has a control byte (%s) in it", netcore.Escape([]byte{c}))
+			r.add(RuleStatusLine, off+13+i, false, "resp.status.control", netcore.Escape([]byte{c}))
 			return
 		}
 	}
@@ -319,36 +319,36 @@ func (r *Response) statusLine(line []byte, off int) {
 // without the blank line.
 func (r *Response) headerLine(data, line []byte, off, lineNo int) bool {
 	if line[0] == ' ' || line[0] == '\t' {
-		r.add(RuleHeaderLine, off, false, "line %d starts with a space or tab; a header may not go on over several lines, put it on one line", lineNo)
+		r.add(RuleHeaderLine, off, false, "resp.header.folded", lineNo)
 		return true
 	}
 	colon := bytes.IndexByte(line, ':')
 	if colon < 0 {
 		if hasBlankLineAfter(data, off) {
-			r.add(RuleHeaderLine, off, false, "line %d, %s, has no colon; a header line looks like Name: value", lineNo, excerpt(line))
+			r.add(RuleHeaderLine, off, false, "resp.header.nocolon", lineNo, excerpt(line))
 			return true
 		}
-		r.add(RuleBlankLine, off, false, "the header does not end with a blank line: line %d, %s, is not a header (Name: value), so the body seems to start there; an empty line (\\r\\n) must come between the header and the body", lineNo, excerpt(line))
+		r.add(RuleBlankLine, off, false, "resp.noblank.line", lineNo, excerpt(line))
 		return false
 	}
 	name := line[:colon]
 	switch {
 	case colon == 0:
-		r.add(RuleHeaderLine, off, false, "line %d has no header name before its colon", lineNo)
+		r.add(RuleHeaderLine, off, false, "resp.header.noname", lineNo)
 	case name[len(name)-1] == ' ' || name[len(name)-1] == '\t':
 		at := len(bytes.TrimRight(name, " \t"))
-		r.add(RuleHeaderLine, off+at, false, "line %d has a space between the header name %s and its colon; the colon must follow the name directly", lineNo, excerpt(name[:at]))
+		r.add(RuleHeaderLine, off+at, false, "resp.header.space", lineNo, excerpt(name[:at]))
 	case !isToken(string(name)):
 		at := 0
 		for at < len(name) && isToken(string(name[at:at+1])) {
 			at++
 		}
-		r.add(RuleHeaderLine, off+at, false, "the header name %s on line %d has %s in it, which cannot be in a header name", excerpt(name), lineNo, excerpt(name[at:at+1]))
+		r.add(RuleHeaderLine, off+at, false, "resp.header.badname", excerpt(name), lineNo, excerpt(name[at:at+1]))
 	}
 	value := line[colon+1:]
 	for i, c := range value {
 		if c < 0x20 && c != '\t' || c == 0x7f {
-			r.add(RuleHeaderLine, off+colon+1+i, false, "the value of header %s has a control byte (%s) in it", excerpt(name), netcore.Escape([]byte{c}))
+			r.add(RuleHeaderLine, off+colon+1+i, false, "resp.header.control", excerpt(name), netcore.Escape([]byte{c}))
 			break
 		}
 	}
@@ -390,32 +390,32 @@ func (r *Response) analyzeBody(data []byte, closed bool) {
 
 	if len(encodings) > 0 {
 		if len(lengths) > 0 {
-			r.add(RuleLength, r.headerAt[lengths[0]], false, "the response has both Content-Length and Transfer-Encoding; only one may say where the body ends (drop Content-Length)")
+			r.add(RuleLength, r.headerAt[lengths[0]], false, "resp.length.andte")
 		}
 		te := encodings[0]
 		switch {
 		case len(encodings) > 1:
-			r.add(RuleBodyEnd, r.headerAt[encodings[1]], false, "the response has %d Transfer-Encoding headers; send one, Transfer-Encoding: chunked", len(encodings))
+			r.add(RuleBodyEnd, r.headerAt[encodings[1]], false, "resp.te.many", len(encodings))
 		case !equalFoldASCII(r.Headers[te].Value, "chunked"):
-			r.add(RuleBodyEnd, r.headerAt[te], false, "Transfer-Encoding: %s is not an encoding clients can be counted on to read; send Transfer-Encoding: chunked, or Content-Length", netcore.Escape([]byte(r.Headers[te].Value)))
+			r.add(RuleBodyEnd, r.headerAt[te], false, "resp.te.unknown", netcore.Escape([]byte(r.Headers[te].Value)))
 		case r.Version == "HTTP/1.0":
-			r.add(RuleBodyEnd, r.headerAt[te], false, "an HTTP/1.0 response cannot be chunked: HTTP/1.0 clients ignore Transfer-Encoding; answer with HTTP/1.1, or use Content-Length")
+			r.add(RuleBodyEnd, r.headerAt[te], false, "resp.te.http10")
 		default:
 			r.Chunked = true
 			r.chunks(data, closed)
 			return
 		}
-		r.untilClose(data, closed, "no Content-Length and no Transfer-Encoding a client can read")
+		r.untilClose(data, closed, "resp.until.noframing")
 		return
 	}
 
 	if len(lengths) > 1 {
-		r.add(RuleLength, r.headerAt[lengths[1]], false, "the response has %d Content-Length headers; it must have exactly one", len(lengths))
+		r.add(RuleLength, r.headerAt[lengths[1]], false, "resp.length.many", len(lengths))
 	}
 	for _, li := range lengths {
 		if at, ok := badLength(data, r.headerAt[li]); !ok {
-			r.add(RuleLength, at, false, "Content-Length must be a number of bytes, only digits, not %s", excerpt(r.Headers[li].Value))
-			r.untilClose(data, closed, "its Content-Length is not a number")
+			r.add(RuleLength, at, false, "resp.length.digits", excerpt(r.Headers[li].Value))
+			r.untilClose(data, closed, "resp.until.nan")
 			return
 		}
 	}
@@ -423,18 +423,18 @@ func (r *Response) analyzeBody(data []byte, closed bool) {
 		first := r.Headers[lengths[0]].Value
 		for _, li := range lengths[1:] {
 			if n1, _ := parseLength(first); n1 != mustLength(r.Headers[li].Value) {
-				r.untilClose(data, closed, "its Content-Length headers disagree")
+				r.untilClose(data, closed, "resp.until.disagree")
 				return
 			}
 		}
 	}
 	if noBody {
 		r.Complete, r.End = true, r.HeaderEnd
-		r.extra(data, r.End, fmt.Sprintf("a %d response has no body", r.Status))
+		r.extra(data, r.End, netcore.Phrase{Key: "resp.extra.nobody", Args: []any{r.Status}})
 		return
 	}
 	if len(lengths) == 0 {
-		r.untilClose(data, closed, "")
+		r.untilClose(data, closed, "resp.until.nolength")
 		return
 	}
 	n := mustLength(r.Headers[lengths[0]].Value)
@@ -444,14 +444,14 @@ func (r *Response) analyzeBody(data []byte, closed bool) {
 		r.Complete, r.End = true, r.HeaderEnd+n
 		r.Body = rest[:n]
 		if got > n {
-			r.add(RuleLength, r.End, false, "%s", LengthTooShort(rest, n))
+			r.Findings = append(r.Findings, ResponseFinding{Rule: RuleLength, Offset: r.End, Phrase: LengthTooShort(rest, n)})
 		}
 	case closed:
 		r.Body = rest
-		r.add(RuleLength, len(data), false, "Content-Length says %d, but the server closed the connection after %d body bytes; a client reports the response as cut off (curl: transfer closed with %d bytes remaining to read)", n, got, n-got)
+		r.add(RuleLength, len(data), false, "frame.lengthcut", n, got, n-got)
 	default:
 		r.Body = rest
-		r.add(RuleLength, len(data), true, "Content-Length says %d, but only %d bytes came after the header, and then nothing more; a client keeps waiting for %d bytes that never come", n, got, n-got)
+		r.add(RuleLength, len(data), true, "frame.lengthshort", n, got, n-got)
 	}
 }
 
@@ -490,17 +490,13 @@ func (r *Response) untilClose(data []byte, closed bool, why string) {
 		r.Complete, r.End = true, len(data)
 		return
 	}
-	what := "no Content-Length (and no Transfer-Encoding: chunked)"
-	if why != "" {
-		what = why
-	}
-	r.add(RuleBodyEnd, len(data), true, "the response has %s, and the server kept the connection open after %d body bytes; a client cannot know the body is complete, so it waits until the server closes: send Content-Length, or close the connection after the body", what, len(rest))
+	r.add(RuleBodyEnd, len(data), true, "resp.until.open", netcore.Phrase{Key: why}, len(rest))
 }
 
 // extra reports bytes after the end of the response.
-func (r *Response) extra(data []byte, end int, why string) {
+func (r *Response) extra(data []byte, end int, why netcore.Phrase) {
 	if end < len(data) {
-		r.add(RuleBodyEnd, end, false, "%d more bytes came after the end of the response (%s); a client takes them for the start of another response", len(data)-end, why)
+		r.add(RuleBodyEnd, end, false, "resp.extra", len(data)-end, why)
 	}
 }
 
@@ -509,10 +505,10 @@ func (r *Response) chunks(data []byte, closed bool) {
 	p := r.HeaderEnd
 	incomplete := func() {
 		if closed {
-			r.add(RuleBodyEnd, len(data), false, "the server closed the connection before the chunked body ended; it ends with a chunk of size 0 (0\\r\\n\\r\\n)")
+			r.add(RuleBodyEnd, len(data), false, "frame.chunkcut")
 			return
 		}
-		r.add(RuleBodyEnd, len(data), true, "the chunked body never ended: it ends with a chunk of size 0 (0\\r\\n\\r\\n), and that did not come; a client keeps waiting")
+		r.add(RuleBodyEnd, len(data), true, "frame.chunkopen")
 	}
 	line := func() (start, end int, ok bool) {
 		i := bytes.IndexByte(data[p:], '\n')
@@ -521,7 +517,7 @@ func (r *Response) chunks(data []byte, closed bool) {
 		}
 		start, lf := p, p+i
 		if i == 0 || data[lf-1] != '\r' {
-			r.add(RuleBodyEnd, lf, false, "a line of the chunked body ends in a bare LF (\\n); chunk lines end in CRLF (\\r\\n)")
+			r.add(RuleBodyEnd, lf, false, "frame.chunklf")
 			end = lf
 		} else {
 			end = lf - 1
@@ -538,14 +534,14 @@ func (r *Response) chunks(data []byte, closed bool) {
 		size, digits := 0, 0
 		for i := start; i < end && isHexByte(data[i]); i++ {
 			if size > 1<<30 {
-				r.add(RuleBodyEnd, i, false, "a chunk size is far too large")
+				r.add(RuleBodyEnd, i, false, "frame.chunkbig")
 				return
 			}
 			size = size*16 + hexVal(data[i])
 			digits++
 		}
 		if digits == 0 || start+digits < end && data[start+digits] != ';' {
-			r.add(RuleBodyEnd, start+digits, false, "a chunk must start with its size in hex digits, then CRLF; this one starts with %s", excerpt(data[start:min(end, start+12)]))
+			r.add(RuleBodyEnd, start+digits, false, "resp.chunk.size", excerpt(data[start:min(end, start+12)]))
 			return
 		}
 		if size == 0 {
@@ -557,11 +553,11 @@ func (r *Response) chunks(data []byte, closed bool) {
 				}
 				if s == e {
 					r.Complete, r.End = true, p
-					r.extra(data, p, "after the last chunk")
+					r.extra(data, p, netcore.Phrase{Key: "resp.extra.chunks"})
 					return
 				}
 				if c := bytes.IndexByte(data[s:e], ':'); c <= 0 || !isToken(string(data[s:s+c])) || hasCTL(data[s+c+1:e]) {
-					r.add(RuleBodyEnd, s, false, "after the last chunk (0) comes %s, which is not a trailer header (Name: value); end the chunked body with 0\\r\\n\\r\\n", excerpt(data[s:e]))
+					r.add(RuleBodyEnd, s, false, "resp.chunk.trailer", excerpt(data[s:e]))
 					return
 				}
 			}
@@ -575,7 +571,7 @@ func (r *Response) chunks(data []byte, closed bool) {
 		}
 		r.Body = append(r.Body, data[p:p+size]...)
 		if data[p+size] != '\r' || data[p+size+1] != '\n' {
-			r.add(RuleBodyEnd, p+size, false, "a chunk of %d bytes must be followed by CRLF (\\r\\n); the chunk size must count the chunk's bytes exactly", size)
+			r.add(RuleBodyEnd, p+size, false, "resp.chunk.crlf", size)
 			return
 		}
 		p += size + 2
@@ -603,35 +599,34 @@ func hexVal(c byte) int {
 
 // LengthTooShort explains a Content-Length smaller than the bytes sent
 // after the header, the classic mistake of counting characters.
-func LengthTooShort(rest []byte, length int) string {
+func LengthTooShort(rest []byte, length int) netcore.Phrase {
 	n := len(rest)
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d bytes were sent after the header but Content-Length says %d", n, length)
-	if wide := MultiByte(rest, 3); len(wide) > 0 {
-		b.WriteString("; Content-Length counts bytes, not characters (" + strings.Join(wide, ", ") + ")")
+	var wide, counted netcore.Phrase
+	if chars := MultiByte(rest, 3); len(chars) > 0 {
+		wide = netcore.Phrase{Key: "resp.length.bytes", Args: []any{chars}}
 		runes := utf8.RuneCount(rest)
 		units := len(utf16.Encode([]rune(string(rest))))
 		switch length {
 		case runes:
-			fmt.Fprintf(&b, "; %d is the number of characters", runes)
+			counted = netcore.Phrase{Key: "resp.length.runes", Args: []any{runes}}
 		case units:
-			fmt.Fprintf(&b, "; %d is the length in UTF-16 units, what JavaScript's .length counts (Buffer.byteLength(body) counts bytes)", units)
+			counted = netcore.Phrase{Key: "resp.length.utf16", Args: []any{units}}
 		}
 	}
-	fmt.Fprintf(&b, ". A client takes %d bytes as the body and cuts off the other %d", length, n-length)
-	return b.String()
+	return netcore.Phrase{Key: "resp.length.over", Args: []any{n, length, wide, counted, length, n - length}}
 }
 
 // MultiByte lists up to most distinct characters of b that take more than
-// one byte in UTF-8, each as "🎉 is 4 bytes", escaped for display.
-func MultiByte(b []byte, most int) []string {
-	var out []string
+// one byte in UTF-8, each as a phrase like "🎉 is 4 bytes", the character
+// escaped for display.
+func MultiByte(b []byte, most int) []netcore.Phrase {
+	var out []netcore.Phrase
 	seen := map[rune]bool{}
 	for i := 0; i < len(b) && len(out) < most; {
 		r, size := utf8.DecodeRune(b[i:])
 		if size > 1 && !seen[r] {
 			seen[r] = true
-			out = append(out, fmt.Sprintf("%s is %d bytes", netcore.Escape(b[i:i+size]), size))
+			out = append(out, netcore.Phrase{Key: "resp.char.bytes", Args: []any{netcore.Escape(b[i : i+size]), size}})
 		}
 		i += size
 	}

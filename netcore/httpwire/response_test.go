@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 	"unicode"
 	"unicode/utf8"
@@ -139,7 +141,7 @@ func TestResponseAnalyzer(t *testing.T) {
 			f := r.First(FramingRules...)
 			if tc.rule == 0 {
 				if f != nil {
-					t.Fatalf("unexpected finding %s at %d: %s", f.Rule, f.Offset, f.Reason)
+					t.Fatalf("unexpected finding %s at %d: %s", f.Rule, f.Offset, reasonOf(t, f))
 				}
 				if !r.Complete {
 					t.Fatalf("response not complete")
@@ -150,11 +152,11 @@ func TestResponseAnalyzer(t *testing.T) {
 				t.Fatalf("no finding, want %s at %d", tc.rule, tc.at)
 			}
 			if f.Rule != tc.rule || f.Offset != tc.at || f.Hang != tc.hang {
-				t.Fatalf("first finding %s at %d (hang %v): %s\nwant %s at %d (hang %v)", f.Rule, f.Offset, f.Hang, f.Reason, tc.rule, tc.at, tc.hang)
+				t.Fatalf("first finding %s at %d (hang %v): %s\nwant %s at %d (hang %v)", f.Rule, f.Offset, f.Hang, reasonOf(t, f), tc.rule, tc.at, tc.hang)
 			}
 			for _, want := range tc.reason {
-				if !strings.Contains(f.Reason, want) {
-					t.Errorf("reason %q does not say %q", f.Reason, want)
+				if !strings.Contains(reasonOf(t, f), want) {
+					t.Errorf("reason %q does not say %q", reasonOf(t, f), want)
 				}
 			}
 		})
@@ -194,10 +196,10 @@ func TestResponseParts(t *testing.T) {
 func TestResponseContentType(t *testing.T) {
 	r := AnalyzeResponse([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"), true)
 	if f := r.First(FramingRules...); f != nil {
-		t.Fatalf("framing finding %s: %s", f.Rule, f.Reason)
+		t.Fatalf("framing finding %s: %s", f.Rule, reasonOf(t, f))
 	}
 	f := r.Finding(RuleContentType)
-	if f == nil || f.Offset != -1 || !strings.Contains(f.Reason, "Content-Type") {
+	if f == nil || f.Offset != -1 || !strings.Contains(reasonOf(t, f), "Content-Type") {
 		t.Fatalf("Content-Type finding: %+v", f)
 	}
 	if r := AnalyzeResponse(helloResponse, true); r.Finding(RuleContentType) != nil {
@@ -218,8 +220,8 @@ func TestResponseReasonsEscaped(t *testing.T) {
 	} {
 		for _, closed := range []bool{false, true} {
 			for _, f := range AnalyzeResponse([]byte(data), closed).Findings {
-				if !respSafe(f.Reason) {
-					t.Errorf("reason for %q is not safe text: %q", data, f.Reason)
+				if !respSafe(reasonOf(t, &f)) {
+					t.Errorf("reason for %q is not safe text: %q", data, reasonOf(t, &f))
 				}
 				if f.Offset < -1 || f.Offset > len(data) {
 					t.Errorf("offset %d out of range for %q", f.Offset, data)
@@ -242,8 +244,8 @@ func FuzzAnalyzeResponse(f *testing.F) {
 			if fd.Offset < -1 || fd.Offset > len(data) {
 				t.Fatalf("offset %d out of range (%d bytes)", fd.Offset, len(data))
 			}
-			if !respSafe(fd.Reason) {
-				t.Fatalf("reason is not safe text: %q", fd.Reason)
+			if !respSafe(reasonOf(t, &fd)) {
+				t.Fatalf("reason is not safe text: %q", reasonOf(t, &fd))
 			}
 		}
 		if !r.Complete || r.First(FramingRules...) != nil {
@@ -279,4 +281,43 @@ func TestResponseLinesAsParts(t *testing.T) {
 	if r.HeaderEnd != 38 || r.Length != 2 || !r.Complete {
 		t.Errorf("header end %d, length %d, complete %v", r.HeaderEnd, r.Length, r.Complete)
 	}
+}
+
+// The analyzer's words live in tubes check's English words file; the
+// tests read it as data (netcore does not import the course's assets).
+var (
+	checkWordsOnce sync.Once
+	checkWords     map[string]string
+)
+
+func englishWords(t testing.TB) map[string]string {
+	checkWordsOnce.Do(func() {
+		checkWords = map[string]string{}
+		raw, err := os.ReadFile("../../assets/lessons/en/check.txt")
+		if err != nil {
+			return
+		}
+		for _, line := range strings.Split(string(raw), "\n") {
+			k, v, ok := strings.Cut(line, "=")
+			if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
+				checkWords[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			}
+		}
+	})
+	if len(checkWords) == 0 {
+		t.Fatal("cannot read assets/lessons/en/check.txt")
+	}
+	return checkWords
+}
+
+// reasonOf is a finding in English words; a key without words fails.
+func reasonOf(t testing.TB, f *ResponseFinding) string {
+	t.Helper()
+	words := englishWords(t)
+	for _, k := range f.Phrase.Keys() {
+		if _, ok := words[k]; !ok {
+			t.Fatalf("finding %s: key %q has no words in check.txt", f.Rule, k)
+		}
+	}
+	return f.Phrase.Say(words)
 }
