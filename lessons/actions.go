@@ -368,6 +368,7 @@ func readUntilClosed(env Env, c *netcore.Conn, want int) (int, error) {
 			defer close(stop)
 			go func() {
 				start := time.Now()
+				wasHeld := false
 				t := time.NewTicker(holdPoll)
 				defer t.Stop()
 				for {
@@ -376,8 +377,15 @@ func readUntilClosed(env Env, c *netcore.Conn, want int) (int, error) {
 						return
 					case <-t.C:
 					}
-					quiet := time.Since(time.Unix(0, last.Load()))
-					if quiet < replyWait() || env.Held() && time.Since(start) < holdCap {
+					held := env.Held() && time.Since(start) < holdCap
+					if held || wasHeld {
+						// Time held is not silence: once released, the
+						// reply gets the whole wait from then.
+						wasHeld = held
+						last.Store(time.Now().UnixNano())
+						continue
+					}
+					if time.Since(time.Unix(0, last.Load())) < replyWait() {
 						continue
 					}
 					gaveUp.Store(true)
@@ -465,17 +473,29 @@ func ActionContext(d time.Duration, held func() bool) (context.Context, context.
 		start := time.Now()
 		t := time.NewTimer(d)
 		defer t.Stop()
+		wasHeld := false
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
 			}
-			if !held() || time.Since(start) >= holdCap {
+			switch {
+			case time.Since(start) >= holdCap:
+				cancel()
+				return
+			case held():
+				wasHeld = true
+				t.Reset(holdPoll)
+			case wasHeld:
+				// Just released: the reply is on its way, so the action
+				// has its own time again from now, not none.
+				wasHeld = false
+				t.Reset(d)
+			default:
 				cancel()
 				return
 			}
-			t.Reset(holdPoll)
 		}
 	}()
 	return ctx, cancel
