@@ -83,7 +83,7 @@ func (p *prober) linkedFiles(ctx context.Context, index Result, links []string) 
 	const name = "linked-types"
 	if !index.Pass {
 		res := Result{Name: name, Caret: -1, Command: index.Command}
-		res.fail(index.Kind, -1, "%s", p.t("files.noindex"))
+		res.notChecked(p.t("files.noindex"))
 		return res
 	}
 	if len(links) == 0 {
@@ -171,7 +171,8 @@ func (p *prober) notModified(ctx context.Context, index Result, modified string)
 		if index.Pass {
 			res.fail(Wrong, -1, "%s", p.t("files.nolastmod"))
 		} else {
-			res.fail(index.Kind, -1, "%s", p.t("files.noindex"))
+			res = Result{Name: name, Caret: -1, Command: index.Command}
+			res.notChecked(p.t("files.noindex"))
 		}
 		return res
 	}

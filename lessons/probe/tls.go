@@ -28,7 +28,7 @@ func probeTLS(ctx context.Context, p *prober) []Result {
 	get := ex.result("tls-get")
 	if c == nil {
 		p.silent(&hs, ex, 0, p.t("what.hello"))
-		get.fail(hs.Kind, -1, "%s", p.t("tls.skipped"))
+		get.notChecked(p.t("tls.skipped"))
 		return []Result{hs, get}
 	}
 	raw := &firstBytes{Conn: c.NetConn()}
@@ -46,7 +46,7 @@ func probeTLS(ctx context.Context, p *prober) []Result {
 		hs = ex.result(hs.Name)
 		hs.Received, hs.Total = raw.got, len(raw.got)
 		p.handshakeFailure(&hs, ex, raw.got, err)
-		get.fail(hs.Kind, -1, "%s", p.t("tls.skipped"))
+		get.notChecked(p.t("tls.skipped"))
 		return []Result{hs, get}
 	}
 	st := tc.ConnectionState()

@@ -33,10 +33,10 @@ func probeWebSocket(ctx context.Context, p *prober) []Result {
 	defer release()
 	names := []string{"ws-upgrade", "ws-echo", "ws-close"}
 	out := make([]Result, 0, 3)
-	skipRest := func(kind Outcome) []Result {
+	skipRest := func() []Result {
 		for _, n := range names[len(out):] {
 			r := Result{Name: n, Caret: -1, Command: ex.command}
-			r.fail(kind, -1, "%s", p.t("ws.skipped"))
+			r.notChecked(p.t("ws.skipped"))
 			out = append(out, r)
 		}
 		return out
@@ -46,18 +46,18 @@ func probeWebSocket(ctx context.Context, p *prober) []Result {
 	if c == nil || !ex.send(c, req) {
 		p.silent(&up, ex, 0, p.t("what.upgrade"))
 		out = append(out, up)
-		return skipRest(up.Kind)
+		return skipRest()
 	}
 	p.wsRead(c, ex, 0, func(b []byte) bool { return bytes.Contains(b, []byte("\r\n\r\n")) })
 	up = ex.result(names[0])
 	if p.silent(&up, ex, 0, p.t("what.upgrade")) {
 		out = append(out, up)
-		return skipRest(up.Kind)
+		return skipRest()
 	}
 	headEnd := bytes.Index(ex.received, []byte("\r\n\r\n"))
 	if !p.judgeUpgrade(&up, ex.received, headEnd, key) {
 		out = append(out, up)
-		return skipRest(up.Kind)
+		return skipRest()
 	}
 	up.Note = "101 Switching Protocols, Sec-WebSocket-Accept " + behaviors.AcceptKey(key)
 	out = append(out, up)
@@ -140,7 +140,7 @@ func probeWebSocket(ctx context.Context, p *prober) []Result {
 
 func (p *prober) closeSkipped(name string) Result {
 	r := Result{Name: name, Caret: -1}
-	r.fail(Wrong, -1, "%s", p.t("ws.echoskipped"))
+	r.notChecked(p.t("ws.echoskipped"))
 	return r
 }
 
