@@ -57,11 +57,19 @@ type ran struct {
 }
 
 // tubes runs the binary with args, stdin empty, in a state directory of
-// its own (or env's TUBES_STATE_DIR), for at most 20 s.
+// its own (or env's TUBES_STATE_DIR), in English unless env's locale says
+// otherwise, for at most 20 s.
 func tubes(t *testing.T, env []string, args ...string) ran {
 	t.Helper()
+	return tubesStdin(t, env, "", args...)
+}
+
+// tubesStdin is tubes with stdin as its input.
+func tubesStdin(t *testing.T, env []string, stdin string, args ...string) ran {
+	t.Helper()
 	cmd := exec.Command(binary(t), args...)
-	cmd.Env = append(append(os.Environ(), "TUBES_STATE_DIR="+t.TempDir(), "NO_COLOR="), env...)
+	cmd.Env = append(append(os.Environ(), "TUBES_STATE_DIR="+t.TempDir(), "NO_COLOR=", "LC_ALL=", "LC_MESSAGES=", "LANG=C.UTF-8"), env...)
+	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Start(); err != nil {

@@ -125,7 +125,7 @@ func inherited() []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		switch strings.SplitN(kv, "=", 2)[0] {
-		case "TUBES_STATE_DIR", "GORACE", "LC_ALL", "LANG", "TMUX", "TMUX_PANE", "NO_COLOR":
+		case "TUBES_STATE_DIR", "GORACE", "LC_ALL", "LC_MESSAGES", "LANG", "TMUX", "TMUX_PANE", "NO_COLOR":
 			continue
 		}
 		env = append(env, kv)

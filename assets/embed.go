@@ -4,7 +4,8 @@ package assets
 
 import "embed"
 
-// Lessons is the tree lessons/<lang>/<id>.md plus lessons/<lang>/ui.txt.
+// Lessons is the tree lessons/<lang>/<id>.md plus, per language, ui.txt
+// (the screen), check.txt (tubes check) and cli.txt (the command line).
 //
 //go:embed lessons
 var Lessons embed.FS

@@ -91,7 +91,7 @@ const replayInboxBytes = 8 << 20
 // streamed, so a large one starts at once in bounded memory.
 func RunReplay(o *session.Options, file string) error {
 	if o.Plain && o.JSON {
-		return usage.Errorf("choose one of --plain and --json")
+		return usage.Bad("usage.plain-json")
 	}
 	rec, err := netcore.OpenRecording(file)
 	if err != nil {
@@ -126,7 +126,7 @@ func runProgram(m *Model, noColor bool) error {
 		opts = append(opts, tea.WithColorProfile(colorprofile.ASCII))
 	}
 	if _, err := tea.NewProgram(m, opts...).Run(); err != nil {
-		return fmt.Errorf("the screen failed: %v", err)
+		return usage.Fail("err.screen", err)
 	}
 	return nil
 }

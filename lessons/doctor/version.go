@@ -6,12 +6,14 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+
+	"github.com/tubes-course/tubes/lessons/usage"
 )
 
 // Version names this build: the version and commit stamped by the release
 // (stamp, commit), else what the Go toolchain recorded (module version,
 // vcs.revision, vcs.modified), and the Go version. Without either it says
-// the binary was built from source.
+// the binary was built from source, in the command line's words.
 func Version(stamp, commit string) string {
 	version, modified := stamp, false
 	if bi, ok := debug.ReadBuildInfo(); ok {
@@ -28,13 +30,13 @@ func Version(stamp, commit string) string {
 		}
 	}
 	if version == "" {
-		version = "built from source"
+		version = usage.T("version.source")
 	}
 	var at []string
 	if commit != "" {
-		at = append(at, "commit "+commit[:min(len(commit), 12)])
+		at = append(at, usage.T("version.commit", commit[:min(len(commit), 12)]))
 		if modified {
-			at = append(at, "modified")
+			at = append(at, usage.T("version.modified"))
 		}
 	}
 	if len(at) > 0 {

@@ -33,18 +33,18 @@ const watchDefault = "\x00"
 
 // Bind adds check's flags to fs.
 func (f *Flags) Bind(fs *pflag.FlagSet) {
-	fs.StringVar(&f.Lesson, "lesson", "", "lesson id (see tubes lessons)")
-	fs.StringVar(&f.Target, "target", "", "your server, HOST:PORT (e.g. localhost:8080)")
-	fs.StringVar(&f.Run, "run", "", `start your server with this command (sh -c on unix, cmd /C on Windows), PORT set to a free port and {port} replaced, e.g. "node server.mjs"`)
-	fs.StringSliceVar(&f.Watch, "watch", nil, "with --run: check again on every save under these paths (--watch=src,lib; --watch alone: the directory of the file --run names, else the current one)")
+	fs.StringVar(&f.Lesson, "lesson", "", usage.T("flag.lesson"))
+	fs.StringVar(&f.Target, "target", "", usage.T("flag.check.target"))
+	fs.StringVar(&f.Run, "run", "", usage.T("flag.check.run"))
+	fs.StringSliceVar(&f.Watch, "watch", nil, usage.T("flag.check.watch"))
 	fs.Lookup("watch").NoOptDefVal = watchDefault
-	fs.BoolVar(&f.List, "list", false, "print what the check sends and what passes, without a server")
-	fs.StringVar(&f.Wait, "wait", DefaultCheckWait.String(), "how long the first probe keeps trying while your server comes up (0: try once)")
-	fs.StringVar(&f.IdleWait, "idle-wait", DefaultIdleWait.String(), "how long an idle-close probe (tcp-accept, timeouts) waits for your server to close a silent connection")
-	fs.StringVar(&f.ReplyWait, "reply-wait", DefaultReplyWait.String(), "how long to wait for a reply's first byte, and for each pause within it; a right reply slower than "+DefaultSlow.String()+" is a WARN (slow)")
-	fs.StringVar(&f.ProbeTime, "probe-time", DefaultProbeTime.String(), "how long one probe may take in all")
-	fs.StringVar(&f.RunTime, "run-time", DefaultRunTime.String(), "how long the whole check may take")
-	fs.BoolVar(&f.JSON, "json", false, "print the report as JSON")
+	fs.BoolVar(&f.List, "list", false, usage.T("flag.check.list"))
+	fs.StringVar(&f.Wait, "wait", DefaultCheckWait.String(), usage.T("flag.check.wait"))
+	fs.StringVar(&f.IdleWait, "idle-wait", DefaultIdleWait.String(), usage.T("flag.check.idle-wait"))
+	fs.StringVar(&f.ReplyWait, "reply-wait", DefaultReplyWait.String(), usage.T("flag.check.reply-wait", DefaultSlow.String()))
+	fs.StringVar(&f.ProbeTime, "probe-time", DefaultProbeTime.String(), usage.T("flag.check.probe-time"))
+	fs.StringVar(&f.RunTime, "run-time", DefaultRunTime.String(), usage.T("flag.check.run-time"))
+	fs.BoolVar(&f.JSON, "json", false, usage.T("flag.check.json"))
 	f.watchSet = func() bool { return fs.Changed("watch") }
 }
 
@@ -68,11 +68,11 @@ type Course interface {
 // the command exits 1; a WARN passes.
 func Check(ctx context.Context, w io.Writer, f Flags, c Course) error {
 	if f.Lesson == "" {
-		return usage.Errorf("check needs --lesson ID (see tubes lessons)")
+		return usage.Bad("usage.check.lesson")
 	}
 	set, ok := c.Set(f.Lesson)
 	if !ok {
-		return usage.Errorf("no lesson %s (see tubes lessons)", netcore.Quote(f.Lesson))
+		return usage.Bad("usage.lesson.none", netcore.Quote(f.Lesson))
 	}
 	lang, err := c.Lang()
 	if err != nil {
@@ -80,7 +80,7 @@ func Check(ctx context.Context, w io.Writer, f Flags, c Course) error {
 	}
 	if f.List {
 		if f.Target != "" || f.Run != "" {
-			return usage.Errorf("--list needs no server: drop --target and --run")
+			return usage.Bad("usage.check.list")
 		}
 		if f.JSON {
 			return writeSpecJSON(w, Spec(set, lang))
@@ -94,20 +94,21 @@ func Check(ctx context.Context, w io.Writer, f Flags, c Course) error {
 	watching := f.watchSet != nil && f.watchSet()
 	switch {
 	case f.Target != "" && f.Run != "":
-		return usage.Errorf("give --target or --run, not both")
+		return usage.Bad("usage.check.both")
 	case f.Target == "" && f.Run == "":
-		return usage.Errorf(`check needs --target HOST:PORT, where your server listens (e.g. localhost:8080), or --run "CMD" to start it`)
+		return usage.Bad("usage.check.server")
 	case watching && f.Run == "":
-		return usage.Errorf("--watch needs --run: tubes restarts your server on each save")
+		return usage.Bad("usage.check.watch")
 	}
 	r := &runner{w: w, f: f, c: c, set: set, opt: opt}
 	if f.Target != "" {
-		target, err := ParseTarget(f.Target)
+		hp, err := netcore.ParseTarget(f.Target)
 		if err != nil {
-			return usage.Wrap(err)
+			return usage.Bad("usage.target", err) // the error quotes the input escaped
 		}
+		target := hp.String()
 		if isTubes(target, c.TubesPorts()) {
-			return usage.Errorf("%s", word(lang, "target.tubes"))
+			return usage.Wrap(errors.New(word(lang, "target.tubes")))
 		}
 		r.opt.Target = target
 		return r.once(ctx)
@@ -118,7 +119,7 @@ func Check(ctx context.Context, w io.Writer, f Flags, c Course) error {
 	paths := f.watchPaths()
 	for _, p := range paths {
 		if _, err := os.Stat(p); err != nil {
-			return usage.Errorf("cannot watch %s: %s", netcore.Quote(p), netcore.EscapeText(errors.Unwrap(err).Error()))
+			return usage.Bad("usage.watch.path", netcore.Quote(p), netcore.EscapeText(errors.Unwrap(err).Error()))
 		}
 	}
 	r.watch = true
@@ -129,7 +130,7 @@ func Check(ctx context.Context, w io.Writer, f Flags, c Course) error {
 		r.waiting(paths)
 	})
 	if err != nil {
-		return fmt.Errorf("cannot watch: %s", netcore.EscapeText(err.Error()))
+		return usage.Fail("err.watch", netcore.EscapeText(err.Error()))
 	}
 	return nil
 }
@@ -220,7 +221,7 @@ func (r *runner) once(ctx context.Context) error {
 		return err
 	}
 	if ctx.Err() != nil {
-		return errors.New("interrupted")
+		return usage.Fail("err.interrupted")
 	}
 	if !rep.Pass() {
 		return errors.New(rep.Summary())
@@ -235,7 +236,7 @@ func (r *runner) report(ctx context.Context) (*Report, error) {
 	}
 	proc, err := startServer(ctx, r.f.Run, "", max(r.opt.Wait, DefaultStartWait)) // as typed, from here
 	if proc == nil {
-		return nil, fmt.Errorf("cannot start %s: %s", netcore.Quote(r.f.Run), netcore.EscapeText(err.Error()))
+		return nil, usage.Fail("err.run.start", netcore.Quote(r.f.Run), netcore.EscapeText(err.Error()))
 	}
 	defer proc.Stop()
 	if err != nil {
@@ -309,7 +310,7 @@ func isTerminal(w io.Writer) bool {
 func parseWait(flag, s string, zeroOK bool) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
 	if err != nil || d < 0 || d == 0 && !zeroOK {
-		return 0, usage.Errorf("bad %s %s: want a duration like 5s or 500ms", flag, netcore.Quote(s))
+		return 0, usage.Bad("usage.flag.want.duration", flag, netcore.Quote(s))
 	}
 	return d, nil
 }

@@ -1,10 +1,10 @@
 package session
 
 import (
-	"fmt"
-
 	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/lessons/probe"
+	"github.com/tubes-course/tubes/lessons/usage"
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // CheckCourse is what tubes check needs of the course (probe.Course),
@@ -49,7 +49,7 @@ func (c checkCourse) MarkBuilt(id string) error {
 	}
 	p.MarkBuilt(id)
 	if err := store.Save(p, 1); err != nil {
-		return fmt.Errorf("cannot record the built server in %s: %s", store.Path(), Reason(err))
+		return usage.Fail("err.progress.built", netcore.Quote(store.Path()), Reason(err))
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package session
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -33,31 +32,33 @@ func Reset(o *Options, id string, yes bool, stdin io.Reader, stderr io.Writer) e
 		return err
 	}
 	if w.Store == nil {
-		return errors.New("no state directory: there is no progress to forget")
+		return usage.Fail("reset.nostate")
 	}
-	what := "all your progress"
+	// All or one lesson: whole sentences each, for the languages whose
+	// particles depend on the word before them.
+	ask, done := usage.T("reset.ask.all"), usage.T("reset.done.all")
 	if id != "" {
 		if w.Course.Find(id) < 0 {
-			return usage.Errorf("no lesson %s (see tubes lessons)", netcore.Quote(id))
+			return usage.Bad("usage.lesson.none", netcore.Quote(id))
 		}
-		what = "your progress in " + id
+		ask, done = usage.T("reset.ask.one", id), usage.T("reset.done.one", id)
 	}
 	if !yes {
-		fmt.Fprintf(stderr, "Forget %s? [y/N] ", what)
+		fmt.Fprint(stderr, ask+" ")
 		answer, err := bufio.NewReader(stdin).ReadString('\n')
 		if err != nil && answer == "" {
 			fmt.Fprintln(stderr)
-			return usage.Errorf("no answer; run tubes reset --yes to skip the question")
+			return usage.Bad("usage.reset.noanswer")
 		}
 		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-			fmt.Fprintln(stderr, "Nothing forgotten.")
+			fmt.Fprintln(stderr, usage.T("reset.kept"))
 			return nil
 		}
 	}
 	w.Progress.Forget(id)
 	if err := w.Store.Save(w.Progress, 1); err != nil {
-		return fmt.Errorf("cannot save progress in %s: %s", netcore.Quote(w.Store.Path()), Reason(err))
+		return usage.Fail("err.progress.save", netcore.Quote(w.Store.Path()), Reason(err))
 	}
-	fmt.Fprintf(stderr, "Forgot %s.\n", what)
+	fmt.Fprintln(stderr, done)
 	return nil
 }

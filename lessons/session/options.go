@@ -67,54 +67,54 @@ func DefaultPort() int {
 // BindServer adds the flags of commands that run a server: course, serve, tap.
 func (o *Options) BindServer(fs *pflag.FlagSet) {
 	c := &o.Server
-	fs.StringVar(&c.Addr, "listen", c.Addr, "address to listen on (localhost means 127.0.0.1 and ::1)")
+	fs.StringVar(&c.Addr, "listen", c.Addr, usage.T("flag.listen"))
 	o.BindPort(fs)
-	fs.BoolVar(&o.LAN, "lan", false, "listen on every interface, so others in the room can connect")
-	fs.IntVar(&o.RoomPort, "room-port", 0, "port of the room page for students' devices (default: the lesson port + 1; with --lan or a non-loopback --listen, or when given)")
-	fs.StringVar(&o.Record, "record", "", "also save every event to this file as JSON lines (play it with tubes replay)")
-	fs.Var(&o.RecordMax, "record-max", "stop recording at this size, e.g. 256MiB, 500KB, 2GB or bytes")
-	fs.IntVar(&c.MaxConns, "max-conns", c.MaxConns, "connections open at once; more are refused (0: no limit)")
-	fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", c.MaxConnsPerIP, "connections open at once from one address (0: no limit)")
-	fs.Float64Var(&c.ConnRatePerIP, "conn-rate", c.ConnRatePerIP, "new connections a second from one address, bursts of twice that (0: no limit)")
-	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "the longest a connection may stay silent; a step's own time is cut to it (0: no cap)")
-	fs.DurationVar(&c.ReadHeaderTimeout, "header-timeout", c.ReadHeaderTimeout, "time an HTTP request's header may take to arrive (0: no limit)")
-	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", c.MaxHeaderBytes, "largest HTTP request header; larger ones get 431")
-	fs.IntVar(&c.CaptureCap, "capture", c.CaptureCap, "bytes of each connection kept for display; the counts stay exact (0: no limit per connection)")
-	fs.Int64Var(&c.CaptureTotal, "capture-total", c.CaptureTotal, "bytes kept for display over all connections (0: no total limit)")
+	fs.BoolVar(&o.LAN, "lan", false, usage.T("flag.lan"))
+	fs.IntVar(&o.RoomPort, "room-port", 0, usage.T("flag.room-port"))
+	fs.StringVar(&o.Record, "record", "", usage.T("flag.record"))
+	fs.Var(&o.RecordMax, "record-max", usage.T("flag.record-max"))
+	fs.IntVar(&c.MaxConns, "max-conns", c.MaxConns, usage.T("flag.max-conns"))
+	fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", c.MaxConnsPerIP, usage.T("flag.max-conns-per-ip"))
+	fs.Float64Var(&c.ConnRatePerIP, "conn-rate", c.ConnRatePerIP, usage.T("flag.conn-rate"))
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, usage.T("flag.idle-timeout"))
+	fs.DurationVar(&c.ReadHeaderTimeout, "header-timeout", c.ReadHeaderTimeout, usage.T("flag.header-timeout"))
+	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", c.MaxHeaderBytes, usage.T("flag.max-header-bytes"))
+	fs.IntVar(&c.CaptureCap, "capture", c.CaptureCap, usage.T("flag.capture"))
+	fs.Int64Var(&c.CaptureTotal, "capture-total", c.CaptureTotal, usage.T("flag.capture-total"))
 }
 
 // BindPort adds --port alone.
 func (o *Options) BindPort(fs *pflag.FlagSet) {
 	o.serverFlags = fs
-	fs.IntVar(&o.Port, "port", o.Port, "port to listen on, overriding --listen's (0 picks any free port)")
+	fs.IntVar(&o.Port, "port", o.Port, usage.T("flag.port"))
 }
 
 // BindLesson adds --lesson, and --step when withStep.
 func (o *Options) BindLesson(fs *pflag.FlagSet, withStep bool) {
-	fs.StringVar(&o.Lesson, "lesson", "", "lesson id (see tubes lessons)")
+	fs.StringVar(&o.Lesson, "lesson", "", usage.T("flag.lesson"))
 	if withStep {
-		fs.IntVar(&o.Step, "step", 0, "step number in the lesson, from 1")
+		fs.IntVar(&o.Step, "step", 0, usage.T("flag.step"))
 	}
 }
 
 // BindLang adds --lang.
 func (o *Options) BindLang(fs *pflag.FlagSet) {
-	fs.StringVar(&o.Lang, "lang", "", "language of the lessons: "+strings.Join(lessons.Languages(), " or ")+" (default: from LC_ALL or LANG, else en)")
+	fs.StringVar(&o.Lang, "lang", "", usage.T("flag.lang", strings.Join(lessons.Languages(), ", ")))
 }
 
 // BindScreen adds the flags of commands that draw the screen.
 func (o *Options) BindScreen(fs *pflag.FlagSet) {
-	fs.BoolVar(&o.NoColor, "no-color", false, "no colours (NO_COLOR is honoured too)")
-	fs.StringVar(&o.Theme, "theme", o.Theme, "colours: "+ThemeDefault+", or "+ThemeContrast+" for projectors")
-	fs.BoolVar(&o.Presenter, "presenter", false, "presenter keys for a clicker: pgdn/pgup change step, z blanks the screen")
+	fs.BoolVar(&o.NoColor, "no-color", false, usage.T("flag.no-color"))
+	fs.StringVar(&o.Theme, "theme", o.Theme, usage.T("flag.theme", ThemeDefault, ThemeContrast))
+	fs.BoolVar(&o.Presenter, "presenter", false, usage.T("flag.presenter"))
 }
 
 // BindOutput adds --json, and --plain when withPlain.
 func (o *Options) BindOutput(fs *pflag.FlagSet, withPlain bool) {
 	if withPlain {
-		fs.BoolVar(&o.Plain, "plain", false, "print a line transcript instead of the screen")
+		fs.BoolVar(&o.Plain, "plain", false, usage.T("flag.plain"))
 	}
-	fs.BoolVar(&o.JSON, "json", false, "print JSON lines instead of text")
+	fs.BoolVar(&o.JSON, "json", false, usage.T("flag.json"))
 }
 
 // Colorless is --no-color or NO_COLOR.
@@ -145,16 +145,16 @@ func (o *Options) RoomMode(listen string) bool {
 
 func (o *Options) check() error {
 	if o.Plain && o.JSON {
-		return usage.Errorf("choose one of --plain and --json")
+		return usage.Bad("usage.plain-json")
 	}
 	if o.Theme != ThemeDefault && o.Theme != ThemeContrast {
-		return usage.Errorf("bad --theme %s: want %s or %s", netcore.Quote(o.Theme), ThemeDefault, ThemeContrast)
+		return usage.Bad("usage.theme", netcore.Quote(o.Theme), ThemeDefault, ThemeContrast)
 	}
 	if o.roomPortSet() && (o.RoomPort < 0 || o.RoomPort > 65535) {
-		return usage.Errorf("bad --room-port %d: want 0 to 65535", o.RoomPort)
+		return usage.Bad("usage.port.range", "--room-port", o.RoomPort)
 	}
 	if o.Step < 0 {
-		return usage.Errorf("bad --step %d: steps count from 1", o.Step)
+		return usage.Bad("usage.step", o.Step)
 	}
 	return checkLimits(o.Server)
 }
@@ -167,25 +167,30 @@ func checkLimits(c netcore.Config) error {
 		{"--max-header-bytes", float64(c.MaxHeaderBytes)}, {"--capture", float64(c.CaptureCap)}, {"--capture-total", float64(c.CaptureTotal)},
 		{"--idle-timeout", float64(c.IdleTimeout)}, {"--header-timeout", float64(c.ReadHeaderTimeout)}} {
 		if l.v < 0 {
-			return usage.Errorf("bad %s: it cannot be negative", l.flag)
+			return usage.Bad("usage.negative", l.flag)
 		}
 	}
 	if c.MaxHeaderBytes != 0 && c.MaxHeaderBytes < 256 {
-		return usage.Errorf("bad --max-header-bytes %d: no real request fits; use 256 or more", c.MaxHeaderBytes)
+		return usage.Bad("usage.max-header-bytes", c.MaxHeaderBytes)
 	}
 	return nil
 }
 
-// Language picks --lang, else LC_ALL or LANG, else English.
-func (o *Options) Language() (string, error) {
+// Language picks --lang, else LC_ALL, LC_MESSAGES or LANG, else English.
+func (o *Options) Language() (string, error) { return Language(o.Lang) }
+
+// Language is the one rule for the course's language: flag (--lang) when
+// given, else the first of LC_ALL, LC_MESSAGES and LANG that names a
+// language the course has, else English.
+func Language(flag string) (string, error) {
 	have := lessons.Languages()
-	if o.Lang != "" {
-		if !slices.Contains(have, o.Lang) {
-			return "", usage.Errorf("no lessons in language %s (have: %s)", netcore.Quote(o.Lang), strings.Join(have, ", "))
+	if flag != "" {
+		if !slices.Contains(have, flag) {
+			return "", usage.Bad("usage.lang", netcore.Quote(flag), strings.Join(have, ", "))
 		}
-		return o.Lang, nil
+		return flag, nil
 	}
-	for _, env := range []string{"LC_ALL", "LANG"} {
+	for _, env := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
 		if v := os.Getenv(env); len(v) >= 2 && slices.Contains(have, v[:2]) {
 			return v[:2], nil
 		}
@@ -198,17 +203,17 @@ func (o *Options) Language() (string, error) {
 func (o *Options) ListenAddr() (string, error) {
 	addr := o.Server.Addr
 	if o.portSet() && (o.Port < 0 || o.Port > 65535) {
-		return "", usage.Errorf("bad --port %d: want 0 to 65535", o.Port)
+		return "", usage.Bad("usage.port.range", "--port", o.Port)
 	}
 	if bare := strings.Trim(addr, "[]"); !strings.Contains(addr, ":") || isIP(bare) {
 		addr = net.JoinHostPort(bare, strconv.Itoa(DefaultPort())) // a host alone: the default port
 	}
 	hp, err := netcore.ParseListen(addr)
 	if err != nil {
-		return "", usage.Errorf("bad --listen %s", err) // the error quotes the input escaped
+		return "", usage.Bad("usage.listen", err) // the error quotes the input escaped
 	}
 	if hp.Host != "" && !isIP(hp.Host) && !netcore.PlainHost(hp.Host) {
-		return "", usage.Errorf("bad --listen %s: a host name has only letters, digits, dots and dashes", netcore.Quote(addr))
+		return "", usage.Bad("usage.listen.host", netcore.Quote(addr))
 	}
 	if o.portSet() {
 		hp.Port = o.Port
@@ -218,7 +223,7 @@ func (o *Options) ListenAddr() (string, error) {
 		return hp.String(), nil
 	}
 	if hp.Host == "" {
-		return "", usage.Errorf("bad --listen %s: give a host, e.g. localhost:%d (use 0.0.0.0:%d to let other machines in)", netcore.Quote(addr), hp.Port, hp.Port)
+		return "", usage.Bad("usage.listen.nohost", netcore.Quote(addr), hp.Port)
 	}
 	return hp.String(), nil
 }

@@ -15,7 +15,7 @@ import (
 // until Ctrl+C or SIGTERM.
 func Serve(o *Options, stdout, stderr io.Writer) error {
 	if o.Lesson == "" {
-		return usage.Errorf("serve needs --lesson ID (see tubes lessons)")
+		return usage.Bad("usage.serve.lesson")
 	}
 	return Transcript(o, stdout, stderr, "")
 }
@@ -23,7 +23,7 @@ func Serve(o *Options, stdout, stderr io.Writer) error {
 // NeedTarget is tap's one required flag.
 func NeedTarget(o *Options) error {
 	if o.Target == "" {
-		return usage.Errorf("tap needs --target HOST:PORT, the address of your server")
+		return usage.Bad("usage.tap.target")
 	}
 	return nil
 }
@@ -41,10 +41,10 @@ func Transcript(o *Options, stdout, stderr io.Writer, note string) error {
 		fmt.Fprintln(stderr, "tubes: "+w.UI[note])
 	}
 	if o.Target != "" {
-		fmt.Fprintln(stderr, netcore.EscapeText(fmt.Sprintf("tubes: tap on %s → your server at %s; press Ctrl+C to stop", w.Addr.URL(), netcore.Quote(o.Target))))
+		fmt.Fprintln(stderr, netcore.EscapeText("tubes: "+usage.T("serve.tap", w.Addr.URL(), netcore.Quote(o.Target))))
 	} else {
 		l := w.Course.Lessons[w.Lesson]
-		fmt.Fprintln(stderr, netcore.EscapeText(fmt.Sprintf("tubes: serving %s step %d/%d (%s) on %s; press Ctrl+C to stop",
+		fmt.Fprintln(stderr, netcore.EscapeText("tubes: "+usage.T("serve.serving",
 			l.ID, w.Step+1, len(l.Steps), l.Steps[w.Step].Behavior.Name(), w.Addr.URL())))
 	}
 	stop := make(chan struct{})

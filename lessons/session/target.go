@@ -11,10 +11,10 @@ import (
 func checkTarget(target, listen string) (string, error) {
 	t, err := netcore.ParseTarget(target)
 	if err != nil {
-		return "", usage.Errorf("bad --target %s", err) // the error quotes the input escaped
+		return "", usage.Bad("usage.target", err) // the error quotes the input escaped
 	}
 	if l, err := netcore.ParseListen(listen); err == nil && l.Port == t.Port && (t.IsLoopback() || l.IsWildcard() && netcore.IsWildcardHost(t.Host)) {
-		return "", usage.Errorf("--target %s is the tap's own address; run your server on another port, or move the tap with --port", netcore.Quote(target))
+		return "", usage.Bad("usage.target.self", netcore.Quote(target))
 	}
 	return t.String(), nil
 }

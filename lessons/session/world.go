@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tubes-course/tubes/lessons"
@@ -75,7 +76,7 @@ func Open(o *Options, need Need, stderr io.Writer) (*World, error) {
 	}
 	if dir, err := lessons.StateDir(); err == nil {
 		if w.Store, w.Progress, w.Notice, err = lessons.OpenStore(dir); err != nil {
-			return nil, fmt.Errorf("cannot open the progress in %s: %s", netcore.Quote(dir), Reason(err))
+			return nil, usage.Fail("err.progress.open", netcore.Quote(dir), Reason(err))
 		}
 		if w.Notice != "" {
 			w.Notice = w.UI["notice.damaged"] + " " + netcore.Quote(w.Notice)
@@ -83,12 +84,12 @@ func Open(o *Options, need Need, stderr io.Writer) (*World, error) {
 		}
 	}
 	if o.Lesson != "" {
-		if w.Lesson, w.Step, err = w.Course.Locate(o.Lesson, o.Step); err != nil {
-			return nil, usage.Wrap(err)
+		if err := w.locate(o.Lesson, o.Step); err != nil {
+			return nil, err
 		}
 		w.Progress.Lesson, w.Progress.Step = o.Lesson, w.Step
 	} else if o.Step != 0 {
-		return nil, usage.Errorf("--step needs --lesson")
+		return nil, usage.Bad("usage.step.lesson")
 	} else if i := w.Course.Find(w.Progress.Lesson); i >= 0 {
 		w.Lesson, w.Step = i, min(max(w.Progress.Step, 0), len(w.Course.Lessons[i].Steps)-1)
 	}
@@ -98,6 +99,21 @@ func Open(o *Options, need Need, stderr io.Writer) (*World, error) {
 		}
 	}
 	return w, nil
+}
+
+// locate finds --lesson and --step in the course, and says what is wrong
+// with them in the command line's words.
+func (w *World) locate(id string, step int) error {
+	li := w.Course.Find(id)
+	if li < 0 {
+		return usage.Bad("usage.lesson.ids", netcore.Quote(id), strings.Join(lessons.IDs(), ", "))
+	}
+	if n := len(w.Course.Lessons[li].Steps); step < 0 || step > n {
+		return usage.Bad("usage.step.range", id, n, step)
+	}
+	var err error
+	w.Lesson, w.Step, err = w.Course.Locate(id, step)
+	return usage.Wrap(err)
 }
 
 func (w *World) listen(o *Options) error {
@@ -115,7 +131,7 @@ func (w *World) listen(o *Options) error {
 	w.Sink = w.Inbox
 	if o.Record != "" {
 		if w.Recorder, err = netcore.CreateRecording(o.Record, int64(o.RecordMax)); err != nil {
-			return usage.Errorf("cannot write the record file %s: %s", netcore.Quote(o.Record), Reason(err))
+			return usage.Bad("usage.record", netcore.Quote(o.Record), Reason(err))
 		}
 		w.Sink = netcore.Tee{w.Inbox, w.Recorder}
 	}
@@ -146,10 +162,10 @@ func (w *World) listen(o *Options) error {
 	}
 	var inUse *netcore.PortInUseError
 	if errors.As(err, &inUse) {
-		return fmt.Errorf("port %d is already in use; choose another with --port %d, or --port 0 for any free port", inUse.Port, nextPort(inUse.Port))
+		return usage.Fail("err.port.inuse", inUse.Port, nextPort(inUse.Port))
 	}
 	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %s", netcore.Quote(addr), Reason(err))
+		return usage.Fail("err.listen", netcore.Quote(addr), Reason(err))
 	}
 	w.Addr = lessons.Address{Host: w.Server.Host(), Port: w.Server.Port(), Reach: w.UI["reach.local"]}
 	w.TextAddr = w.Addr
@@ -180,10 +196,10 @@ func (w *World) openRoom(o *Options) error {
 		err = w.Room.Listen(addr)
 	}
 	if errors.As(err, &inUse) {
-		return fmt.Errorf("the room page's port %d is already in use; choose another with --room-port %d, or --room-port 0 for any free port", port, nextPort(port))
+		return usage.Fail("err.room.inuse", port, nextPort(port))
 	}
 	if err != nil {
-		return fmt.Errorf("cannot open the room page on %s: %s", netcore.Quote(addr), Reason(err))
+		return usage.Fail("err.room.listen", netcore.Quote(addr), Reason(err))
 	}
 	if l := w.Course.Lessons[w.Lesson]; w.Step < len(l.Steps) {
 		w.Room.SetStep(l, w.Step) // serve and tap have no screen to say it
@@ -235,8 +251,8 @@ func (w *World) closeRecord() {
 	dropped, err := w.Recorder.Close()
 	w.Recorder = nil
 	if err != nil {
-		fmt.Fprintf(w.stderr, "tubes: the recording is incomplete: %s\n", netcore.EscapeText(Reason(err)))
+		fmt.Fprintln(w.stderr, "tubes: "+usage.T("record.incomplete", netcore.EscapeText(Reason(err))))
 	} else if dropped > 0 {
-		fmt.Fprintf(w.stderr, "tubes: %d events are not in the recording (too fast, or past --record-max)\n", dropped)
+		fmt.Fprintln(w.stderr, "tubes: "+usage.T("record.dropped", dropped))
 	}
 }

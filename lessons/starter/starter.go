@@ -48,7 +48,7 @@ func Find(name string) (Code, error) {
 			return c, nil
 		}
 	}
-	return Code{}, usage.Errorf("--code %s: not a starter language (%s)", netcore.Quote(name), strings.Join(CodeNames(), ", "))
+	return Code{}, usage.Bad("usage.init.code", netcore.Quote(name), strings.Join(CodeNames(), ", "))
 }
 
 // Files are the starter's files for lesson id in code: their paths
@@ -57,12 +57,12 @@ func Find(name string) (Code, error) {
 // public/) go along, so the starter has what it serves.
 func Files(id string, c Code) (map[string][]byte, error) {
 	if !slices.Contains(lessons.IDs(), id) {
-		return nil, usage.Errorf("--lesson %s: no such lesson (see tubes lessons)", netcore.Quote(id))
+		return nil, usage.Bad("usage.lesson.none", netcore.Quote(id))
 	}
 	base := "examples/" + id
 	prog, err := fs.ReadFile(assets.Examples, base+"/starter/"+c.File)
 	if err != nil {
-		return nil, fmt.Errorf("lesson %s has no %s starter", id, c.Name)
+		return nil, usage.Fail("err.init.nostarter", id, c.Name)
 	}
 	out := map[string][]byte{c.File: prog}
 	entries, _ := fs.ReadDir(assets.Examples, base)
@@ -89,6 +89,12 @@ func Files(id string, c Code) (map[string][]byte, error) {
 // is off: a learner's work is never overwritten by accident.
 var ErrExists = errors.New("exists")
 
+// existsError is ErrExists said in the command line's words.
+type existsError string
+
+func (e existsError) Error() string        { return string(e) }
+func (e existsError) Is(target error) bool { return target == ErrExists }
+
 // Write writes files into dir, refusing (before writing anything) when one
 // exists unless force. It returns the paths written, in order.
 func Write(dir string, files map[string][]byte, force bool) ([]string, error) {
@@ -101,7 +107,7 @@ func Write(dir string, files map[string][]byte, force bool) ([]string, error) {
 		for _, name := range names {
 			p := filepath.Join(dir, filepath.FromSlash(name))
 			if _, err := os.Lstat(p); err == nil {
-				return nil, fmt.Errorf("%s %w; keep it, or pass --force to overwrite it", netcore.Quote(p), ErrExists)
+				return nil, existsError(usage.T("err.init.exists", netcore.Quote(p)))
 			}
 		}
 	}
@@ -129,7 +135,7 @@ type Flags struct {
 // the two commands that come next, in ui's words.
 func Init(w io.Writer, f Flags, ui map[string]string) error {
 	if f.Lesson == "" {
-		return usage.Errorf("--lesson is required (see tubes lessons)")
+		return usage.Bad("usage.init.lesson")
 	}
 	c, err := Find(f.Code)
 	if err != nil {

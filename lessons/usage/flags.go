@@ -20,29 +20,32 @@ func FlagError(err error) error {
 		if notExist.GetSpecifiedName() == "" {
 			name = "-" + notExist.GetSpecifiedShortnames()
 		}
-		return Errorf("unknown flag %s for this command (see its --help)", netcore.Quote(name))
+		return Bad("usage.flag.unknown", netcore.Quote(name))
 	case errors.As(err, &invalid):
 		f := invalid.GetFlag()
-		return Errorf("bad --%s %s: want %s", f.Name, netcore.Quote(invalid.GetValue()), wants(f.Value.Type()))
+		return Bad(wants(f.Value.Type()), "--"+f.Name, netcore.Quote(invalid.GetValue()))
 	case errors.As(err, &required):
-		return Errorf("--%s needs a value", required.GetFlag().Name)
+		return Bad("usage.flag.novalue", "--"+required.GetFlag().Name)
 	case errors.As(err, &syntax):
-		return Errorf("bad flag %s", netcore.Quote(syntax.GetSpecifiedFlag()))
+		return Bad("usage.flag.syntax", netcore.Quote(syntax.GetSpecifiedFlag()))
 	}
 	return Wrap(err)
 }
 
-// wants says what a flag of a pflag type takes.
+// wants is the key that says what a flag of a pflag type takes, for a
+// bad value of it.
 func wants(kind string) string {
 	switch kind {
 	case "int", "int64", "uint", "uint64":
-		return "a whole number"
+		return "usage.flag.want.whole"
 	case "float64":
-		return "a number"
+		return "usage.flag.want.number"
 	case "duration":
-		return "a duration like 5s or 1m"
+		return "usage.flag.want.duration"
 	case "bool":
-		return "true or false"
+		return "usage.flag.want.bool"
+	case "size":
+		return "usage.flag.want.size"
 	}
-	return "a " + kind
+	return "usage.flag.bad"
 }

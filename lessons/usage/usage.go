@@ -2,20 +2,13 @@
 // the command line. tubes exits 2 for these and 1 for every other error.
 package usage
 
-import (
-	"errors"
-	"fmt"
-)
+import "errors"
 
 // Error is bad usage.
 type Error struct{ Err error }
 
 func (e Error) Error() string { return e.Err.Error() }
 func (e Error) Unwrap() error { return e.Err }
-
-// Errorf is fmt.Errorf marked as bad usage. Names that came from the user
-// go in through netcore.Quote, never %s or %q.
-func Errorf(format string, a ...any) error { return Error{fmt.Errorf(format, a...)} }
 
 // Wrap marks err as bad usage; nil stays nil.
 func Wrap(err error) error {
