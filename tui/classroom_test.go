@@ -1,14 +1,15 @@
 package tui
 
 import (
-	tea "charm.land/bubbletea/v2"
-	"github.com/tubes-course/tubes/lessons"
-	"github.com/tubes-course/tubes/netcore"
 	"net"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/tubes-course/tubes/lessons"
+	"github.com/tubes-course/tubes/netcore"
 
 	"github.com/charmbracelet/x/ansi"
 	"rsc.io/qr"
