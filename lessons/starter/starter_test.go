@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -100,6 +101,70 @@ func TestWrittenStarterRunsAndFailsItsCheck(t *testing.T) {
 	for _, r := range rep.Results {
 		if r.Verdict() == probe.VerdictFail && strings.TrimSpace(r.Reason) == "" {
 			t.Errorf("%s fails with no reason", r.Name)
+		}
+	}
+}
+
+// Every starter that reads logs what it read, and those bytes came from the
+// network: they must reach the learner's terminal (and the check's "last
+// lines your server printed") as printable ASCII, a byte like 0x16 written
+// \x16 as the starters' comments promise, never as raw Latin-1 or \u0016.
+// The bytes sent are a TLS record's first ones, as a ClientHello starts.
+func TestStartersLogReadBytesEscaped(t *testing.T) {
+	sent := []byte("\x16\x03\x01\xe9\x1b[2J")
+	neverRead := map[string]bool{"tcp-accept": true, "client": true} // they only accept, or wait for the end
+	for _, lang := range []struct{ code, tool, run string }{{"node", "node", "node server.mjs"}, {"python", "python3", "python3 server.py"}} {
+		if _, err := exec.LookPath(lang.tool); err != nil {
+			t.Logf("%s is not installed: skipping its starters", lang.tool)
+			continue
+		}
+		for _, id := range lessons.IDs() {
+			if neverRead[id] {
+				continue
+			}
+			t.Run(id+"/"+lang.code, func(t *testing.T) {
+				t.Parallel()
+				dir := t.TempDir()
+				if err := starter.Init(&bytes.Buffer{}, starter.Flags{Lesson: id, Code: lang.code, Dir: dir}, lessons.UIStrings("en")); err != nil {
+					t.Fatal(err)
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				proc, err := probe.StartServer(ctx, lang.run, dir)
+				if proc != nil {
+					defer proc.Stop()
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				c, err := net.DialTimeout("tcp", proc.Target(), 5*time.Second)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				if _, err := c.Write(sent); err != nil {
+					t.Fatal(err)
+				}
+				line := ""
+				for deadline := time.Now().Add(10 * time.Second); line == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+					for _, l := range proc.Stdout() {
+						if strings.Contains(l, "read 8 bytes") {
+							line = l
+						}
+					}
+				}
+				if line == "" {
+					t.Fatalf("no line says the 8 bytes were read; it printed %q", proc.Stdout())
+				}
+				for _, r := range line {
+					if r < 0x20 || r > 0x7e {
+						t.Fatalf("the read is logged with %q, not printable ASCII: %q", r, line)
+					}
+				}
+				if !strings.Contains(line, `\x16\x03\x01`) {
+					t.Errorf(`the read is logged without \x16\x03\x01: %q`, line)
+				}
+			})
 		}
 	}
 }

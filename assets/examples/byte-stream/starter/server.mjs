@@ -16,8 +16,8 @@ const server = net.createServer((socket) => {
     //       arrives, and keep what follows it for the next line.
     // TODO: Answer each whole line with "line N: <text>\n", N counting the
     //       lines on this connection (drop a "\r" before the "\n").
-    // TODO: Do not let one endless line eat your memory: refuse lines
-    //       longer than 1024 bytes.
+    // TODO: Do not let one endless line eat your memory: once 1024 bytes
+    //       wait without a "\n", answer an error line and close.
   });
   socket.on('error', (err) => console.log('connection failed:', err.message));
 });

@@ -30,7 +30,9 @@ def handle(conn):
             # TODO: A body sent with Transfer-Encoding: chunked: read each size line,
             #       that many bytes and their \r\n, until the chunk of size 0 and the
             #       empty line after it; answer with the joined body.
-            # TODO: Refuse a chunk size that is not only hex digits with 400.
+            # TODO: A size line may carry extensions after a ";" (7;ext=1): they are
+            #       allowed; skip them. Refuse with 400 a size, the part before any
+            #       ";", that is not only hex digits.
 
 
 def main():

@@ -14,9 +14,9 @@ const server = net.createServer((socket) => {
     console.log(`read ${chunk.length} bytes: ${show(chunk)}`);
     // TODO: Close a connection that sends nothing for 5 seconds (the idle
     //       timeout).
-    // TODO: Give a request's head 3 seconds in all to arrive, however
-    //       slowly it trickles in (the header timeout); then answer 200 and
-    //       close.
+    // TODO: Give a request's head 3 seconds in all, counted from the moment
+    //       the connection opens, however slowly it trickles in (the header
+    //       timeout); then answer 200 and close.
     // TODO: Hold at most 20 connections at once: close newcomers beyond
     //       that.
   });

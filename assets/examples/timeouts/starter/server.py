@@ -26,9 +26,11 @@ def handle(conn):
 
             # TODO: Close a connection that sends nothing for 5 seconds (the
             #       idle timeout).
-            # TODO: Give a request's head 3 seconds in all to arrive,
-            #       however slowly it trickles in (the header timeout); then
-            #       answer 200 and close.
+            # TODO: Give a request's head 3 seconds in all, counted from the
+            #       moment the connection opens, however slowly it trickles
+            #       in (the header timeout); then answer 200 and close. Both
+            #       clocks guard the recv() above, so set them before it
+            #       (conn.settimeout).
             # TODO: Hold at most 20 connections at once: close newcomers
             #       beyond that.
 

@@ -19,10 +19,20 @@ const server = net.createServer((socket) => {
   socket.on('error', (err) => console.log(`connection failed: ${err.message}`));
   socket.on('data', (chunk) => {
     // Without TLS these are the ClientHello's bytes: 16 03 01 ...
-    console.log(`read ${chunk.length} bytes: ${JSON.stringify(chunk.toString('latin1'))}`);
+    console.log(`read ${chunk.length} bytes: ${show(chunk)}`);
     // TODO: Once the request's head has arrived ("\r\n\r\n"), write the
     //       hello response of the http-response lesson and end the socket.
   });
 });
 
 server.listen(PORT, '127.0.0.1', () => console.log(`listening on 127.0.0.1:${PORT}`));
+
+// show turns bytes from the network into safe text for the terminal:
+// printable ASCII as it is, every other byte as \xNN.
+function show(bytes) {
+  let out = '';
+  for (const b of bytes) {
+    out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '\\x' + b.toString(16).padStart(2, '0');
+  }
+  return out;
+}

@@ -11,7 +11,7 @@ const PORT = Number(process.env.PORT) || 3001; // tubes itself uses 3000
 const server = net.createServer((socket) => {
   socket.on('error', (err) => console.log(`connection failed: ${err.message}`));
   socket.on('data', (chunk) => {
-    console.log(`read ${chunk.length} bytes: ${JSON.stringify(chunk.toString('latin1'))}`);
+    console.log(`read ${chunk.length} bytes: ${show(chunk)}`);
     // TODO: Read the request's head (up to "\r\n\r\n"). For GET / answer a
     //       small HTML page whose script opens new WebSocket('ws://' +
     //       location.host + '/ws').
@@ -31,3 +31,13 @@ const server = net.createServer((socket) => {
 });
 
 server.listen(PORT, '127.0.0.1', () => console.log(`listening on 127.0.0.1:${PORT}`));
+
+// show turns bytes from the network into safe text for the terminal:
+// printable ASCII as it is, every other byte as \xNN.
+function show(bytes) {
+  let out = '';
+  for (const b of bytes) {
+    out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '\\x' + b.toString(16).padStart(2, '0');
+  }
+  return out;
+}
