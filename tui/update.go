@@ -13,7 +13,9 @@ import (
 
 // Update routes every message. It does no I/O: network and disk work is
 // returned as commands. Whatever the message, the panes' scroll offsets
-// are put back in range after it, so View has nothing to correct.
+// are put back in range before and after it, so View has nothing to
+// correct; the lesson's only once View has rendered its text at the
+// pane's width (see clampScroll).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.clampScroll() // what the last frame rendered may bring an offset in range
 	cmd := m.update(msg)

@@ -189,9 +189,11 @@ func (m *Model) lessonHead(w int) []string {
 }
 
 // lessonBody is the step's text (or the example program) at width w,
-// rendered once and cached. View calls it; Update uses lessonCached.
+// rendered once and cached.
 func (m *Model) lessonBody(w int) []string { return m.lessonRender(w).lines }
 
+// lessonRender renders on a cache miss: View calls it, never Update, which
+// reads lessonCached instead.
 func (m *Model) lessonRender(w int) rendered {
 	l := m.current()
 	key := m.lessonKeyAt(w)
