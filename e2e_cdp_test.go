@@ -75,9 +75,10 @@ func startBrowser(t *testing.T, chromium string, limit time.Duration) *browser {
 	}
 	toChrome.Close()
 	fromChrome.Close()
-	exited := make(chan struct{})
+	exited, over := make(chan struct{}), make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
+		close(over)
 		// The renderer and GPU helpers are in the group too.
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		ourW.Close()
@@ -88,9 +89,10 @@ func startBrowser(t *testing.T, chromium string, limit time.Duration) *browser {
 			t.Errorf("chromium (pid %d) did not exit within 10s of SIGKILL", cmd.Process.Pid)
 		}
 	})
-	// Neither end may block past the deadline, whatever Chromium does.
+	// Neither end may block past the deadline, whatever Chromium does (the
+	// reader a little later, so that a timeout is reported as one).
 	_ = ourW.SetWriteDeadline(b.deadline)
-	_ = ourR.SetReadDeadline(b.deadline)
+	_ = ourR.SetReadDeadline(b.deadline.Add(2 * time.Second))
 	go func() {
 		defer close(b.in)
 		r := bufio.NewReader(ourR)
@@ -100,8 +102,13 @@ func startBrowser(t *testing.T, chromium string, limit time.Duration) *browser {
 				return
 			}
 			var m cdpMsg
-			if json.Unmarshal(line[:len(line)-1], &m) == nil {
-				b.in <- m
+			if json.Unmarshal(line[:len(line)-1], &m) != nil {
+				continue
+			}
+			select {
+			case b.in <- m:
+			case <-over:
+				return
 			}
 		}
 	}()
@@ -231,7 +238,6 @@ type pageLoad struct {
 	status    int           // the response's status, 0 if none came
 	errorText string        // Network.loadingFailed's errorText, "" if it loaded
 	took      time.Duration // from the navigation to the end of loading
-	console   []string      // the page's console entries (Log.entryAdded)
 }
 
 // load navigates the page to url and waits until its document has either
@@ -277,14 +283,15 @@ func (b *browser) load(url string) pageLoad {
 			pl.status = r.Response.Status
 		}
 	}
-	// The console entry for a failed load is logged with the failure; a
-	// round trip to the page makes sure it has been read off the pipe.
-	b.eval("''")
-	for _, m := range b.events[mark:] {
-		var e struct{ Entry struct{ Text string } }
-		if m.Method == "Log.entryAdded" && json.Unmarshal(m.Params, &e) == nil {
-			pl.console = append(pl.console, e.Entry.Text)
-		}
-	}
 	return pl
+}
+
+// waitConsole waits for the page's console (Log.entryAdded) to show text,
+// and fails the test at the deadline if it never does.
+func (b *browser) waitConsole(text string) {
+	b.t.Helper()
+	b.waitEvent("the console line "+text, func(m cdpMsg) bool {
+		var e struct{ Entry struct{ Text string } }
+		return m.Method == "Log.entryAdded" && json.Unmarshal(m.Params, &e) == nil && e.Entry.Text == text
+	})
 }

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -119,9 +118,7 @@ func TestChunkedWrongSizeChromium(t *testing.T) {
 				t.Errorf("the load failed after %s, want between %s and %s", got.took, c.minTook, c.maxTook)
 			}
 			want := "Failed to load resource: " + c.err
-			if !slices.Contains(got.console, want) {
-				t.Errorf("console has %q, want %q", got.console, want)
-			}
+			b.waitConsole(want)
 			// The lesson quotes that console line, in both languages.
 			for _, lang := range []string{"en", "ko"} {
 				text, err := os.ReadFile(filepath.Join("assets", "lessons", lang, "chunked.md"))
