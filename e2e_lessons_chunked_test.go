@@ -4,6 +4,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -85,6 +87,47 @@ func TestCheckClosingAndChunkedAgainstServe(t *testing.T) {
 			r := checkRun(t, "--lesson", id, "--target", "127.0.0.1:"+strconv.Itoa(a.port))
 			if out := string(r.stdout); r.code != 0 || !strings.Contains(out, "PASS  ") || strings.Contains(out, "FAIL") {
 				t.Fatalf("tubes check exited %d\nstdout:\n%s\nstderr:\n%s", r.code, out, r.stderr)
+			}
+		})
+	}
+}
+
+// chunked, both wrong sizes in Chromium, as the lesson tells them: the
+// headers said 200, so the page is already open when the body breaks.
+// Chromium shows no error page and none of the body, only an empty page;
+// the net error is in its console (and DevTools' Network tab). Too large,
+// it first waits for the server's 5 s idle timeout.
+func TestChunkedWrongSizeChromium(t *testing.T) {
+	t.Parallel()
+	chromium := need(t, "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+	for _, c := range []struct {
+		step, err        string
+		minTook, maxTook time.Duration
+	}{
+		{"3", "net::ERR_INVALID_CHUNKED_ENCODING", 0, 4 * time.Second},
+		{"4", "net::ERR_INCOMPLETE_CHUNKED_ENCODING", 4 * time.Second, 15 * time.Second},
+	} {
+		t.Run("step"+c.step, func(t *testing.T) {
+			a := startServe(t, "--lesson", "chunked", "--step", c.step)
+			b := startBrowser(t, chromium, 45*time.Second)
+			got := b.load("http://127.0.0.1:" + strconv.Itoa(a.port) + "/")
+			if got.status != 200 || got.errorText != c.err {
+				t.Fatalf("status %d, net error %q; want 200 and %s\n%s", got.status, got.errorText, c.err, b.dump())
+			}
+			if got.took < c.minTook || got.took > c.maxTook {
+				t.Errorf("the load failed after %s, want between %s and %s", got.took, c.minTook, c.maxTook)
+			}
+			want := "Failed to load resource: " + c.err
+			b.waitConsole(want)
+			// The lesson quotes that console line, in both languages.
+			for _, lang := range []string{"en", "ko"} {
+				text, err := os.ReadFile(filepath.Join("assets", "lessons", lang, "chunked.md"))
+				if err != nil || !bytes.Contains(text, []byte("`"+want+"`")) {
+					t.Errorf("%s/chunked.md does not quote `%s` (%v)", lang, want, err)
+				}
+			}
+			if text := b.eval("document.documentElement ? document.documentElement.innerText : ''"); text != "" {
+				t.Errorf("the page shows %q, want an empty page", text)
 			}
 		})
 	}

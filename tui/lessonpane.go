@@ -9,11 +9,12 @@ import (
 )
 
 // lessonPane shows the current step's text. Markdown is rendered once per
-// (step, width, style) and kept.
+// (step, width, style) and kept. Only View renders: Update reads what is
+// kept (cached), so a message never waits for glamour.
 type lessonPane struct {
 	offset  int
 	side    int // cells a cut command line is scrolled sideways (< >)
-	cache   map[lessonKey][]string
+	cache   map[lessonKey]rendered
 	cmds    map[lessonKey]stepCommands
 	style   string // glamour style: "dark", "light" or "notty"
 	example bool   // show the lesson's example program instead of the step
@@ -33,6 +34,21 @@ var exampleCodes = []exampleCode{
 	{"Python", "server.py", func(id, port string) string { return "PORT=" + port + " python3 assets/examples/" + id + "/server.py" }},
 }
 
+// rendered is a step's text drawn at one width, and its widest line in
+// cells (how far < > can scroll it).
+type rendered struct {
+	lines  []string
+	widest int
+}
+
+func newRendered(lines []string) rendered {
+	r := rendered{lines: lines}
+	for _, line := range lines {
+		r.widest = max(r.widest, ansi.StringWidth(line))
+	}
+	return r
+}
+
 type lessonKey struct {
 	lesson, step, width int
 	style               string
@@ -49,7 +65,7 @@ type stepCommands struct {
 }
 
 func newLessonPane(style string) lessonPane {
-	return lessonPane{cache: map[lessonKey][]string{}, cmds: map[lessonKey]stepCommands{}, style: style}
+	return lessonPane{cache: map[lessonKey]rendered{}, cmds: map[lessonKey]stepCommands{}, style: style}
 }
 
 func (p *lessonPane) scroll(by int) { p.offset = max(0, p.offset+by) }
@@ -57,9 +73,9 @@ func (p *lessonPane) scroll(by int) { p.offset = max(0, p.offset+by) }
 // exampleLines draws the lesson's example program: tabs as four spaces,
 // long lines wrapped with a mark, comments dim. Code is not Markdown, so
 // it skips glamour, which would re-wrap it.
-func (p *lessonPane) exampleLines(st styles, k lessonKey, id, title, switchHint string) []string {
-	if lines, ok := p.cache[k]; ok {
-		return lines
+func (p *lessonPane) exampleLines(st styles, k lessonKey, id, title, switchHint string) rendered {
+	if r, ok := p.cache[k]; ok {
+		return r
 	}
 	c := exampleCodes[k.code%len(exampleCodes)]
 	var names []string
@@ -85,8 +101,8 @@ func (p *lessonPane) exampleLines(st styles, k lessonKey, id, title, switchHint 
 			lines = append(lines, style.Render(part))
 		}
 	}
-	p.cache[k] = lines
-	return lines
+	p.cache[k] = newRendered(lines)
+	return p.cache[k]
 }
 
 // stepMarkdown is the step's text, after the lesson's intro on step one.
@@ -100,9 +116,9 @@ func stepMarkdown(l lessons.Lesson, step int, addr lessons.Address) string {
 
 // body renders (or recalls) the Markdown of a step at width w.
 // md is called only on a miss: filling the text is not free either.
-func (p *lessonPane) body(k lessonKey, md func() string) []string {
-	if lines, ok := p.cache[k]; ok {
-		return lines
+func (p *lessonPane) body(k lessonKey, md func() string) rendered {
+	if r, ok := p.cache[k]; ok {
+		return r
 	}
 	text, codes, isCmd := protectCode(md(), k.width-12)
 	out := text
@@ -124,9 +140,9 @@ func (p *lessonPane) body(k lessonKey, md func() string) []string {
 		clear(p.cache)
 		clear(p.cmds)
 	}
-	p.cache[k] = lines
+	p.cache[k] = newRendered(lines)
 	p.cmds[k] = cmds
-	return lines
+	return p.cache[k]
 }
 
 // command is the command C copies: the first that starts on a line from

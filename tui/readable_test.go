@@ -282,6 +282,7 @@ func TestCutCodeScrollsSideways(t *testing.T) {
 func TestCopyTakesTheStepsCommand(t *testing.T) {
 	r := newRig(t, "timeouts")
 	r.size(80, 24)
+	r.m.screen() // as the program draws after every message: C copies from the text on screen
 	cmd := r.press(keyRune('C'))
 	if cmd == nil {
 		t.Fatal("C returned no command")

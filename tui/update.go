@@ -13,8 +13,11 @@ import (
 
 // Update routes every message. It does no I/O: network and disk work is
 // returned as commands. Whatever the message, the panes' scroll offsets
-// are put back in range after it, so View has nothing to correct.
+// are put back in range before and after it, so View has nothing to
+// correct; the lesson's only once View has rendered its text at the
+// pane's width (see clampScroll).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.clampScroll() // what the last frame rendered may bring an offset in range
 	cmd := m.update(msg)
 	m.clampScroll()
 	return m, cmd
@@ -260,8 +263,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Right):
 		m.lessonView.side += sideStep // clampScroll stops it at the widest line
 	case key.Matches(msg, k.Copy):
+		// The commands are those of the text on screen, which View rendered.
 		w, _ := m.lay.panes[focusLesson].inner()
-		m.lessonBody(w) // rendered, so its commands are known
 		cmd, ok := m.lessonView.command(m.lessonKeyAt(w), m.lessonView.offset)
 		if !ok {
 			m.setStatus(m.t("copy.none"), false)

@@ -12,7 +12,8 @@ import (
 )
 
 // View draws the whole screen. It only formats what Update stored: sizes
-// come from m.lay and scroll offsets were kept in range by Update.
+// come from m.lay and scroll offsets were kept in range by Update. The
+// lesson's Markdown is rendered here, once per width and step (cached).
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.screen())
 	v.AltScreen = true
@@ -116,9 +117,13 @@ func (m *Model) chunksUpTo() uint64 {
 // lessonLines is the step header, whether it is done, then its text from
 // the scroll offset on.
 func (m *Model) lessonLines(w, h int) []string {
-	head, body := m.lessonHead(w), m.lessonBody(w)
+	head, r := m.lessonHead(w), m.lessonRender(w)
+	body := r.lines
 	room := max(1, h-len(head))
-	offset := min(m.lessonView.offset, max(0, len(body)-room)) // Update keeps it so
+	// Update keeps both in range, except on the first frame at a new width
+	// or step: it did not render the text, so it could not know its length.
+	offset := min(m.lessonView.offset, maxOffset(len(body), room))
+	side := min(m.lessonView.side, maxSide(r.widest, w))
 	end := min(len(body), offset+room)
 	var more string
 	if end < len(body) && room >= 2 {
@@ -130,7 +135,7 @@ func (m *Model) lessonLines(w, h int) []string {
 		}
 	}
 	for _, line := range body[offset:end] {
-		head = append(head, sideways(line, m.lessonView.side, w))
+		head = append(head, sideways(line, side, w))
 	}
 	if more != "" {
 		head = append(head, m.st.hint.Render(more))
@@ -185,13 +190,23 @@ func (m *Model) lessonHead(w int) []string {
 
 // lessonBody is the step's text (or the example program) at width w,
 // rendered once and cached.
-func (m *Model) lessonBody(w int) []string {
+func (m *Model) lessonBody(w int) []string { return m.lessonRender(w).lines }
+
+// lessonRender renders on a cache miss: View calls it, never Update, which
+// reads lessonCached instead.
+func (m *Model) lessonRender(w int) rendered {
 	l := m.current()
 	key := m.lessonKeyAt(w)
 	if m.lessonView.example {
 		return m.lessonView.exampleLines(m.st, key, l.ID, m.t("example.title"), m.t("example.switch"))
 	}
 	return m.lessonView.body(key, func() string { return stepMarkdown(l, m.step, m.d.TextAddr) })
+}
+
+// lessonCached is the body at width w if View has drawn it already.
+func (m *Model) lessonCached(w int) (rendered, bool) {
+	r, ok := m.lessonView.cache[m.lessonKeyAt(w)]
+	return r, ok
 }
 
 func (m *Model) lessonKeyAt(w int) lessonKey {

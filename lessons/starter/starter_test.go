@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -166,5 +167,33 @@ func TestStartersLogReadBytesEscaped(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// The files lesson's starters say which folder to serve: it must be the one
+// init writes, next to the program (init writes nothing outside dir).
+func TestFilesStartersNameTheFolderInitWrites(t *testing.T) {
+	named := regexp.MustCompile(`in the folder (\S+)`)
+	for _, c := range starter.Codes {
+		t.Run(c.Name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := starter.Init(&bytes.Buffer{}, starter.Flags{Lesson: "files", Code: c.Name, Dir: dir}, lessons.UIStrings("en")); err != nil {
+				t.Fatal(err)
+			}
+			prog, err := os.ReadFile(filepath.Join(dir, c.File))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := named.FindSubmatch(prog)
+			if m == nil {
+				t.Fatalf("%s names no folder (no %q)", c.File, named)
+			}
+			folder := filepath.Join(dir, filepath.FromSlash(string(m[1])))
+			for _, name := range []string{"index.html", "style.css", "notes.txt", "tubes.png"} {
+				if _, err := os.Stat(filepath.Join(folder, name)); err != nil {
+					t.Errorf("%s says the files are in %s, but init put no %s there: %v", c.File, m[1], name, err)
+				}
+			}
+		})
 	}
 }

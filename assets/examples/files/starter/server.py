@@ -25,7 +25,8 @@ def handle(conn):
             print(f'read {len(data)} bytes: {data!r}', flush=True)
 
             # TODO: Read the request line and headers; answer GET and HEAD, others 405.
-            # TODO: Map the path to a file in the folder ../public (index.html for /),
+            # TODO: Map the path to a file in the folder public/ next to this file
+            #       (tubes init put it there; index.html for /),
             #       and send it with the Content-Type of its name: .html text/html,
             #       .css text/css, .txt text/plain, .png image/png.
             # TODO: Send Last-Modified; answer If-Modified-Since that is not older
