@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/tubes-course/tubes/lessons/probe"
+	"github.com/tubes-course/tubes/lessons/yourturn"
 )
 
 // buildDriver plays the program's part for the Your-turn step: it runs the
@@ -59,7 +60,7 @@ func (d *buildDriver) until(t *testing.T, within time.Duration, cond func() bool
 				for _, c := range msg {
 					d.run(c)
 				}
-			case buildStartedMsg, buildReportMsg, buildChangedMsg, savedMsg:
+			case yourturn.Msg, savedMsg:
 				_, cmd := d.r.m.Update(msg)
 				d.run(cmd)
 			}
@@ -81,27 +82,27 @@ func TestYourTurnRealSolutionPassesAndBuilds(t *testing.T) {
 	need(t, "node")
 	d := newBuildRig(t, "http-response")
 	d.submit("node ../assets/examples/http-response/server.mjs")
-	d.until(t, time.Minute, func() bool { return d.r.m.build.rep != nil })
+	d.until(t, time.Minute, func() bool { return d.r.m.build.Report() != nil })
 	d.until(t, 5*time.Second, func() bool { return d.r.m.stepDone() })
 	if !d.r.m.d.Progress.Built("http-response") {
 		t.Error("a passing check did not mark the lesson built")
 	}
 	lines := ansi.Strip(strings.Join(d.r.m.buildLines(), "\n"))
-	for _, r := range d.r.m.build.rep.Results {
+	for _, r := range d.r.m.build.Report().Results {
 		mark := verdictMarks[r.Verdict()] // a WARN passes too
 		if r.Verdict() == probe.VerdictFail || !strings.Contains(lines, mark+" "+r.Name) {
 			t.Errorf("the lesson pane lacks %s %s:\n%s", mark, r.Name, lines)
 		}
 	}
-	if !strings.Contains(ansi.Strip(d.r.m.screen()), verdictMarks[d.r.m.build.rep.Results[0].Verdict()]+" "+d.r.m.build.rep.Results[0].Name) {
+	if !strings.Contains(ansi.Strip(d.r.m.screen()), verdictMarks[d.r.m.build.Report().Results[0].Verdict()]+" "+d.r.m.build.Report().Results[0].Name) {
 		t.Error("the results are not on the screen")
 	}
 	// The probes went through tubes' own listener: the panes saw them.
 	d.until(t, 5*time.Second, func() bool { return d.r.m.events.total > 0 && d.r.m.chunks.total > 0 })
 	// Leaving the step stops the server and takes the tap away.
-	proc := d.r.m.build.proc
+	proc := d.r.m.build.Process()
 	d.r.press(keyRune('p'))
-	if d.r.m.d.Backend.Target() != "" || d.r.m.build.proc != nil {
+	if d.r.m.d.Backend.Target() != "" || d.r.m.build.Process() != nil {
 		t.Error("leaving the step left the tap or the process")
 	}
 	select {
@@ -115,7 +116,7 @@ func TestYourTurnUntouchedStarterFailsWithAReason(t *testing.T) {
 	need(t, "python3")
 	d := newBuildRig(t, "http-response")
 	d.submit("python3 ../assets/examples/http-response/starter/server.py")
-	d.until(t, time.Minute, func() bool { return d.r.m.build.rep != nil })
+	d.until(t, time.Minute, func() bool { return d.r.m.build.Report() != nil })
 	lines := ansi.Strip(strings.Join(d.r.m.buildLines(), "\n"))
 	if !strings.Contains(lines, "✗") || !strings.Contains(lines, d.r.m.t("build.reason")+" ") {
 		t.Errorf("the starter's failure is not shown with a reason:\n%s", lines)
@@ -124,18 +125,17 @@ func TestYourTurnUntouchedStarterFailsWithAReason(t *testing.T) {
 		t.Error("a failing check completed the step")
 	}
 	// Enter with nothing typed runs the last command again.
-	d.r.m.build.rep = nil
 	d.submit("")
-	if d.r.m.build.last != "python3 ../assets/examples/http-response/starter/server.py" || !d.r.m.build.running {
-		t.Errorf("an empty enter did not re-run the last command (%q)", d.r.m.build.last)
+	if d.r.m.build.Last() != "python3 ../assets/examples/http-response/starter/server.py" || !d.r.m.build.Running() {
+		t.Errorf("an empty enter did not re-run the last command (%q)", d.r.m.build.Last())
 	}
-	d.until(t, time.Minute, func() bool { return d.r.m.build.rep != nil })
+	d.until(t, time.Minute, func() bool { return d.r.m.build.Report() != nil })
 }
 
 func TestYourTurnServerThatExitsShowsItsStderr(t *testing.T) {
 	d := newBuildRig(t, "http-response")
 	d.submit(`printf 'boom: no such module\033[2J\n' >&2; exit 3`)
-	d.until(t, 30*time.Second, func() bool { return !d.r.m.build.running })
+	d.until(t, 30*time.Second, func() bool { return !d.r.m.build.Running() })
 	raw := d.r.m.screen()
 	if strings.Contains(raw, "\x1b[2J") {
 		t.Error("the server's stderr reached the screen unescaped")
