@@ -156,7 +156,8 @@ func (m *Model) lessonHead(w int) []string {
 	default:
 		head = append(head, m.st.todo.Render("○ "+m.t("lesson.todo")))
 	}
-	if target := m.d.Backend.Target(); target != "" {
+	// The Your-turn run's own tap says itself in its line below.
+	if target := m.d.Backend.Target(); target != "" && !(s.YourTurn() && m.build.Tapping()) {
 		head = append(head, m.st.statusWarn.Render(fmt.Sprintf(m.t("yours.banner"), target)))
 	}
 	if banner := m.holdBanner(); banner != "" {
@@ -170,7 +171,7 @@ func (m *Model) lessonHead(w int) []string {
 		}
 	}
 	if s.YourTurn() {
-		head = append(head, m.buildLines()...)
+		head = append(head, m.buildHead()...) // the list itself is after the text
 	}
 	for i := 0; i < m.hints && i < len(s.Hints); i++ {
 		hint := inlineCode(lessons.Fill(s.Hints[i], m.d.TextAddr), m.st.code)
@@ -191,7 +192,12 @@ func (m *Model) lessonBody(w int) []string {
 	if m.lessonView.example {
 		return m.lessonView.exampleLines(m.st, key, l.ID, m.t("example.title"), m.t("example.switch"))
 	}
-	return m.lessonView.body(key, func() string { return stepMarkdown(l, m.step, m.d.TextAddr) })
+	body := m.lessonView.body(key, func() string { return stepMarkdown(l, m.step, m.d.TextAddr) })
+	if m.currentStep().YourTurn() {
+		// A copy: the cached lines stay the text alone.
+		body = append(body[:len(body):len(body)], m.buildBody(w)...)
+	}
+	return body
 }
 
 func (m *Model) lessonKeyAt(w int) lessonKey {

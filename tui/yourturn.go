@@ -1,7 +1,11 @@
 package tui
 
 import (
+	"fmt"
+	"strings"
+
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/tubes-course/tubes/lessons/probe"
 	"github.com/tubes-course/tubes/lessons/yourturn"
 	"github.com/tubes-course/tubes/netcore"
@@ -81,14 +85,50 @@ var verdictMarks = map[probe.Verdict]string{
 	probe.VerdictPass: "✓", probe.VerdictFail: "✗", probe.VerdictWarn: "⚠", probe.VerdictSkip: "·",
 }
 
-// buildLines are the run's results for the lesson pane: each probe with
-// its mark, the first failure's reason, or why the server is not there.
+// buildHead is the run's line in the lesson pane's header: that it runs,
+// or the counts, so a long list never takes the room of the step's text.
+func (m *Model) buildHead() []string {
+	b := m.build
+	switch {
+	case b.Running():
+		return []string{m.st.statusWarn.Render(m.t("build.running") + " " + netcore.Quote(b.Last()))}
+	case b.Report() != nil:
+		n := b.Counts()
+		sum := fmt.Sprintf(m.t("build.summary"), n[probe.VerdictPass], n[probe.VerdictFail], n[probe.VerdictWarn], n[probe.VerdictSkip])
+		if b.Passed() {
+			return []string{m.st.done.Render(verdictMarks[probe.VerdictPass] + " " + sum + " " + m.t("build.below"))}
+		}
+		return []string{m.st.errorText.Render(verdictMarks[probe.VerdictFail] + " " + sum + " " + m.t("build.below"))}
+	case b.Failure() != "":
+		return []string{m.st.errorText.Render(m.t("build.notrun"))}
+	}
+	return nil
+}
+
+// buildBody is the run's results after the step's text, wrapped to w: a
+// title, each probe with its mark, the first failure's reason, why the
+// server is not there and its stderr tail.
+func (m *Model) buildBody(w int) []string {
+	lines := m.buildLines()
+	if len(lines) == 0 {
+		return nil
+	}
+	// Indented as the text is, so the list reads as part of the step.
+	const margin = "  "
+	out := []string{"", margin + m.st.bold.Render(m.t("build.results"))}
+	for _, l := range lines {
+		for _, row := range strings.Split(ansi.Wordwrap(l, max(1, w-len(margin)), ""), "\n") {
+			out = append(out, margin+row)
+		}
+	}
+	return out
+}
+
+// buildLines are the run's results: each probe with its mark, the first
+// failure's reason, or why the server is not there.
 func (m *Model) buildLines() []string {
 	b := m.build
 	var out []string
-	if b.Running() {
-		out = append(out, m.st.statusWarn.Render(m.t("build.running")+" "+netcore.Quote(b.Last())))
-	}
 	for _, l := range b.Lines() {
 		style := m.st.listPlain
 		switch l.Verdict {
@@ -105,8 +145,11 @@ func (m *Model) buildLines() []string {
 	if f := b.Failure(); f != "" {
 		out = append(out, m.st.errorText.Render(f))
 	}
-	for _, l := range b.Stderr() {
-		out = append(out, m.st.dim.Render("  "+l))
+	if tail := b.Stderr(); len(tail) > 0 {
+		out = append(out, m.st.dim.Render(m.t("build.stderr")))
+		for _, l := range tail {
+			out = append(out, m.st.dim.Render("  "+l))
+		}
 	}
 	return out
 }

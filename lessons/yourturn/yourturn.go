@@ -280,6 +280,9 @@ func (r *Run) Running() bool { return r.running }
 // Report is the last check's report, nil while none has ended.
 func (r *Run) Report() *probe.Report { return r.rep }
 
+// Tapping reports whether the tap is in front of the learner's server.
+func (r *Run) Tapping() bool { return r.tapped }
+
 // Process is the learner's server tubes runs now, or nil.
 func (r *Run) Process() *probe.Process { return r.proc }
 
