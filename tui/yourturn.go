@@ -39,11 +39,8 @@ func (m *Model) openBuild() tea.Cmd {
 
 // startBuild runs what the learner typed (empty: the last one again).
 func (m *Model) startBuild(text string) tea.Cmd {
-	jobs := m.build.Start(m.current().ID, text)
-	if m.build.Running() {
-		m.setStatus(m.t("build.running"), false)
-	}
-	return buildCmds(jobs)
+	// No status line of its own: the header's run line says it checks.
+	return buildCmds(m.build.Start(m.current().ID, text))
 }
 
 // buildCmds runs a Run's jobs as the program's commands.
@@ -62,16 +59,10 @@ func (m *Model) onBuildMsg(msg tea.Msg) (tea.Cmd, bool) {
 		return nil, false
 	}
 	jobs, ev := m.build.Handle(ym)
-	switch ev {
-	case yourturn.Ended:
-		m.setStatus("", false)
-		if m.build.Passed() && m.currentStep().YourTurn() {
-			m.d.Progress.MarkDone(m.current().ID, m.step)
-			m.d.Progress.MarkBuilt(m.current().ID)
-			return m.saveProgress(), true
-		}
-	case yourturn.Again:
-		m.setStatus(m.t("build.running"), false)
+	if ev == yourturn.Ended && m.build.Passed() && m.currentStep().YourTurn() {
+		m.d.Progress.MarkDone(m.current().ID, m.step)
+		m.d.Progress.MarkBuilt(m.current().ID)
+		return m.saveProgress(), true
 	}
 	return buildCmds(jobs), true
 }

@@ -129,6 +129,11 @@ func (r *Run) Start(lesson, text string) []Job {
 	r.watch = CommandDir(text)
 	start := func() Msg {
 		proc, err := probe.StartServer(ctx, text, ".")
+		if proc != nil {
+			// The run's end ends its server, even when this Msg is never
+			// handled (the app quit while the server was starting).
+			context.AfterFunc(ctx, proc.Stop)
+		}
 		return Msg{seq: seq, kind: msgStarted, proc: proc, err: err}
 	}
 	return []Job{start, r.watchSaves(ctx, seq, r.watch)}
