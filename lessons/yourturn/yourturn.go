@@ -51,6 +51,7 @@ type Msg struct {
 	seq  int
 	kind msgKind
 	proc *probe.Process
+	dir  string // the command's directory, to watch
 	rep  *probe.Report
 	err  error
 }
@@ -126,17 +127,17 @@ func (r *Run) Start(lesson, text string) []Job {
 		return r.probe(text)
 	}
 	ctx, seq := r.ctx, r.seq
-	r.watch = CommandDir(text)
 	start := func() Msg {
+		dir := CommandDir(text) // it looks at files: not on the host's loop
 		proc, err := probe.StartServer(ctx, text, ".")
 		if proc != nil {
 			// The run's end ends its server, even when this Msg is never
 			// handled (the app quit while the server was starting).
 			context.AfterFunc(ctx, proc.Stop)
 		}
-		return Msg{seq: seq, kind: msgStarted, proc: proc, err: err}
+		return Msg{seq: seq, kind: msgStarted, proc: proc, dir: dir, err: err}
 	}
-	return []Job{start, r.watchSaves(ctx, seq, r.watch)}
+	return []Job{start}
 }
 
 // watchSaves waits for the first save under dir (probe.Watch waits for
@@ -207,7 +208,10 @@ func (r *Run) Handle(msg Msg) ([]Job, Event) {
 	}
 	switch msg.kind {
 	case msgStarted:
-		r.proc = msg.proc
+		// Saves are watched from now on, whether it started or not: a
+		// fix of a server that did not start runs it again too.
+		r.proc, r.watch = msg.proc, msg.dir
+		jobs := []Job{r.watchSaves(r.ctx, r.seq, msg.dir)}
 		if msg.err != nil {
 			r.running = false
 			r.failure = r.startFailure(msg.proc, msg.err)
@@ -216,9 +220,9 @@ func (r *Run) Handle(msg Msg) ([]Job, Event) {
 				msg.proc.Stop()
 				r.proc = nil
 			}
-			return nil, Ended
+			return jobs, Ended
 		}
-		return r.probe(msg.proc.Target()), Nothing
+		return append(jobs, r.probe(msg.proc.Target())...), Nothing
 	case msgReport:
 		r.running = false
 		if msg.err != nil {

@@ -73,13 +73,14 @@ func (r *runner) run(text string) {
 
 // onBuild takes a job's outcome.
 func (r *runner) onBuild(msg yourturn.Msg) {
+	dir := r.shownDir() // a new run learns its directory anew
 	jobs, ev := r.build.Handle(msg)
 	switch ev {
 	case yourturn.Ended:
 		r.drain() // the probes' exchanges come before their verdicts
 		r.showResults()
 	case yourturn.Again:
-		r.line(fmt.Sprintf(r.t("plain.run.saved"), r.shownDir()))
+		r.line(fmt.Sprintf(r.t("plain.run.saved"), dir))
 	}
 	r.jobs(jobs)
 }

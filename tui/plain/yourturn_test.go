@@ -235,3 +235,25 @@ func waitClosed(t *testing.T, port int) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// q with the learner's server running stops it, and says so.
+func TestQuitStopsTheServer(t *testing.T) {
+	need(t, "node")
+	r := yourTurn(t, "en", "ping-pong")
+	file := filepath.Join(t.TempDir(), "server.mjs")
+	if err := os.WriteFile(file, example(t, "ping-pong", "server.mjs"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	portFile := filepath.Join(t.TempDir(), "port")
+	r.send(t, "run echo $PORT >"+portFile+"; exec node "+file)
+	r.waitWithin(t, r.ui["build.verdict.PASS"]+": ", checkWait)
+	r.waitFor(t, r.ui["lesson.lastdone"])
+	port := readPort(t, portFile)
+	r.send(t, "q")
+	if err := r.finish(t); err != nil {
+		t.Fatal(err)
+	}
+	r.waitFor(t, r.ui["plain.run.stopped"])
+	waitClosed(t, port)
+	checkSafe(t, r.out.String())
+}
