@@ -248,12 +248,21 @@ func (r *Run) Handle(msg Msg) ([]Job, Event) {
 // startFailure says why a started server is not there, in the check's
 // words where there are some.
 func (r *Run) startFailure(p *probe.Process, err error) string {
-	w := probe.Words(r.host.Lang)
+	if p == nil {
+		return netcore.EscapeText(err.Error())
+	}
+	return startWords(r.host.Lang, err, p.ExitStatus(), p.Port())
+}
+
+// startWords is startFailure for a server given port that ended with exit
+// ("" while it runs).
+func startWords(lang string, err error, exit string, port int) string {
+	w := probe.Words(lang)
 	switch {
-	case p != nil && errors.Is(err, probe.ErrExited):
-		return netcore.EscapeText(fmt.Sprintf(w["run.exited"], p.ExitStatus(), strconv.Itoa(p.Port())))
-	case p != nil && errors.Is(err, probe.ErrNotListening):
-		return netcore.EscapeText(fmt.Sprintf(w["run.notlistening"], strconv.Itoa(p.Port()), probe.DefaultStartWait.Round(time.Second)))
+	case errors.Is(err, probe.ErrExited):
+		return netcore.EscapeText(fmt.Sprintf(w["run.exited"], exit, strconv.Itoa(port)))
+	case errors.Is(err, probe.ErrNotListening):
+		return netcore.EscapeText(fmt.Sprintf(w["run.notlistening"], strconv.Itoa(port), probe.DefaultStartWait.Round(time.Second)))
 	}
 	return netcore.EscapeText(err.Error())
 }
