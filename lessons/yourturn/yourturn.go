@@ -201,10 +201,7 @@ func (r *Run) probe(target string) []Job {
 // changed.
 func (r *Run) Handle(msg Msg) ([]Job, Event) {
 	if msg.seq != r.seq {
-		if msg.proc != nil {
-			msg.proc.Stop() // started for a run that is gone
-		}
-		return nil, Nothing
+		return nil, Nothing // of a stopped run: its server stops with its context
 	}
 	switch msg.kind {
 	case msgStarted:
