@@ -1,11 +1,11 @@
 package tui
 
 import (
-	"errors"
 	"net/netip"
 	"time"
 
 	"github.com/tubes-course/tubes/lessons"
+	"github.com/tubes-course/tubes/lessons/yourturn"
 	"github.com/tubes-course/tubes/netcore"
 )
 
@@ -117,7 +117,7 @@ func (l *live) Watch(target string) error {
 }
 
 // errOwnAddress: a tap aimed at its own listener would relay to itself.
-var errOwnAddress = errors.New("own address")
+var errOwnAddress = yourturn.ErrOwnAddress
 
 func (l *live) ToggleHold() {
 	if armed, _ := l.server.Holding(); armed {

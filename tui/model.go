@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/tubes-course/tubes/lessons"
+	"github.com/tubes-course/tubes/lessons/yourturn"
 	"github.com/tubes-course/tubes/netcore"
 )
 
@@ -120,7 +121,7 @@ type Model struct {
 	peers       peerTable
 	filter      netip.Addr // show only this peer's events (zero: everyone)
 	lastTarget  string
-	build       buildState // the Your-turn step's run (yourturn.go)
+	build       *yourturn.Run // the Your-turn step's check (yourturn.go)
 	status      string
 	statusIsErr bool
 	busy        bool
@@ -161,6 +162,7 @@ func New(d Deps) *Model {
 		style += contrastSuffix
 	}
 	m.lessonView = newLessonPane(style)
+	m.build = m.newBuild()
 	m.inputBox = newInputPanel()
 	m.status = d.Notice
 	m.lastTarget = d.Backend.Target()

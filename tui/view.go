@@ -161,7 +161,8 @@ func (m *Model) lessonHead(w int) []string {
 	default:
 		head = append(head, m.st.todo.Render("○ "+m.t("lesson.todo")))
 	}
-	if target := m.d.Backend.Target(); target != "" {
+	// The Your-turn run's own tap says itself in its line below.
+	if target := m.d.Backend.Target(); target != "" && !(s.YourTurn() && m.build.Tapping()) {
 		head = append(head, m.st.statusWarn.Render(fmt.Sprintf(m.t("yours.banner"), target)))
 	}
 	if banner := m.holdBanner(); banner != "" {
@@ -175,7 +176,7 @@ func (m *Model) lessonHead(w int) []string {
 		}
 	}
 	if s.YourTurn() {
-		head = append(head, m.buildLines()...)
+		head = append(head, m.buildHead()...) // the list itself is after the text
 	}
 	for i := 0; i < m.hints && i < len(s.Hints); i++ {
 		hint := inlineCode(lessons.Fill(s.Hints[i], m.d.TextAddr), m.st.code)
@@ -200,13 +201,32 @@ func (m *Model) lessonRender(w int) rendered {
 	if m.lessonView.example {
 		return m.lessonView.exampleLines(m.st, key, l.ID, m.t("example.title"), m.t("example.switch"))
 	}
-	return m.lessonView.body(key, func() string { return stepMarkdown(l, m.step, m.d.TextAddr) })
+	return m.withResults(m.lessonView.body(key, func() string { return stepMarkdown(l, m.step, m.d.TextAddr) }), w)
 }
 
 // lessonCached is the body at width w if View has drawn it already.
 func (m *Model) lessonCached(w int) (rendered, bool) {
 	r, ok := m.lessonView.cache[m.lessonKeyAt(w)]
-	return r, ok
+	if !ok {
+		return r, false
+	}
+	return m.withResults(r, w), true
+}
+
+// withResults is the text followed by a Your-turn run's results, which
+// scroll with it; a copy, so the cached lines stay the text alone.
+func (m *Model) withResults(r rendered, w int) rendered {
+	if m.lessonView.example || !m.currentStep().YourTurn() {
+		return r
+	}
+	results := m.buildBody(w)
+	if len(results) == 0 {
+		return r
+	}
+	out := newRendered(results)
+	out.lines = append(r.lines[:len(r.lines):len(r.lines)], results...)
+	out.widest = max(out.widest, r.widest)
+	return out
 }
 
 func (m *Model) lessonKeyAt(w int) lessonKey {

@@ -16,7 +16,7 @@ const (
 )
 
 // command does what one input line asks: an empty line is the step's
-// action, then n, p, h, m TEXT and q.
+// action, then n, p, h, m TEXT, run COMMAND (the Your-turn step) and q.
 func (r *runner) command(line string) outcome {
 	cmd, arg, _ := strings.Cut(strings.TrimSpace(line), " ")
 	switch cmd {
@@ -37,6 +37,8 @@ func (r *runner) command(line string) outcome {
 		default:
 			r.act(arg)
 		}
+	case "run":
+		r.run(arg)
 	case "q":
 		return quit
 	default:

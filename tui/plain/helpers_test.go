@@ -107,7 +107,14 @@ func (r *rig) send(t *testing.T, line string) {
 // waits matched, and moves past it.
 func (r *rig) waitFor(t *testing.T, want string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	r.waitWithin(t, want, 10*time.Second)
+}
+
+// waitWithin is waitFor with its own bound: a check of a learner's server
+// takes longer than a step's action.
+func (r *rig) waitWithin(t *testing.T, want string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
 	for {
 		out := r.out.String()
 		if i := strings.Index(out[r.seen:], want); i >= 0 {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tubes-course/tubes/lessons"
+	"github.com/tubes-course/tubes/lessons/yourturn"
 	"github.com/tubes-course/tubes/netcore"
 )
 
@@ -62,7 +63,8 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("plain: %v", err)
 	}
 	r := &runner{cfg: cfg, prose: p, out: bufio.NewWriter(cfg.Out), progress: cfg.Progress.Clone(),
-		results: make(chan result, 1)}
+		results: make(chan result, 1), buildMsgs: make(chan yourturn.Msg)}
+	r.build = r.newBuild()
 	if i := cfg.Course.Find(cfg.Progress.Lesson); i >= 0 {
 		r.lesson = i
 		r.step = min(max(cfg.Progress.Step, 0), len(cfg.Course.Lessons[i].Steps)-1)
@@ -70,6 +72,7 @@ func Run(ctx context.Context, cfg Config) error {
 	actx, cancel := context.WithCancel(ctx)
 	defer cancel() // a running action stops dialling once Run is gone
 	r.actx = actx
+	defer r.stopBuild() // the learner's server goes with Run, as with the screen
 
 	lines := make(chan string)
 	stop := make(chan struct{})
@@ -84,14 +87,18 @@ func Run(ctx context.Context, cfg Config) error {
 		select {
 		case <-ctx.Done():
 			r.drain()
+			r.stopBuild()
 			return r.out.Flush()
 		case <-cfg.Inbox.Wake():
 			r.drain()
 		case res := <-r.results:
 			r.finished(res)
+		case msg := <-r.buildMsgs:
+			r.onBuild(msg)
 		case line, ok := <-lines:
 			if !ok || r.command(line) == quit {
 				r.drain()
+				r.stopBuild()
 				return r.out.Flush()
 			}
 		}
@@ -116,6 +123,9 @@ type runner struct {
 	actx    context.Context
 	busy    bool
 	results chan result // capacity 1: one action at a time, never blocks
+
+	build     *yourturn.Run // the Your-turn step's check (yourturn.go)
+	buildMsgs chan yourturn.Msg
 }
 
 type result struct {
@@ -142,6 +152,7 @@ func (r *runner) stepDone() bool { return r.progress.IsDone(r.current().ID, r.st
 // enterStep makes the current step live (its behavior, a fresh goal, no
 // hints) and prints it.
 func (r *runner) enterStep() {
+	r.stopBuild()
 	s := r.currentStep()
 	r.cfg.Server.SetBehavior(s.Behavior)
 	r.tracker = s.Goal.NewTracker()
@@ -162,6 +173,10 @@ func (r *runner) printStep() {
 	}
 	r.line(r.prose.render(lessons.Fill(body, r.cfg.Addr)))
 	r.line("")
+	if s.YourTurn() {
+		r.line(r.runHow()) // the prose speaks of enter and a box: here it is run
+		r.line("")
+	}
 	if r.stepDone() {
 		r.line(r.doneLine())
 	}
@@ -233,14 +248,19 @@ func (r *runner) goTo(lesson, step int) {
 
 // hint prints the step's next hint, going round after the last.
 func (r *runner) hint() {
-	hints := r.currentStep().Hints
-	if len(hints) == 0 {
+	s := r.currentStep()
+	hints := s.Hints
+	switch {
+	case len(hints) > 0:
+		r.hints = r.hints%len(hints) + 1
+		head := fmt.Sprintf(r.t("plain.hint"), r.hints, len(hints))
+		r.line(r.prose.render(head + " " + lessons.Fill(hints[r.hints-1], r.cfg.Addr)))
+	case !s.YourTurn():
 		r.line(r.t("plain.nohint"))
-		return
 	}
-	r.hints = r.hints%len(hints) + 1
-	head := fmt.Sprintf(r.t("plain.hint"), r.hints, len(hints))
-	r.line(r.prose.render(head + " " + lessons.Fill(hints[r.hints-1], r.cfg.Addr)))
+	if s.YourTurn() {
+		r.line(r.runHow())
+	}
 }
 
 // act runs the step's action off the loop, with the learner's message
@@ -248,6 +268,9 @@ func (r *runner) hint() {
 func (r *runner) act(message string) {
 	s := r.currentStep()
 	switch {
+	case s.YourTurn():
+		r.run("") // the last command again, or how to give one
+		return
 	case s.Action.None():
 		r.line(r.t("lesson.noaction"))
 		return
@@ -287,6 +310,9 @@ func (r *runner) commandsLine() string {
 	}
 	if s.Action.TakesMessage {
 		items = append(items, "m "+r.t("plain.text")+": "+r.t("key.message"))
+	}
+	if s.YourTurn() {
+		items = append(items, "run "+r.t("plain.run.cmd")+": "+r.t("key.enter.build"))
 	}
 	items = append(items, "n: "+r.t("key.next"), "p: "+r.t("key.prev"), "h: "+r.t("key.hint"), "q: "+r.t("key.quit"))
 	return r.t("plain.commands") + " " + strings.Join(items, "; ") + "."

@@ -160,7 +160,11 @@ func TestUIStringsExist(t *testing.T) {
 	keys := []string{"plain.header", "plain.commands", "plain.empty", "plain.text", "plain.hint", "plain.nohint",
 		"plain.nomessage", "plain.needtext", "plain.busy", "plain.unknown", "plain.first", "plain.last", "plain.notsaved",
 		"lesson.done", "lesson.lastdone", "lesson.coursedone", "lesson.noaction", "action.running", "action.failed",
-		"status.folded", "key.next", "key.prev", "key.hint", "key.quit", "key.message"}
+		"status.folded", "key.next", "key.prev", "key.hint", "key.quit", "key.message",
+		"plain.run.cmd", "plain.run.how", "plain.run.notyourturn", "plain.run.start", "plain.run.saved", "plain.run.again",
+		"plain.run.againaddr", "plain.run.stopped", "key.enter.build", "build.verdict.PASS", "build.verdict.FAIL",
+		"build.verdict.WARN", "build.verdict.SKIP", "build.summary", "build.reason", "build.stderr", "build.exited",
+		"yours.bad", "yours.self"}
 	for _, lang := range lessons.Languages() {
 		own := lessons.UIStrings(lang)
 		for _, k := range keys {
