@@ -38,6 +38,7 @@ func RunCourse(o *session.Options) error {
 	}
 	defer w.Shutdown()
 	client := netcore.NewClient(w.Sink) // recorded too, so a replay shows both sides
+	client.Words = w.UI
 	defer client.CloseAll()
 	w.Progress.Lesson, w.Progress.Step = w.Course.Lessons[w.Lesson].ID, w.Step
 	m := newCourseModel(w, o, client)
@@ -68,6 +69,7 @@ func runPlain(o *session.Options) error {
 	}
 	defer w.Shutdown()
 	client := netcore.NewClient(w.Sink)
+	client.Words = w.UI
 	defer client.CloseAll()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -108,6 +110,7 @@ func RunReplay(o *session.Options, file string) error {
 	inbox := netcore.NewInbox(session.InboxSize)
 	inbox.BoundBytes(replayInboxBytes)
 	rep := netcore.NewReplayerFrom(rec, inbox)
+	rep.Words = w.UI
 	// Going back re-opens the file and reads up to the step: nothing of a
 	// big recording is kept in memory for it.
 	rep.SetReopen(func() (netcore.EventSource, error) { return netcore.OpenRecording(file) })

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -55,9 +57,34 @@ func is(src netcore.Source, k netcore.Kind) func(netcore.Event) bool {
 	return func(e netcore.Event) bool { return e.Source == src && e.Kind == k }
 }
 
+// courseWords reads assets/lessons/<lang>/server.txt as lessons.UIStrings
+// does (netcore does not import the assets; its tests read the file).
+func courseWords(lang string) map[string]string {
+	raw, err := os.ReadFile("../../assets/lessons/" + lang + "/server.txt")
+	if err != nil {
+		panic(err)
+	}
+	words := map[string]string{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			words[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return words
+}
+
+// enWords are the English servers' words: the tests' servers speak them
+// unless a test gives others, so what they assert is what a learner reads.
+var enWords = courseWords("en")
+
 // startServer listens on a free loopback port and shuts down with the test.
+// A config without Words gets the English ones.
 func startServer(t *testing.T, cfg netcore.Config, b netcore.Behavior) (*netcore.Server, *collector) {
 	t.Helper()
+	if cfg.Words == nil {
+		cfg.Words = enWords
+	}
 	col := &collector{t: t, inbox: netcore.NewInbox(4096)}
 	s, err := netcore.Listen(cfg, b, col.inbox)
 	if err != nil {
