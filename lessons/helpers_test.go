@@ -517,10 +517,12 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// defaultsAt is the server users get (DefaultConfig), listening on addr.
-// A test that needs more lifts a limit by name on the copy.
+// defaultsAt is the server users get (DefaultConfig), listening on addr,
+// speaking the English course's words as session.Open would give it. A
+// test that needs more lifts a limit by name on the copy.
 func defaultsAt(addr string) netcore.Config {
 	cfg := netcore.DefaultConfig()
 	cfg.Addr = addr
+	cfg.Words = uiEN
 	return cfg
 }

@@ -37,12 +37,20 @@ func RunCourse(o *session.Options) error {
 		return err
 	}
 	defer w.Shutdown()
-	client := netcore.NewClient(w.Sink) // recorded too, so a replay shows both sides
-	client.Words = w.UI
+	client := courseClient(w)
 	defer client.CloseAll()
 	w.Progress.Lesson, w.Progress.Step = w.Course.Lessons[w.Lesson].ID, w.Step
 	m := newCourseModel(w, o, client)
 	return runProgram(m, o.Colorless())
+}
+
+// courseClient is the app's own client for an opened world: it reports to
+// the world's sink (recorded too, so a replay shows both sides) in the
+// course's words.
+func courseClient(w *session.World) *netcore.Client {
+	client := netcore.NewClient(w.Sink)
+	client.Words = w.UI
+	return client
 }
 
 // newCourseModel is the course's root model over an opened world: the
@@ -68,8 +76,7 @@ func runPlain(o *session.Options) error {
 		return err
 	}
 	defer w.Shutdown()
-	client := netcore.NewClient(w.Sink)
-	client.Words = w.UI
+	client := courseClient(w)
 	defer client.CloseAll()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
