@@ -156,7 +156,7 @@ func FuzzParseClientHello(f *testing.F) {
 		if err == nil && len(h.ALPN) > 16 {
 			t.Errorf("%d ALPN entries", len(h.ALPN))
 		}
-		_ = h.Describe()
+		checkSaid(t, h.Describe())
 	})
 }
 
