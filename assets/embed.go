@@ -4,7 +4,8 @@ package assets
 
 import "embed"
 
-// Lessons is the tree lessons/<lang>/<id>.md plus lessons/<lang>/ui.txt.
+// Lessons is the tree lessons/<lang>/<id>.md plus lessons/<lang>/ui.txt
+// and lessons/<lang>/server.txt (the words netcore's Phrases are said in).
 //
 //go:embed lessons
 var Lessons embed.FS
