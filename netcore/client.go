@@ -32,7 +32,7 @@ func NewClient(sink Sink) *Client {
 }
 
 // Dial connects to addr. A refused or failed dial is reported as an event
-// and returned as an error.
+// and returned as a *DialError.
 func (cl *Client) Dial(ctx context.Context, addr string) (*Conn, error) {
 	id := cl.ids.Add(1)
 	d := net.Dialer{Timeout: 5 * time.Second}
@@ -43,7 +43,7 @@ func (cl *Client) Dial(ctx context.Context, addr string) (*Conn, error) {
 			kind = Refused
 		}
 		cl.sink.Push(Event{Time: time.Now(), Conn: id, Source: FromClient, Kind: kind, Text: DialPhrase(addr, err).Say(cl.Words)})
-		return nil, err
+		return nil, &DialError{Addr: addr, Err: err}
 	}
 	c := newConn(id, raw, FromClient, cl.sink, cl.captureCap, nil)
 	c.words = cl.Words
@@ -73,6 +73,20 @@ func (cl *Client) CloseAll() {
 		_ = c.Close()
 	}
 }
+
+// DialError is a connection Dial could not make. It unwraps to the
+// dialer's error (errors.Is(err, syscall.ECONNREFUSED) still holds), and
+// Phrase says it for a learner.
+type DialError struct {
+	Addr string
+	Err  error
+}
+
+func (e *DialError) Error() string { return e.Err.Error() }
+func (e *DialError) Unwrap() error { return e.Err }
+
+// Phrase is why the dial failed, in words (see DialPhrase).
+func (e *DialError) Phrase() Phrase { return DialPhrase(e.Addr, e.Err) }
 
 // DialPhrase says why a connection to addr could not be made (keys
 // srv.dial.*): the common failures in words of their own, any other with
