@@ -5,7 +5,8 @@ package assets
 import "embed"
 
 // Lessons is the tree lessons/<lang>/<id>.md plus, per language, ui.txt
-// (the screen), check.txt (tubes check) and cli.txt (the command line).
+// (the screen), server.txt (the words netcore's Phrases are said in),
+// check.txt (tubes check) and cli.txt (the command line).
 //
 //go:embed lessons
 var Lessons embed.FS

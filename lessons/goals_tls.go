@@ -106,10 +106,12 @@ func (r *recordScan) feed(e netcore.Event, each func(typ byte)) {
 // the request is ciphertext.
 func Decrypted(agent string) Goal {
 	return stateless(func(e netcore.Event, _ *OwnClients) bool {
-		if e.Source != netcore.FromServer || e.Kind != netcore.Note || !strings.HasPrefix(e.Text, behaviors.DecryptedNote) {
+		if e.Source != netcore.FromServer || e.Kind != netcore.Note {
 			return false
 		}
-		_, ua, ok := strings.Cut(e.Text, " · User-Agent: ")
+		// The note is in the learner's language; what marks it in every
+		// one is the request line and its User-Agent, joined so.
+		_, ua, ok := strings.Cut(e.Text, behaviors.DecryptedAgent)
 		return ok && strings.HasPrefix(ua, agent)
 	})
 }

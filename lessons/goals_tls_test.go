@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/tubes-course/tubes/lessons"
 	"github.com/tubes-course/tubes/netcore"
@@ -174,4 +175,23 @@ func handHello(sni string) []byte {
 	body = append(append(body, u16(len(ext))...), ext...)
 	msg := append([]byte{1, 0, byte(len(body) >> 8), byte(len(body))}, body...)
 	return append(append([]byte{0x16, 3, 1}, u16(len(msg))...), msg...)
+}
+
+// The decrypted request's note is in the learner's language, and the step
+// that waits for it still sees it: the goal finds the request line and
+// User-Agent, not English words.
+func TestDecryptedGoalInKorean(t *testing.T) {
+	course, err := lessons.Load("ko")
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := course.Lessons[course.Find("tls")].Steps[2]
+	r := newRigWords(t, step.Behavior, step.Goal, lessons.UIStrings("ko"))
+	tlsCurl(t, r.hostPort(), "localhost", "/hidden/page", firefoxUA)
+	r.waitDone()
+	e := r.doneEvent()
+	if e.Kind != netcore.Note || !strings.Contains(e.Text, "GET /hidden/page HTTP/1.1") ||
+		!strings.ContainsFunc(e.Text, func(r rune) bool { return unicode.Is(unicode.Hangul, r) }) {
+		t.Errorf("completed by %s, want the decrypted request's note in Korean", netcore.TranscriptLine(e))
+	}
 }

@@ -76,8 +76,17 @@ func newRig(t *testing.T, step lessons.Step) *rig {
 
 func newServerRig(t *testing.T, b netcore.Behavior, check lessons.Goal) *rig {
 	t.Helper()
+	return newRigWords(t, b, check, uiEN)
+}
+
+// newRigWords is newServerRig with a server that speaks words (the
+// course's UIStrings of a language), as session.Open sets it up.
+func newRigWords(t *testing.T, b netcore.Behavior, check lessons.Goal, words map[string]string) *rig {
+	t.Helper()
 	inbox := netcore.NewInbox(4096)
-	srv := listen(t, defaultsAt("localhost:0"), b, inbox)
+	cfg := defaultsAt("localhost:0")
+	cfg.Words = words
+	srv := listen(t, cfg, b, inbox)
 	r := &rig{t: t, inbox: inbox, srv: srv, addr: lessons.Address{Host: "localhost", Port: srv.Port()}, doneBy: -1, side: netcore.FromServer}
 	if check.NewTracker != nil {
 		r.tracker = check.NewTracker()
@@ -517,10 +526,12 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// defaultsAt is the server users get (DefaultConfig), listening on addr.
-// A test that needs more lifts a limit by name on the copy.
+// defaultsAt is the server users get (DefaultConfig), listening on addr,
+// speaking the English course's words as session.Open would give it. A
+// test that needs more lifts a limit by name on the copy.
 func defaultsAt(addr string) netcore.Config {
 	cfg := netcore.DefaultConfig()
 	cfg.Addr = addr
+	cfg.Words = uiEN
 	return cfg
 }

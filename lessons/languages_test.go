@@ -67,19 +67,36 @@ func TestEveryLanguageHasTheWholeCourse(t *testing.T) {
 	}
 }
 
-// Every language's ui.txt has exactly the English keys: none missing (the
-// learner would get English in the middle of a translation), none extra
-// (a typo, or a key the app no longer uses), none twice.
+// Every language's ui.txt (and server.txt, the servers' words) has exactly
+// the English keys: none missing (the learner would get English in the
+// middle of a translation), none extra (a typo, or a key the app no longer
+// uses), none twice.
 func TestUIKeysMatchEnglish(t *testing.T) {
-	en := uiKeys(t, "en")
+	for _, file := range WordFiles {
+		t.Run(file, func(t *testing.T) { keysMatchEnglish(t, file) })
+	}
+	// UIStrings puts the files in one map: a key in two would hide one.
+	seen := map[string]string{}
+	for _, file := range WordFiles {
+		for k := range wordKeys(t, "en", file) {
+			if other, ok := seen[k]; ok {
+				t.Errorf("%s is in both %s and %s", k, other, file)
+			}
+			seen[k] = file
+		}
+	}
+}
+
+func keysMatchEnglish(t *testing.T, file string) {
+	en := wordKeys(t, "en", file)
 	if len(en) < 30 {
-		t.Fatalf("en ui.txt has only %d keys", len(en))
+		t.Fatalf("en %s has only %d keys", file, len(en))
 	}
 	for _, lang := range Languages() {
 		if lang == "en" {
 			continue
 		}
-		keys := uiKeys(t, lang)
+		keys := wordKeys(t, lang, file)
 		var missing, extra []string
 		for k := range en {
 			if !keys[k] {
@@ -94,19 +111,20 @@ func TestUIKeysMatchEnglish(t *testing.T) {
 		sort.Strings(missing)
 		sort.Strings(extra)
 		if len(missing) > 0 {
-			t.Errorf("assets/lessons/%s/ui.txt lacks %d English keys: %s", lang, len(missing), strings.Join(missing, ", "))
+			t.Errorf("assets/lessons/%s/%s lacks %d English keys: %s", lang, file, len(missing), strings.Join(missing, ", "))
 		}
 		if len(extra) > 0 {
-			t.Errorf("assets/lessons/%s/ui.txt has keys English does not: %s", lang, strings.Join(extra, ", "))
+			t.Errorf("assets/lessons/%s/%s has keys English does not: %s", lang, file, strings.Join(extra, ", "))
 		}
 	}
 }
 
-// uiKeys reads lang's own ui.txt (no English fallback) and checks its lines.
-func uiKeys(t *testing.T, lang string) map[string]bool {
+// wordKeys reads lang's own name (ui.txt, server.txt; no English
+// fallback) and checks its lines.
+func wordKeys(t *testing.T, lang, name string) map[string]bool {
 	t.Helper()
-	file := "assets/lessons/" + lang + "/ui.txt"
-	raw, err := fs.ReadFile(assets.Lessons, "lessons/"+lang+"/ui.txt")
+	file := "assets/lessons/" + lang + "/" + name
+	raw, err := fs.ReadFile(assets.Lessons, "lessons/"+lang+"/"+name)
 	if err != nil {
 		t.Errorf("%s: %v", file, err)
 		return nil

@@ -146,21 +146,34 @@ func ExampleFile(id, file string) string {
 	return string(raw)
 }
 
+// WordFiles are the files of "key = value" lines UIStrings reads from each
+// language's folder: the interface's strings, and the lesson servers' words
+// (netcore.Phrase keys wire.* and srv.*), which netcore is handed through
+// netcore.Config.Words.
+var WordFiles = []string{"ui.txt", "server.txt"}
+
 // UIStrings loads the interface strings for lang ("key = value" lines),
 // falling back to English for keys the language lacks.
 func UIStrings(lang string) map[string]string {
 	out := map[string]string{}
 	for _, l := range []string{"en", lang} {
-		raw, err := fs.ReadFile(assets.Lessons, "lessons/"+l+"/ui.txt")
-		if err != nil {
-			continue
-		}
-		for _, line := range strings.Split(string(raw), "\n") {
-			k, v, ok := strings.Cut(line, "=")
-			if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
-				out[strings.TrimSpace(k)] = strings.TrimSpace(v)
-			}
+		for _, file := range WordFiles {
+			readWords(out, l, file)
 		}
 	}
 	return out
+}
+
+// readWords adds the "key = value" lines of lang's file to out.
+func readWords(out map[string]string, lang, file string) {
+	raw, err := fs.ReadFile(assets.Lessons, "lessons/"+lang+"/"+file)
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
 }

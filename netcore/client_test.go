@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -96,8 +97,53 @@ func TestClientDialRefused(t *testing.T) {
 		t.Fatalf("Dial error %v, want connection refused", err)
 	}
 	ev := col.waitCount(1, "refused", is(FromClient, Refused))[0]
-	if !strings.Contains(ev.Text, "refused") || ev.Conn == 0 {
-		t.Fatalf("refused event conn %d text %q", ev.Conn, ev.Text)
+	if ev.Text != "srv.dial.refused "+addr || ev.Conn == 0 {
+		t.Fatalf("refused event conn %d text %q, want the key and the address (no words given)", ev.Conn, ev.Text)
+	}
+	// With the course's words the event says it in the learner's language.
+	for i, lang := range []string{"en", "ko"} {
+		cl.Words = courseWords(lang)
+		if _, err := cl.Dial(ctx, addr); err == nil {
+			t.Fatal("the second dial succeeded")
+		}
+		ev = col.waitCount(i+2, "refused again", is(FromClient, Refused))[i+1]
+		if want := (Phrase{"srv.dial.refused", []any{addr}}).Say(cl.Words); ev.Text != want || strings.HasPrefix(ev.Text, "srv.") {
+			t.Errorf("%s: refused event %q, want %q", lang, ev.Text, want)
+		}
+	}
+}
+
+// The common dial failures get words of their own; anything else shows
+// the error after a phrase. A deadline already past is a real timeout.
+func TestDialPhrases(t *testing.T) {
+	addr := "127.0.0.1:9"
+	opErr := func(err error) error {
+		return &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", err)}
+	}
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{opErr(syscall.ECONNREFUSED), "srv.dial.refused"},
+		{opErr(syscall.ECONNRESET), "srv.dial.reset"},
+		{opErr(syscall.EPIPE), "srv.dial.pipe"},
+		{opErr(syscall.EHOSTUNREACH), "srv.dial.noroute"},
+		{opErr(syscall.ENETUNREACH), "srv.dial.noroute"},
+		{context.Canceled, "srv.dial.canceled"},
+		{errors.New("something new"), "srv.dial.other"},
+	} {
+		if got := DialPhrase(addr, tc.err); got.Key != tc.want {
+			t.Errorf("%v: %s, want %s", tc.err, got.Key, tc.want)
+		}
+	}
+	if got := DialPhrase(addr, errors.New("odd")).Say(nil); got != "srv.dial.other 127.0.0.1:9 odd" {
+		t.Errorf("another error says %q", got)
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	_, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
+	if got := DialPhrase(addr, err); err == nil || got.Key != "srv.dial.timeout" {
+		t.Errorf("a dial past its deadline (%v): %s", err, got.Key)
 	}
 }
 

@@ -32,8 +32,9 @@ type Conn struct {
 	shutdown atomic.Bool
 	once     sync.Once
 	counters *Counters
-	aborted  chan struct{} // closed when the server shuts the connection down
-	shared   *shared       // the server's settings and presenter controls; nil for the client
+	aborted  chan struct{}     // closed when the server shuts the connection down
+	shared   *shared           // the server's settings and presenter controls; nil for the client
+	words    map[string]string // what notes and refusals are said in (Config.Words)
 }
 
 func newConn(id uint64, raw net.Conn, src Source, sink Sink, capture int, counters *Counters) *Conn {
@@ -284,7 +285,7 @@ func (c *Conn) noteErr(err error) {
 	default:
 		if c.reason.Load() == uint32(NotClosed) {
 			e := c.base(Error)
-			e.Text = err.Error()
+			e.Text = Phrase{"srv.conn.error", []any{err.Error()}}.Say(c.words)
 			c.sink.Push(e)
 		}
 		c.setReason(ByError)

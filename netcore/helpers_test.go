@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -101,6 +102,9 @@ func startServer(t *testing.T, cfg Config, b Behavior) (*Server, *collector) {
 // startHooked is startServer with a hook run inside every Push.
 func startHooked(t *testing.T, cfg Config, b Behavior, hook func(*Server, Event)) (*Server, *collector) {
 	t.Helper()
+	if cfg.Words == nil {
+		cfg.Words = enWords
+	}
 	col := newCollector(t)
 	var sink Sink = col.inbox
 	var hs *hookSink
@@ -230,10 +234,33 @@ func (b hello) Serve(c *Conn) {
 	c.DrainFor(time.Second)
 }
 
-// defaultsAt is the server users get (DefaultConfig), listening on addr.
-// A test that needs more lifts a limit by name on the copy.
+// defaultsAt is the server users get (DefaultConfig), listening on addr,
+// speaking English (enWords). A test that needs more lifts a limit by name
+// on the copy.
 func defaultsAt(addr string) Config {
 	cfg := DefaultConfig()
 	cfg.Addr = addr
+	cfg.Words = enWords
 	return cfg
 }
+
+// courseWords reads assets/lessons/<lang>/server.txt as lessons.UIStrings
+// does (netcore does not import the assets; its tests read the file).
+func courseWords(lang string) map[string]string {
+	raw, err := os.ReadFile("../assets/lessons/" + lang + "/server.txt")
+	if err != nil {
+		panic(err)
+	}
+	words := map[string]string{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			words[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return words
+}
+
+// enWords are the English servers' words, so what the tests assert is
+// what a learner reads.
+var enWords = courseWords("en")

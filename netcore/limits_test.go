@@ -31,6 +31,25 @@ func TestConnectionsPerAddress(t *testing.T) {
 	}
 }
 
+// The refusal says which limit acted in the words the server was given:
+// a Korean course's server says it in Korean.
+func TestLimitRefusalInTheServersWords(t *testing.T) {
+	cfg := defaultsAt("127.0.0.1:0")
+	cfg.MaxConnsPerIP = 1
+	cfg.Words = courseWords("ko")
+	srv, col := startServer(t, cfg, silent{Idle: 5 * time.Second})
+	addr := v4Addr(t, srv)
+	dialRaw(t, "tcp", addr)
+	col.waitCount(1, "accepted", is(FromServer, Accepted))
+	second := dialRaw(t, "tcp", addr)
+	_, _ = second.Read(make([]byte, 1))
+	refused := col.waitCount(1, "refused", is(FromServer, Refused))[0]
+	want := (Phrase{"srv.limit.perip", []any{1, "127.0.0.1"}}).Say(cfg.Words)
+	if refused.Text != want || !strings.Contains(want, "주소당") || !strings.Contains(want, "--max-conns-per-ip 0") {
+		t.Fatalf("refused %q, want %q", refused.Text, want)
+	}
+}
+
 // New connections from one address are limited to a rate with a burst of
 // twice that; the budget refills with time.
 func TestNewConnectionRatePerAddress(t *testing.T) {

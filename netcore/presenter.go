@@ -2,7 +2,6 @@ package netcore
 
 import (
 	"errors"
-	"fmt"
 	"net/netip"
 	"sync"
 	"sync/atomic"
@@ -48,7 +47,7 @@ func (s *shared) hold(c *Conn) error {
 	release := s.release
 	s.mu.Unlock()
 	e := c.base(Note)
-	e.Text = fmt.Sprintf("reply held on #%d until the presenter lets it go", c.id)
+	e.Text = Phrase{"srv.held", []any{c.id}}.Say(c.words)
 	s.sink.Push(e)
 	gone := make(chan struct{})
 	stop := make(chan struct{})

@@ -191,10 +191,14 @@ func TestReplayStopsAtABadLine(t *testing.T) {
 	in := good + "\n" + good + "\n" + `{"kind":"explode"` + "\n" + good + "\n"
 	inbox := NewInbox(10)
 	r := NewReplayerFrom(NewRecordingReader(strings.NewReader(in)), inbox)
+	r.Words = courseWords("ko") // the event is said in the learner's language
 	within(t, 5*time.Second, func() { r.Run(context.Background()) })
 	got := inbox.Drain()
 	if len(got) != 3 || got[2].Kind != Error || !strings.Contains(got[2].Text, "line 3") || r.Err() == nil {
 		t.Fatalf("events %v, err %v", got, r.Err())
+	}
+	if want := (Phrase{"srv.recording", []any{r.Err().Error()}}).Say(r.Words); got[2].Text != want || !strings.Contains(want, "녹화") {
+		t.Errorf("error event %q, want %q", got[2].Text, want)
 	}
 	if played, total := r.Progress(); played != 2 || total != 2 {
 		t.Errorf("progress %d/%d, want 2/2", played, total)

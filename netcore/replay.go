@@ -66,6 +66,10 @@ type Replayer struct {
 	onRestart func()                      // before a re-opened pass plays
 	onChange  func()                      // the end was reached
 
+	// Words say the event for a recording that breaks off (see
+	// Config.Words); set before Run.
+	Words map[string]string
+
 	mu   sync.Mutex
 	wake chan struct{} // closed to wake a paused or waiting player
 	err  error
@@ -269,7 +273,7 @@ func (r *Replayer) fail(err error, at time.Time) {
 	r.mu.Lock()
 	r.err = err
 	r.mu.Unlock()
-	r.sink.Push(Event{Time: at, Kind: Error, Text: "recording: " + err.Error()})
+	r.sink.Push(Event{Time: at, Kind: Error, Text: Phrase{"srv.recording", []any{err.Error()}}.Say(r.Words)})
 }
 
 // Err is why the source stopped early, once Run has returned; nil at a

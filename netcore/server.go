@@ -57,6 +57,11 @@ type Config struct {
 	// MaxHeaderBytes bounds an HTTP request's header; larger ones get 431.
 	// Zero: the parser's own limit (8 KiB).
 	MaxHeaderBytes int
+	// Words are what the server says its notes, refusals and the bodies of
+	// the requests it refuses in: the course's words for the learner's
+	// language, by key (see Phrase). Nil: every Phrase shows as its key
+	// and values, which is what netcore's own tests look at.
+	Words map[string]string
 	// CaptureTotal bounds the captured bytes waiting in the sink (the
 	// Inbox) at once, for all connections together; they count again as
 	// the screen takes them, so it bounds what is held, never what may
@@ -216,7 +221,7 @@ func (s *Server) Behavior() Behavior { return s.behavior.Load().b }
 func (s *Server) SetBehavior(b Behavior) {
 	old := s.behavior.Swap(&behaviorBox{b})
 	if old.b.Name() != b.Name() {
-		s.sink.Push(Event{Time: time.Now(), Source: s.cfg.Source, Kind: Note, Text: "behavior " + b.Name()})
+		s.sink.Push(Event{Time: time.Now(), Source: s.cfg.Source, Kind: Note, Text: Phrase{"srv.behavior", []any{b.Name()}}.Say(s.cfg.Words)})
 	}
 }
 
@@ -234,7 +239,8 @@ func (s *Server) acceptLoop(l net.Listener) {
 			}
 			// Out of file descriptors and the like: wait a little, keep going.
 			backoff = min(max(backoff*2, 5*time.Millisecond), time.Second)
-			s.sink.Push(Event{Time: time.Now(), Source: s.cfg.Source, Kind: Error, Local: l.Addr(), Text: err.Error()})
+			s.sink.Push(Event{Time: time.Now(), Source: s.cfg.Source, Kind: Error, Local: l.Addr(),
+				Text: Phrase{"srv.accept.failed", []any{err.Error()}}.Say(s.cfg.Words)})
 			time.Sleep(backoff)
 			continue
 		}
@@ -294,12 +300,12 @@ func (s *Server) handle(raw net.Conn, inline bool) {
 		return
 	}
 	ip := remoteKey(raw)
-	if why := s.admit(ip, limit); why != "" {
+	if why := s.admit(ip, limit); why.Key != "" {
 		polite := s.claimRefusal()
 		s.mu.Unlock()
 		s.counters.Refused.Add(1)
 		s.sink.Push(Event{Time: time.Now(), Conn: id, Source: src, Kind: Refused, Local: raw.LocalAddr(), Remote: raw.RemoteAddr(),
-			Reason: ByLimit, Text: why})
+			Reason: ByLimit, Text: why.Say(s.cfg.Words)})
 		if !polite {
 			_ = raw.Close()
 			return
@@ -314,6 +320,7 @@ func (s *Server) handle(raw net.Conn, inline bool) {
 	s.perIP[ip]++
 	c := newConn(id, raw, src, s.sink, s.cfg.CaptureCap, &s.counters)
 	c.shared = s.shared
+	c.words = s.cfg.Words
 	c.idleCap = s.cfg.IdleTimeout
 	s.conns[c] = struct{}{}
 	s.wg.Add(1)
@@ -335,7 +342,7 @@ func (s *Server) run(c *Conn, b Behavior) {
 	defer func() {
 		if v := recover(); v != nil {
 			e := c.base(Error)
-			e.Text = fmt.Sprintf("behavior %s panicked: %v", b.Name(), v)
+			e.Text = Phrase{"srv.panic", []any{b.Name(), fmt.Sprint(v)}}.Say(s.cfg.Words)
 			s.sink.Push(e)
 			c.setReason(ByError)
 		}
@@ -380,18 +387,20 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 // admit decides, under s.mu, whether a new connection from ip (a
-// limitKey) may stay, and if not says why in the words the refused event
-// shows, naming the flag that would lift the limit.
-func (s *Server) admit(ip netip.Addr, limit int) string {
+// limitKey) may stay, and if not says why (keys srv.limit.*) for the
+// refused event, naming the flag that would lift the limit; no Phrase: it
+// may.
+func (s *Server) admit(ip netip.Addr, limit int) Phrase {
+	say := func(key string, args ...any) Phrase { return Phrase{key, args} }
 	if _, ok := s.blocked[ip]; ok {
-		return "blocked for this session"
+		return say("srv.limit.blocked")
 	}
 	open := len(s.conns)
 	if limit > 0 && open >= limit {
 		if limit < s.cfg.MaxConns || s.cfg.MaxConns == 0 {
-			return fmt.Sprintf("connection limit (%d open)", limit) // the lesson's own limit
+			return say("srv.limit.lesson", limit) // the lesson's own limit
 		}
-		return fmt.Sprintf("connection limit (%d open); raise it with --max-conns", limit)
+		return say("srv.limit.conns", limit)
 	}
 	// A fair reserve: once the server is more than half full, an address
 	// may not hold as many connections as there are free slots. A newcomer
@@ -400,11 +409,10 @@ func (s *Server) admit(ip netip.Addr, limit int) string {
 	// never fill the server. A behavior's own lower limit is a lesson's
 	// demonstration and is left exact.
 	if m := s.cfg.MaxConns; m > 0 && limit == m && 2*open > m && s.perIP[ip] >= m-open {
-		return fmt.Sprintf("%s holds %d of %d open; the %d free are kept for other addresses (raise --max-conns)",
-			keyString(ip), s.perIP[ip], m, m-open)
+		return say("srv.limit.reserve", keyString(ip), s.perIP[ip], m, m-open)
 	}
 	if n := s.cfg.MaxConnsPerIP; n > 0 && s.perIP[ip] >= n {
-		return fmt.Sprintf("limit per address (%d open from %s); a class behind one NAT address needs --max-conns-per-ip 0", n, keyString(ip))
+		return say("srv.limit.perip", n, keyString(ip))
 	}
 	if r := s.cfg.ConnRatePerIP; r > 0 {
 		b := s.rates[ip]
@@ -416,10 +424,10 @@ func (s *Server) admit(ip netip.Addr, limit int) string {
 			s.rates[ip] = b
 		}
 		if !b.take(r, 2*r) {
-			return fmt.Sprintf("too many new connections from %s (over %g a second); --conn-rate 0 lifts this", keyString(ip), r)
+			return say("srv.limit.rate", keyString(ip), r)
 		}
 	}
-	return ""
+	return Phrase{}
 }
 
 // maxPoliteRefusals bounds the refused connections being closed politely at

@@ -30,7 +30,7 @@ func (f Tap) Serve(c *Conn) {
 	c.SetIdle(0)
 	target, err := ParseTarget(f.Target)
 	if err != nil {
-		refuseTap(c, "the tap's target "+err.Error())
+		refuseTap(c, Phrase{"srv.tap.target", []any{err.Error()}})
 		return
 	}
 	// A tap aimed at its own listener would accept its own relay, relay
@@ -41,7 +41,7 @@ func (f Tap) Serve(c *Conn) {
 	}
 	up, err := net.DialTimeout("tcp", target.String(), 3*time.Second)
 	if err != nil {
-		refuseTap(c, "your server at "+target.String()+" did not answer: "+err.Error())
+		refuseTap(c, Phrase{"srv.tap.noanswer", []any{target.String(), DialPhrase(target.String(), err)}})
 		return
 	}
 	defer up.Close()
@@ -109,17 +109,17 @@ func (f Tap) Serve(c *Conn) {
 	<-down
 }
 
-func selfTarget(t HostPort) string {
-	return "the tap's target " + t.String() + " is the tap's own address, so it would relay to itself; run your server on another port"
+func selfTarget(t HostPort) Phrase {
+	return Phrase{"srv.tap.self", []any{t.String()}}
 }
 
 // refuseTap reports why the tap cannot relay and closes politely: a close
 // with the client's request unread would reset the connection, and the
 // client would blame the network. Those bytes never reached a server, so
 // they are not reported.
-func refuseTap(c *Conn, why string) {
+func refuseTap(c *Conn, why Phrase) {
 	e := c.base(Refused)
-	e.Text = why
+	e.Text = why.Say(c.words)
 	c.sink.Push(e)
 	c.setReason(ByError)
 	_ = c.CloseWrite()

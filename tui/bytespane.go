@@ -280,6 +280,18 @@ func hexRow(st styles, row []hexUnit, perRow int, offset string) string {
 	return st.dim.Render(offset) + "  " + hexCol.String() + pad + " " + textCol.String()
 }
 
+// sayPhrase says p with the interface strings behind t: the parser's
+// reasons are in the learner's language like the rest of the screen.
+func sayPhrase(t func(string) string, p netcore.Phrase) string {
+	words := map[string]string{}
+	for _, k := range p.Keys() {
+		if s := t(k); s != k {
+			words[k] = s
+		}
+	}
+	return p.Say(words)
+}
+
 // parsedLines shows a request split by the parser: each part headed with
 // its byte offsets, then its bytes. What does not parse is said plainly,
 // with the bytes as text.
@@ -289,7 +301,7 @@ func parsedLines(st styles, t func(string) string, data []byte, w int) []string 
 		why := t("parsed.incomplete")
 		var pe *httpwire.ParseError
 		if errors.As(err, &pe) {
-			why = fmt.Sprintf("%s %d: %s", t("parsed.rejected"), pe.Status, pe.Reason)
+			why = fmt.Sprintf("%s %d: %s", t("parsed.rejected"), pe.Status, sayPhrase(t, pe.Reason))
 		}
 		return append([]string{st.errorText.Render(why)}, textLines(st, data, w)...)
 	}

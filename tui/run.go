@@ -37,11 +37,20 @@ func RunCourse(o *session.Options) error {
 		return err
 	}
 	defer w.Shutdown()
-	client := netcore.NewClient(w.Sink) // recorded too, so a replay shows both sides
+	client := courseClient(w)
 	defer client.CloseAll()
 	w.Progress.Lesson, w.Progress.Step = w.Course.Lessons[w.Lesson].ID, w.Step
 	m := newCourseModel(w, o, client)
 	return runProgram(m, o.Colorless())
+}
+
+// courseClient is the app's own client for an opened world: it reports to
+// the world's sink (recorded too, so a replay shows both sides) in the
+// course's words.
+func courseClient(w *session.World) *netcore.Client {
+	client := netcore.NewClient(w.Sink)
+	client.Words = w.UI
+	return client
 }
 
 // newCourseModel is the course's root model over an opened world: the
@@ -67,7 +76,7 @@ func runPlain(o *session.Options) error {
 		return err
 	}
 	defer w.Shutdown()
-	client := netcore.NewClient(w.Sink)
+	client := courseClient(w)
 	defer client.CloseAll()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -108,6 +117,7 @@ func RunReplay(o *session.Options, file string) error {
 	inbox := netcore.NewInbox(session.InboxSize)
 	inbox.BoundBytes(replayInboxBytes)
 	rep := netcore.NewReplayerFrom(rec, inbox)
+	rep.Words = w.UI
 	// Going back re-opens the file and reads up to the step: nothing of a
 	// big recording is kept in memory for it.
 	rep.SetReopen(func() (netcore.EventSource, error) { return netcore.OpenRecording(file) })

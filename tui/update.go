@@ -75,7 +75,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.busy, m.cancelAction = false, nil
 		if msg.err != nil {
-			m.setStatus(m.t("action.failed")+": "+msg.err.Error(), true)
+			why := msg.err.Error()
+			var de *netcore.DialError
+			if errors.As(msg.err, &de) {
+				why = sayPhrase(m.t, de.Phrase()) // the course's words, not Go's
+			}
+			m.setStatus(m.t("action.failed")+": "+why, true)
 		} else {
 			m.setStatus(msg.note.Text(m.d.UI), false)
 		}

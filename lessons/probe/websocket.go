@@ -126,7 +126,7 @@ func probeWebSocket(ctx context.Context, p *prober) []Result {
 		code, _, err := behaviors.ParseClose(got.Payload)
 		switch {
 		case err != nil:
-			closing.fail(Malformed, -1, p.t("ws.badclose"), err.Error())
+			closing.fail(Malformed, -1, p.t("ws.badclose"), p.errText(err))
 		case code != behaviors.CloseNormal:
 			closing.fail(Wrong, -1, p.t("ws.closecode"), code)
 		case !ex.closed:
@@ -184,7 +184,7 @@ func (p *prober) findFrame(b []byte, match func(behaviors.Frame) bool) (*behavio
 			return nil, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf(p.t("ws.badframe"), err)
+			return nil, fmt.Errorf(p.t("ws.badframe"), p.errText(err))
 		}
 		if f.Masked {
 			return nil, errors.New(p.t("ws.masked"))

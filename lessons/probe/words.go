@@ -1,12 +1,14 @@
 package probe
 
 import (
+	"errors"
 	"io/fs"
 	"strings"
 	"sync"
 
 	"github.com/tubes-course/tubes/assets"
 	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/behaviors"
 )
 
 // The words of `tubes check` (report, probe names, reasons, the spec) live
@@ -26,15 +28,19 @@ func Words(lang string) map[string]string {
 		return w
 	}
 	out := map[string]string{}
+	// server.txt holds the words of netcore's phrases (a WebSocket frame
+	// error, say) that a probe reports as the server's mistake.
 	for _, l := range []string{"en", lang} {
-		raw, err := fs.ReadFile(assets.Lessons, "lessons/"+l+"/check.txt")
-		if err != nil {
-			continue
-		}
-		for _, line := range strings.Split(string(raw), "\n") {
-			k, v, ok := strings.Cut(line, "=")
-			if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
-				out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		for _, file := range []string{"check.txt", "server.txt"} {
+			raw, err := fs.ReadFile(assets.Lessons, "lessons/"+l+"/"+file)
+			if err != nil {
+				continue
+			}
+			for _, line := range strings.Split(string(raw), "\n") {
+				k, v, ok := strings.Cut(line, "=")
+				if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
+					out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+				}
 			}
 		}
 	}
@@ -57,3 +63,12 @@ func (p *prober) t(key string) string { return word(p.opt.Lang, key) }
 // say is a phrase from below the course (the response analyzer's
 // findings) in the check's language.
 func (p *prober) say(ph netcore.Phrase) string { return ph.Say(Words(p.opt.Lang)) }
+
+// errText is err in the check's language when it carries a phrase (a
+// WebSocket frame the server got wrong), else its own text.
+func (p *prober) errText(err error) string {
+	if fe, ok := errors.AsType[*behaviors.FrameError](err); ok {
+		return p.say(fe.Reason)
+	}
+	return err.Error()
+}

@@ -141,6 +141,7 @@ func (w *World) listen(o *Options) error {
 	}
 	cfg := o.Server
 	cfg.Addr = addr
+	cfg.Words = w.UI // the server's notes and refusals speak the course's language
 	serverSink := w.Sink
 	roomMode := o.RoomMode(addr)
 	if roomMode {

@@ -18,9 +18,9 @@ func TestStartWordsPutEachValueInItsPlace(t *testing.T) {
 		want, not []string
 	}{
 		{"en", probe.ErrNotListening, "", []string{"port 4242 within 10s"}, nil},
-		{"ko", probe.ErrNotListening, "", []string{"10s 안에 포트 4242 에서"}, []string{"포트 10s"}},
+		{"ko", probe.ErrNotListening, "", []string{"10s 안에 4242 포트에서"}, []string{"10s 포트", "4242 안에"}},
 		{"en", probe.ErrExited, "exit status 3", []string{"(exit status 3)", "port 4242"}, nil},
-		{"ko", probe.ErrExited, "exit status 3", []string{"포트 4242 에서", "(exit status 3)"}, nil},
+		{"ko", probe.ErrExited, "exit status 3", []string{"4242 포트에서", "(exit status 3)"}, nil},
 	} {
 		got := startWords(c.lang, c.err, c.exit, 4242)
 		for _, w := range c.want {

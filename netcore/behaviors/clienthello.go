@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // A TLS connection opens with the client's ClientHello, sent before any
@@ -35,6 +37,14 @@ type ClientHello struct {
 // ErrHelloIncomplete: more bytes are needed to see the whole ClientHello.
 var ErrHelloIncomplete = errors.New("the ClientHello is not complete yet")
 
+// HelloError is bytes that are not a ClientHello, and why (keys
+// srv.tls.hello.*), for the note that says so.
+type HelloError struct{ Reason netcore.Phrase }
+
+func (e *HelloError) Error() string { return e.Reason.Say(nil) }
+
+func helloErr(key string, args ...any) error { return &HelloError{say(key, args...)} }
+
 // maxHello bounds a ClientHello; real ones are a few hundred bytes to 2 KiB.
 const maxHello = 64 << 10
 
@@ -52,13 +62,13 @@ func ParseClientHello(b []byte) (ClientHello, error) {
 		}
 		if b[0] != RecordHandshake {
 			if first {
-				return h, fmt.Errorf("not a TLS handshake record: the first byte is 0x%02x, not 0x16", b[0])
+				return h, helloErr("srv.tls.hello.record", b[0])
 			}
-			return h, errors.New("the ClientHello is cut short by another record")
+			return h, helloErr("srv.tls.hello.cut")
 		}
 		n := int(b[3])<<8 | int(b[4])
 		if b[1] != 3 || n == 0 || n > 16384+256 {
-			return h, fmt.Errorf("not a TLS record header: % x", b[:5])
+			return h, helloErr("srv.tls.hello.header", fmt.Sprintf("% x", b[:5]))
 		}
 		if first {
 			h.RecordVersion, h.RecordLen = uint16(b[1])<<8|uint16(b[2]), n
@@ -70,18 +80,18 @@ func ParseClientHello(b []byte) (ClientHello, error) {
 		b = b[5+n:]
 		if need < 0 && len(msg) >= 4 {
 			if msg[0] != 1 {
-				return h, fmt.Errorf("the first handshake message is type %d, not a ClientHello (1)", msg[0])
+				return h, helloErr("srv.tls.hello.type", msg[0])
 			}
 			need = 4 + (int(msg[1])<<16 | int(msg[2])<<8 | int(msg[3]))
 			if need > maxHello {
-				return h, fmt.Errorf("a ClientHello of %d bytes is too long", need)
+				return h, helloErr("srv.tls.hello.long", need)
 			}
 		}
 	}
 	return h, h.parseBody(msg[4:need])
 }
 
-var errShortHello = errors.New("the ClientHello is shorter than its fields")
+var errShortHello = helloErr("srv.tls.hello.short")
 
 func (h *ClientHello) parseBody(p []byte) error {
 	r := reader(p)
@@ -160,15 +170,15 @@ func alpnList(d reader) []string {
 	return out
 }
 
-// Describe is the ClientHello in one line, for a Note event.
-func (h ClientHello) Describe() string {
-	sni := h.ServerName
-	if sni == "" {
-		sni = "(none)"
+// Describe is the ClientHello in one line, for a Note event (key
+// srv.tls.hello).
+func (h ClientHello) Describe() netcore.Phrase {
+	var sni, alpn any = h.ServerName, strings.Join(h.ALPN, ", ")
+	if h.ServerName == "" {
+		sni = say("srv.none")
 	}
-	alpn := strings.Join(h.ALPN, ", ")
-	if alpn == "" {
-		alpn = "(none)"
+	if len(h.ALPN) == 0 {
+		alpn = say("srv.none")
 	}
 	vs := make([]string, 0, len(h.Versions))
 	for _, v := range h.Versions {
@@ -177,12 +187,11 @@ func (h ClientHello) Describe() string {
 		}
 		vs = append(vs, tls.VersionName(v))
 	}
-	offers := ""
+	var offers any = ""
 	if len(vs) > 0 {
-		offers = "; versions " + strings.Join(vs, ", ")
+		offers = say("srv.tls.hello.versions", strings.Join(vs, ", "))
 	}
-	return fmt.Sprintf("ClientHello in the clear: record 16 %02x %02x, %d B; SNI %s; ALPN %s; %d ciphers%s",
-		h.RecordVersion>>8, h.RecordVersion&0xff, h.RecordLen, sni, alpn, h.Ciphers, offers)
+	return say("srv.tls.hello", h.RecordVersion>>8, h.RecordVersion&0xff, h.RecordLen, sni, alpn, h.Ciphers, offers)
 }
 
 // reader walks TLS's length-prefixed fields.

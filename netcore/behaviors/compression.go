@@ -119,16 +119,16 @@ func (b Compress) Serve(c *netcore.Conn) {
 	headers := append([][2]string{}, plainText...)
 	headers = append(headers, [2]string{"Vary", "Accept-Encoding"})
 	body := CompressBody
-	offered := "no Accept-Encoding"
+	offered := say("srv.gzip.none")
 	if present {
-		offered = "Accept-Encoding: " + netcore.Escape([]byte(ae))
+		offered = say("srv.gzip.offered", netcore.Escape([]byte(ae)))
 	}
 	if enc == "gzip" {
 		body = Gzipped()
 		headers = append(headers, [2]string{"Content-Encoding", "gzip"})
-		c.Note(fmt.Sprintf("%s → gzip: %d bytes of text sent as %d", offered, len(CompressBody), len(body)))
+		c.Say(say("srv.gzip.yes", offered, len(CompressBody), len(body)))
 	} else {
-		c.Note(fmt.Sprintf("%s → identity: %d bytes sent as they are", offered, len(body)))
+		c.Say(say("srv.gzip.no", offered, len(body)))
 	}
 	length := len(body)
 	if req.Method == "HEAD" {

@@ -48,8 +48,11 @@ func ContentTypeOf(name string) string {
 type Resolved struct {
 	Raw, Decoded, Cleaned string
 	Name                  string // the file's name in the folder; "" when refused
-	Refused               string // why the target was refused; "" when it was not
+	Refused               string // the key of why the target was refused (srv.files.why.*); "" when it was not
 }
+
+// refusal is why the target was refused, as a Phrase.
+func (r Resolved) refusal() netcore.Phrase { return netcore.Phrase{Key: r.Refused} }
 
 // Resolve maps a request target to a file in the folder. It refuses, on
 // purpose and before looking at any file, every target that could climb
@@ -65,13 +68,13 @@ func Resolve(raw string) Resolved {
 	r.Cleaned = path.Clean("/" + strings.ReplaceAll(dec, `\`, "/"))
 	switch {
 	case err != nil:
-		r.Refused = "a % that does not start an escape like %2e"
+		r.Refused = "srv.files.why.escape"
 	case strings.Contains(dec, `\`):
-		r.Refused = `a backslash, which Windows takes for a /`
+		r.Refused = "srv.files.why.backslash"
 	case hasDotDot(dec):
-		r.Refused = ".. climbs out of the folder"
+		r.Refused = "srv.files.why.dotdot"
 	case strings.IndexByte(dec, 0) >= 0:
-		r.Refused = "a NUL byte"
+		r.Refused = "srv.files.why.nul"
 	}
 	if r.Refused != "" {
 		return r
@@ -81,7 +84,7 @@ func Resolve(raw string) Resolved {
 		name = "index.html"
 	}
 	if !fs.ValidPath(name) {
-		r.Refused = "not a name inside the folder"
+		r.Refused = "srv.files.why.outside"
 		return r
 	}
 	r.Name = name
@@ -145,8 +148,8 @@ func (b Files) Serve(c *netcore.Conn) {
 		refuse(c, err)
 		return
 	}
-	status, headers, body, note := serveFile(req)
-	c.Note(note)
+	status, headers, body, note := serveFile(req, c.Words())
+	c.Say(note)
 	length := len(body)
 	if status == 304 {
 		length = -1 // a 304 has no body, so no length to give
@@ -159,35 +162,35 @@ func (b Files) Serve(c *netcore.Conn) {
 }
 
 // serveFile answers one request of the files server, with a note of what
-// it decided.
-func serveFile(req *httpwire.Request) (int, [][2]string, []byte, string) {
+// it decided (keys srv.files.*). words say the refusal in a 403's body.
+func serveFile(req *httpwire.Request, words map[string]string) (int, [][2]string, []byte, netcore.Phrase) {
 	r := Resolve(req.Target)
-	side := fmt.Sprintf("raw target %s → cleaned %s", netcore.Escape([]byte(r.Raw)), netcore.Escape([]byte(r.Cleaned)))
+	raw, cleaned := netcore.Escape([]byte(r.Raw)), netcore.Escape([]byte(r.Cleaned))
 	if req.Method != "GET" && req.Method != "HEAD" {
 		body := fmt.Sprintf("405: this file server answers GET and HEAD, not %s\n", req.Method)
-		return 405, append([][2]string{{"Allow", "GET, HEAD"}}, plainText...), []byte(body), side + ": 405, method " + req.Method
+		return 405, append([][2]string{{"Allow", "GET, HEAD"}}, plainText...), []byte(body), say("srv.files.method", raw, cleaned, req.Method)
 	}
 	if r.Refused != "" {
-		return 403, plainText, []byte(sideBySide(403, r)), side + ": refused, " + r.Refused
+		return 403, plainText, []byte(sideBySide(403, r, words)), say("srv.files.refused", raw, cleaned, r.refusal())
 	}
 	data, err := fs.ReadFile(folder, r.Name)
 	if err != nil {
-		return 404, plainText, []byte(sideBySide(404, r)), side + ": 404, no such file"
+		return 404, plainText, []byte(sideBySide(404, r, words)), say("srv.files.missing", raw, cleaned)
 	}
 	modified := FilesModified.Format(http.TimeFormat)
 	if since, ok := req.Get("If-Modified-Since"); ok {
 		if t, err := http.ParseTime(since); err == nil && !FilesModified.After(t) {
-			return 304, [][2]string{{"Last-Modified", modified}}, nil, side + ": 304, the client's copy is current"
+			return 304, [][2]string{{"Last-Modified", modified}}, nil, say("srv.files.current", raw, cleaned)
 		}
 	}
 	headers := [][2]string{{"Content-Type", ContentTypeOf(r.Name)}, {"Last-Modified", modified}}
-	return 200, headers, data, fmt.Sprintf("%s: served %s, %d bytes", side, r.Name, len(data))
+	return 200, headers, data, say("srv.files.served", raw, cleaned, r.Name, len(data))
 }
 
 // sideBySide is the body of a refusal or a 404: the target as it came,
 // decoded and cleaned, one under the other. The target came from the
 // network, so it is escaped.
-func sideBySide(status int, r Resolved) string {
+func sideBySide(status int, r Resolved, words map[string]string) string {
 	var b strings.Builder
 	if status == 403 {
 		fmt.Fprintf(&b, "403 Forbidden: this server only serves files inside its folder.\n\n")
@@ -198,7 +201,7 @@ func sideBySide(status int, r Resolved) string {
 	fmt.Fprintf(&b, "decoded path: %s\n", netcore.Escape([]byte(r.Decoded)))
 	fmt.Fprintf(&b, "cleaned path: %s\n", netcore.Escape([]byte(r.Cleaned)))
 	if r.Refused != "" {
-		fmt.Fprintf(&b, "refused for:  %s\n", r.Refused)
+		fmt.Fprintf(&b, "refused for:  %s\n", r.refusal().Say(words))
 	}
 	return b.String()
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -55,9 +57,64 @@ func is(src netcore.Source, k netcore.Kind) func(netcore.Event) bool {
 	return func(e netcore.Event) bool { return e.Source == src && e.Kind == k }
 }
 
+// courseWords reads assets/lessons/<lang>/server.txt as lessons.UIStrings
+// does (netcore does not import the assets; its tests read the file).
+func courseWords(lang string) map[string]string {
+	raw, err := os.ReadFile("../../assets/lessons/" + lang + "/server.txt")
+	if err != nil {
+		panic(err)
+	}
+	words := map[string]string{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			words[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return words
+}
+
+// enWords are the English servers' words: the tests' servers speak them
+// unless a test gives others, so what they assert is what a learner reads.
+var enWords = courseWords("en")
+
+var koWords = courseWords("ko")
+
+// checkSaid says p in English and Korean: every verb gets its value and
+// every value its verb. Its text values (bytes from the network, which may
+// hold a %!) are said as x, so only the words' verbs are judged.
+func checkSaid(t *testing.T, p netcore.Phrase) {
+	t.Helper()
+	p = plainValues(p)
+	for _, words := range []map[string]string{enWords, koWords} {
+		if said := p.Say(words); strings.Contains(said, "%!") || strings.HasPrefix(said, "srv.") {
+			t.Errorf("%s says %q", p.Key, said)
+		}
+	}
+}
+
+func plainValues(p netcore.Phrase) netcore.Phrase {
+	args := make([]any, len(p.Args))
+	for i, a := range p.Args {
+		switch v := a.(type) {
+		case string:
+			args[i] = "x"
+		case netcore.Phrase:
+			args[i] = plainValues(v)
+		default:
+			args[i] = a
+		}
+	}
+	return netcore.Phrase{Key: p.Key, Args: args}
+}
+
 // startServer listens on a free loopback port and shuts down with the test.
+// A config without Words gets the English ones.
 func startServer(t *testing.T, cfg netcore.Config, b netcore.Behavior) (*netcore.Server, *collector) {
 	t.Helper()
+	if cfg.Words == nil {
+		cfg.Words = enWords
+	}
 	col := &collector{t: t, inbox: netcore.NewInbox(4096)}
 	s, err := netcore.Listen(cfg, b, col.inbox)
 	if err != nil {

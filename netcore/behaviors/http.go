@@ -44,16 +44,21 @@ func finish(c *netcore.Conn) {
 }
 
 // refuse answers a request the parser rejected and ends the connection.
-// The parser's reason goes in the body and, so the events pane shows it
-// without scrolling through the bytes, in a note.
+// The parser's reason goes in the body, in the server's words (the
+// learner's language), and, so the events pane shows it without scrolling
+// through the bytes, in a note.
 func refuse(c *netcore.Conn, err error) {
 	var pe *httpwire.ParseError
 	if errors.As(err, &pe) {
-		c.Note(fmt.Sprintf("refused with %d %s: %s", pe.Status, http.StatusText(pe.Status), pe.Reason))
-		_ = respond(c, pe.Status, plainText, []byte(pe.Reason+"\n"), len(pe.Reason)+1, true)
+		c.Say(say("srv.refused", pe.Status, http.StatusText(pe.Status), pe.Reason))
+		body := pe.Reason.Say(c.Words()) + "\n"
+		_ = respond(c, pe.Status, plainText, []byte(body), len(body), true)
 		finish(c)
 	}
 }
+
+// say is a Phrase: key and the values for its words.
+func say(key string, args ...any) netcore.Phrase { return netcore.Phrase{Key: key, Args: args} }
 
 // HTTPText answers every request with Body and a Content-Length of Length
 // (a negative Length counts the body's bytes, as it should). With KeepOpen

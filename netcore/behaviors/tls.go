@@ -26,9 +26,11 @@ import (
 // the ClientHello though the rest is encrypted.
 const SecretName = "secret.example"
 
-// DecryptedNote starts the note TLSHello writes about each request once
-// it is decrypted: what only the server sees.
-const DecryptedNote = "decrypted request: "
+// DecryptedAgent comes, in every language, between the request line and
+// the User-Agent in the note TLSHello writes about each request once it
+// is decrypted (srv.tls.decrypted): what only the server sees. The
+// Decrypted goal finds the note by it.
+const DecryptedAgent = " · User-Agent: "
 
 // TLSCertificate is the server's certificate: self-signed, ECDSA P-256,
 // valid for localhost, 127.0.0.1, ::1 and SecretName. It is made once,
@@ -77,59 +79,68 @@ func (b TLSHello) Serve(c *netcore.Conn) {
 	c.SetIdle(b.Idle)
 	cert, err := TLSCertificate()
 	if err != nil {
-		c.Note("no TLS certificate: " + err.Error())
+		c.Say(say("srv.tls.nocert", err.Error()))
 		return
 	}
 	first, hello, err := readClientHello(c)
 	if err != nil {
 		if looksLikeHTTP(first) {
 			// http:// to an https:// server: say so in plain HTTP.
-			body := "This server speaks HTTPS: use https:// (with curl -k, as the lesson says).\n"
+			body := say("srv.tls.usehttps").Say(c.Words()) + "\n"
 			_ = respond(c, 400, plainText, []byte(body), len(body), true)
 			finish(c)
 			return
 		}
 		if len(first) > 0 {
-			c.Note("not a TLS ClientHello: " + err.Error())
+			c.Say(say("srv.tls.nothello", helloWhy(err)))
 		}
 		return
 	}
-	c.Note(hello.Describe())
+	c.Say(hello.Describe())
 	tc := tls.Server(&replayConn{Conn: c.NetConn(), pending: first}, &tls.Config{
 		Certificates: []tls.Certificate{cert},
 		NextProtos:   []string{"http/1.1"},
 		MinVersion:   tls.VersionTLS12,
 	})
 	if err := tc.Handshake(); err != nil {
-		c.Note("TLS handshake failed: " + err.Error())
+		c.Say(say("srv.tls.failed", err.Error()))
 		return
 	}
 	st := tc.ConnectionState()
-	alpn := st.NegotiatedProtocol
-	if alpn == "" {
-		alpn = "(none)"
+	var alpn any = st.NegotiatedProtocol
+	if st.NegotiatedProtocol == "" {
+		alpn = say("srv.none")
 	}
-	c.Note(fmt.Sprintf("TLS handshake done: %s, %s, ALPN %s; from here on every record is encrypted (type 17)",
-		tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite), alpn))
+	c.Say(say("srv.tls.done", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite), alpn))
 	var buf []byte
 	req, err := httpwire.ReadRequest(tc, &buf, httpwire.Limits{MaxHeaderBytes: c.StartHeader()})
 	c.HeaderDone()
 	if err != nil {
 		var pe *httpwire.ParseError
 		if errors.As(err, &pe) {
-			_, _ = tc.Write(plainResponse(pe.Status, pe.Reason+"\n"))
+			_, _ = tc.Write(plainResponse(pe.Status, pe.Reason.Say(c.Words())+"\n"))
 			_ = tc.CloseWrite()
 			finish(c)
 		}
 		return
 	}
 	ua, _ := req.Get("User-Agent")
-	c.Note(DecryptedNote + req.Method + " " + req.Target + " " + req.Version + " · User-Agent: " + ua)
+	c.Say(say("srv.tls.decrypted", req.Method+" "+req.Target+" "+req.Version+DecryptedAgent+ua))
 	if _, err := tc.Write(HelloResponse); err != nil {
 		return
 	}
 	_ = tc.CloseWrite() // close_notify: the encrypted way to say "no more"
 	finish(c)
+}
+
+// helloWhy is why bytes are not a ClientHello: the parser's Phrase, or
+// the read's error.
+func helloWhy(err error) any {
+	var he *HelloError
+	if errors.As(err, &he) {
+		return he.Reason
+	}
+	return err.Error()
 }
 
 // readClientHello reads until the ClientHello is complete (or is not one)
@@ -143,7 +154,7 @@ func readClientHello(c *netcore.Conn) ([]byte, ClientHello, error) {
 			return got, h, err
 		}
 		if len(got) >= maxHello || looksLikeHTTP(got) {
-			return got, h, errors.New("no ClientHello")
+			return got, h, helloErr("srv.tls.hello.none")
 		}
 		n, rerr := c.Read(buf)
 		got = append(got, buf[:n]...)

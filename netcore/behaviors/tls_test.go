@@ -87,7 +87,7 @@ func TestTLSHelloOnTheWire(t *testing.T) {
 	}
 	n := notes(col.events)
 	for _, want := range []string{"ClientHello in the clear: record 16 03 01", "SNI " + SecretName, "ALPN h2, http/1.1",
-		"TLS handshake done: TLS 1.3", "ALPN http/1.1", DecryptedNote + "GET /a/hidden/path HTTP/1.1 · User-Agent: curl/8.5.0"} {
+		"TLS handshake done: TLS 1.3", "ALPN http/1.1", "decrypted request: GET /a/hidden/path HTTP/1.1" + DecryptedAgent + "curl/8.5.0"} {
 		if !strings.Contains(n, want) {
 			t.Errorf("notes lack %q:\n%s", want, n)
 		}
@@ -156,7 +156,7 @@ func FuzzParseClientHello(f *testing.F) {
 		if err == nil && len(h.ALPN) > 16 {
 			t.Errorf("%d ALPN entries", len(h.ALPN))
 		}
-		_ = h.Describe()
+		checkSaid(t, h.Describe())
 	})
 }
 

@@ -54,14 +54,15 @@ func (b WebSocket) Serve(c *netcore.Conn) {
 			if status == 426 {
 				h = append([][2]string{{"Sec-WebSocket-Version", "13"}}, plainText...)
 			}
-			_ = respond(c, status, h, []byte(why+"\n"), len(why)+1, true)
+			body := why.Say(c.Words()) + "\n"
+			_ = respond(c, status, h, []byte(body), len(body), true)
 			break
 		}
 		key, _ := req.Get("Sec-WebSocket-Key")
 		accept := AcceptKey(key)
 		sum := sha1.Sum([]byte(key + WebSocketGUID))
-		c.Note(fmt.Sprintf("SHA-1(Sec-WebSocket-Key %s + GUID %s) = %x", key, WebSocketGUID, sum))
-		c.Note("base64 of those 20 bytes → Sec-WebSocket-Accept: " + accept)
+		c.Say(say("srv.ws.sha1", key, WebSocketGUID, sum))
+		c.Say(say("srv.ws.accept", accept))
 		head := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + accept + "\r\n\r\n"
 		if _, err := c.Write([]byte(head)); err != nil {
 			return
@@ -82,22 +83,22 @@ func (b WebSocket) tick() time.Duration {
 
 // upgradeProblem says why a request is not a WebSocket handshake: the
 // status to answer and the reason, or 0.
-func upgradeProblem(r *httpwire.Request) (int, string) {
+func upgradeProblem(r *httpwire.Request) (int, netcore.Phrase) {
 	key, _ := r.Get("Sec-WebSocket-Key")
 	up, _ := r.Get("Upgrade")
 	conn, _ := r.Get("Connection")
 	ver, _ := r.Get("Sec-WebSocket-Version")
 	switch {
 	case r.Method != "GET" || r.Version != "HTTP/1.1":
-		return 400, "a WebSocket handshake is a GET over HTTP/1.1"
+		return 400, say("srv.ws.up.get")
 	case !hasToken(up, "websocket") || !hasToken(conn, "upgrade"):
-		return 426, "this path is a WebSocket: send Upgrade: websocket and Connection: Upgrade"
+		return 426, say("srv.ws.up.upgrade")
 	case strings.TrimSpace(ver) != "13":
-		return 426, "only Sec-WebSocket-Version 13 is spoken here"
+		return 426, say("srv.ws.up.version")
 	case !ValidKey(key):
-		return 400, "Sec-WebSocket-Key must be 16 bytes in base64"
+		return 400, say("srv.ws.up.key")
 	}
-	return 0, ""
+	return 0, netcore.Phrase{}
 }
 
 // hasToken: a comma-separated header value holds token (any case).
@@ -156,7 +157,7 @@ func (ws *wsConn) send(op byte, p []byte) error {
 	ws.shut = op == OpClose
 	frame := AppendFrame(nil, true, op, nil, p)
 	f, _, _ := ParseFrame(frame, MaxFramePayload)
-	ws.c.Note(f.Describe(false))
+	ws.c.Say(f.Describe(false))
 	_, err := ws.c.Write(frame)
 	return err
 }
@@ -164,8 +165,8 @@ func (ws *wsConn) send(op byte, p []byte) error {
 func (ws *wsConn) fail(err error) {
 	var fe *FrameError
 	if errors.As(err, &fe) {
-		ws.c.Note(fmt.Sprintf("closing with %d: %s", fe.Code, fe.Reason))
-		_ = ws.send(OpClose, ClosePayload(fe.Code, fe.Reason))
+		ws.c.Say(say("srv.ws.closing", fe.Code, fe.Reason))
+		_ = ws.send(OpClose, ClosePayload(fe.Code, CloseReason(fe.Reason, ws.c.Words())))
 	}
 }
 
@@ -178,12 +179,12 @@ func (ws *wsConn) readLoop() {
 		f, err := ws.next()
 		if err != nil {
 			if errors.Is(err, errIdleClose) {
-				_ = ws.send(OpClose, ClosePayload(CloseGoingAway, "idle"))
+				_ = ws.send(OpClose, ClosePayload(CloseGoingAway, CloseReason(say("srv.ws.idle"), ws.c.Words())))
 			}
 			ws.fail(err)
 			return
 		}
-		ws.c.Note(f.Describe(true))
+		ws.c.Say(f.Describe(true))
 		if err := f.Check(); err != nil {
 			ws.fail(err)
 			return
@@ -202,7 +203,7 @@ func (ws *wsConn) readLoop() {
 				ws.fail(err)
 				return
 			}
-			ws.c.Note(fmt.Sprintf("the client closes with code %d %q; answering with the same code", code, reason))
+			ws.c.Say(say("srv.ws.clientclose", code, fmt.Sprintf("%q", reason)))
 			var p []byte
 			if code != 0 {
 				p = ClosePayload(code, "")
@@ -211,18 +212,18 @@ func (ws *wsConn) readLoop() {
 			return
 		case OpContinuation:
 			if msgOp == 0 {
-				ws.fail(&FrameError{CloseProtocol, "a continuation frame with no message to continue"})
+				ws.fail(frameErr(CloseProtocol, "srv.ws.err.nomessage"))
 				return
 			}
 		default:
 			if msgOp != 0 {
-				ws.fail(&FrameError{CloseProtocol, "a new message before the last one's final frame"})
+				ws.fail(frameErr(CloseProtocol, "srv.ws.err.interleaved"))
 				return
 			}
 			msgOp = f.Opcode
 		}
 		if len(msg)+len(f.Payload) > MaxFramePayload {
-			ws.fail(&FrameError{CloseTooBig, fmt.Sprintf("a message of more than %d bytes", MaxFramePayload)})
+			ws.fail(frameErr(CloseTooBig, "srv.ws.err.message", MaxFramePayload))
 			return
 		}
 		msg = append(msg, f.Payload...)
@@ -230,7 +231,7 @@ func (ws *wsConn) readLoop() {
 			continue
 		}
 		if msgOp == OpText && !utf8.Valid(msg) {
-			ws.fail(&FrameError{CloseBadData, "a text message that is not UTF-8"})
+			ws.fail(frameErr(CloseBadData, "srv.ws.err.textutf8"))
 			return
 		}
 		if ws.send(msgOp, msg) != nil { // the echo

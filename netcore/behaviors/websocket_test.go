@@ -130,7 +130,7 @@ func TestWebSocketEchoTicksAndClose(t *testing.T) {
 			continue
 		}
 		if f.Opcode != OpText || string(f.Payload) != "hello" {
-			t.Fatalf("got %s, want the echo of hello", f.Describe(false))
+			t.Fatalf("got %s, want the echo of hello", f.Describe(false).Say(enWords))
 		}
 		break
 	}
@@ -250,8 +250,10 @@ func FuzzParseFrame(f *testing.F) {
 		if n > len(b) || len(fr.Payload) > MaxFramePayload || uint64(len(fr.Payload)) != fr.Length {
 			t.Fatalf("n %d of %d, payload %d, length %d", n, len(b), len(fr.Payload), fr.Length)
 		}
-		_ = fr.Describe(true)
-		_ = fr.Check()
+		checkSaid(t, fr.Describe(true))
+		if err := fr.Check(); err != nil {
+			checkSaid(t, err.(*FrameError).Reason)
+		}
 	})
 }
 

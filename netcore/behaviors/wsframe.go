@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // WebSocket framing (RFC 6455), written out so the lesson can show it:
@@ -72,13 +74,20 @@ type Frame struct {
 var ErrFrameIncomplete = errors.New("the frame is not complete yet")
 
 // FrameError is a frame that breaks the rules, with the close code the
-// receiver answers it with.
+// receiver answers it with and why (keys srv.ws.err.*), which also goes in
+// the close frame, said in the server's words.
 type FrameError struct {
 	Code   int
-	Reason string
+	Reason netcore.Phrase
 }
 
-func (e *FrameError) Error() string { return fmt.Sprintf("close %d: %s", e.Code, e.Reason) }
+// Error is one line for logs and tests: the code, the reason's key and
+// values.
+func (e *FrameError) Error() string { return fmt.Sprintf("close %d: %s", e.Code, e.Reason.Say(nil)) }
+
+func frameErr(code int, key string, args ...any) *FrameError {
+	return &FrameError{code, netcore.Phrase{Key: key, Args: args}}
+}
 
 // ParseFrame reads the frame at the start of b and returns it and its
 // size in bytes. A header that claims more than max payload bytes is a
@@ -103,7 +112,7 @@ func ParseFrame(b []byte, max int) (Frame, int, error) {
 		n = uint64(binary.BigEndian.Uint16(b[2:]))
 		f.Header = 4
 		if n < 126 {
-			return f, 0, &FrameError{CloseProtocol, "a 16-bit length below 126"}
+			return f, 0, frameErr(CloseProtocol, "srv.ws.err.len16")
 		}
 	case 127:
 		if len(b) < 10 {
@@ -112,12 +121,12 @@ func ParseFrame(b []byte, max int) (Frame, int, error) {
 		n = binary.BigEndian.Uint64(b[2:])
 		f.Header = 10
 		if n>>63 != 0 || n <= 0xffff {
-			return f, 0, &FrameError{CloseProtocol, "a 64-bit length that is not minimal"}
+			return f, 0, frameErr(CloseProtocol, "srv.ws.err.len64")
 		}
 	}
 	f.Length = n
 	if n > uint64(max) {
-		return f, 0, &FrameError{CloseTooBig, fmt.Sprintf("a %d-byte payload, more than %d", n, max)}
+		return f, 0, frameErr(CloseTooBig, "srv.ws.err.toobig", n, max)
 	}
 	if f.Masked {
 		if len(b) < f.Header+4 {
@@ -143,13 +152,13 @@ func ParseFrame(b []byte, max int) (Frame, int, error) {
 func (f Frame) Check() error {
 	switch {
 	case f.RSV != 0:
-		return &FrameError{CloseProtocol, "reserved bits set without an extension"}
+		return frameErr(CloseProtocol, "srv.ws.err.rsv")
 	case !f.Masked:
-		return &FrameError{CloseProtocol, "a client's frames must be masked"}
+		return frameErr(CloseProtocol, "srv.ws.err.unmasked")
 	case f.Opcode > OpBinary && f.Opcode < OpClose || f.Opcode > OpPong:
-		return &FrameError{CloseProtocol, fmt.Sprintf("unknown opcode %#x", f.Opcode)}
+		return frameErr(CloseProtocol, "srv.ws.err.opcode", f.Opcode)
 	case f.Opcode >= OpClose && (!f.FIN || f.Length > 125):
-		return &FrameError{CloseProtocol, "a control frame must be one frame of at most 125 bytes"}
+		return frameErr(CloseProtocol, "srv.ws.err.control")
 	}
 	return nil
 }
@@ -197,14 +206,14 @@ func ParseClose(p []byte) (code int, reason string, err error) {
 	case len(p) == 0:
 		return 0, "", nil
 	case len(p) == 1:
-		return 0, "", &FrameError{CloseProtocol, "a close payload of 1 byte"}
+		return 0, "", frameErr(CloseProtocol, "srv.ws.err.close1")
 	}
 	code = int(binary.BigEndian.Uint16(p))
 	if !validCloseCode(code) {
-		return code, "", &FrameError{CloseProtocol, fmt.Sprintf("close code %d may not be sent", code)}
+		return code, "", frameErr(CloseProtocol, "srv.ws.err.code", code)
 	}
 	if !utf8.Valid(p[2:]) {
-		return code, "", &FrameError{CloseBadData, "a close reason that is not UTF-8"}
+		return code, "", frameErr(CloseBadData, "srv.ws.err.reasonutf8")
 	}
 	return code, string(p[2:]), nil
 }
@@ -237,11 +246,12 @@ func OpcodeName(op byte) string {
 }
 
 // Describe is the frame's header in one line, and the start of its
-// payload, for a Note event. in says which way it went.
-func (f Frame) Describe(in bool) string {
-	dir := "frame out"
+// payload, for a Note event (keys srv.ws.frame.*). in says which way it
+// went. The field names (FIN, opcode, MASK) are the protocol's own.
+func (f Frame) Describe(in bool) netcore.Phrase {
+	key := "srv.ws.frame.out"
 	if in {
-		dir = "frame in"
+		key = "srv.ws.frame.in"
 	}
 	mask := "MASK 0"
 	if f.Masked {
@@ -251,22 +261,23 @@ func (f Frame) Describe(in bool) string {
 	if f.FIN {
 		fin = 1
 	}
-	s := fmt.Sprintf("%s: %02x %02x… FIN %d, opcode %d (%s), %s, length %d", dir, firstByte(f), secondByte(f), fin, f.Opcode, OpcodeName(f.Opcode), mask, f.Length)
+	var rest any = ""
 	switch {
 	case f.Opcode == OpClose && len(f.Payload) >= 2:
 		code, reason, _ := ParseClose(f.Payload)
-		s += fmt.Sprintf(": code %d %q", code, reason)
+		rest = netcore.Phrase{Key: "srv.ws.frame.close", Args: []any{code, fmt.Sprintf("%q", reason)}}
 	case len(f.Payload) > 0:
 		p := f.Payload
 		if len(p) > 40 {
 			p = p[:40]
 		}
-		s += fmt.Sprintf(": %q", p)
+		s := fmt.Sprintf(": %q", p)
 		if len(p) < len(f.Payload) {
 			s += "…"
 		}
+		rest = s
 	}
-	return s
+	return netcore.Phrase{Key: key, Args: []any{firstByte(f), secondByte(f), fin, f.Opcode, OpcodeName(f.Opcode), mask, f.Length, rest}}
 }
 
 func firstByte(f Frame) byte {
@@ -289,4 +300,23 @@ func secondByte(f Frame) byte {
 		n |= 0x80
 	}
 	return n
+}
+
+// MaxCloseReason is the most bytes a close frame's reason may take: a
+// control frame carries at most 125, and the code takes 2.
+const MaxCloseReason = 123
+
+// CloseReason says why in words for a close frame, cut at a character's
+// edge to fit MaxCloseReason; the words in assets are kept short enough
+// (a test checks them), so the cut is only a guard.
+func CloseReason(why netcore.Phrase, words map[string]string) string {
+	s := why.Say(words)
+	if len(s) <= MaxCloseReason {
+		return s
+	}
+	cut := MaxCloseReason
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // This file decodes a chunked request body (RFC 9112 7.1): chunks of
@@ -107,7 +109,7 @@ func (d *chunkDecoder) feed(b []byte) (int, error) {
 		case inDataEnd:
 			want := "\r\n"[2-d.left]
 			if b[used] != want {
-				return used, refusef(400, "chunk %d has more bytes than its size line says: its %s bytes must be followed by CRLF (\\r\\n), not %s", d.chunks, strconv.Itoa(d.size), excerpt(b[used:used+1]))
+				return used, refusef(400, "wire.chunk.noend", d.chunks, strconv.Itoa(d.size), excerpt(b[used:used+1]))
 			}
 			used++
 			d.pos++
@@ -124,13 +126,13 @@ func (d *chunkDecoder) feed(b []byte) (int, error) {
 func (d *chunkDecoder) growLine(take int) error {
 	if d.state == inSizeLine {
 		if len(d.line)+take >= maxChunkLine {
-			return refusef(400, "the size line of chunk %d is longer than %d bytes; a chunk starts with its size in hex, like 1a", d.chunks+1, maxChunkLine-1)
+			return refusef(400, "wire.chunk.longline", d.chunks+1, maxChunkLine-1)
 		}
 		return nil
 	}
 	most := min(maxTrailerBytes, d.lim.MaxHeaderBytes)
 	if d.trailerN+len(d.line)+take > most {
-		return refusef(431, "the trailer lines after the last chunk are longer than %d bytes, the most this server reads", most)
+		return refusef(431, "wire.trailer.toolong", most)
 	}
 	return nil
 }
@@ -140,15 +142,15 @@ func (d *chunkDecoder) sizeLine() error {
 	d.chunks++
 	line, ok := bytes.CutSuffix(d.line, []byte("\r\n"))
 	if !ok || bytes.IndexByte(line, '\r') >= 0 {
-		return refusef(400, "the size line of chunk %d does not end in CRLF (\\r\\n)", d.chunks)
+		return refusef(400, "wire.chunk.sizecrlf", d.chunks)
 	}
 	d.excess += len(line) + 2
 	hex, ext, hasExt := bytes.Cut(line, []byte(";"))
 	if len(hex) == 0 {
-		return refusef(400, "chunk %d has no size: a chunk starts with its size in hex digits, like 1a, not %s", d.chunks, excerpt(line))
+		return refusef(400, "wire.chunk.nosize", d.chunks, excerpt(line))
 	}
 	if len(hex) > maxSizeDigits {
-		return refusef(400, "the size of chunk %d has more than %d hex digits", d.chunks, maxSizeDigits)
+		return refusef(400, "wire.chunk.digits", d.chunks, maxSizeDigits)
 	}
 	var size uint64 // 16 hex digits fit
 	for _, c := range hex {
@@ -156,23 +158,23 @@ func (d *chunkDecoder) sizeLine() error {
 			// No sign, no spaces, no 0x: net/http refuses them too, and
 			// two programs reading one size two ways is how bodies get
 			// smuggled.
-			return refusef(400, "the size of chunk %d, %s, is not only hex digits (0-9, a-f), with no sign, space or 0x", d.chunks, excerpt(hex))
+			return refusef(400, "wire.chunk.nothex", d.chunks, excerpt(hex))
 		}
 		size = size<<4 | uint64(hexValue(c))
 	}
 	if hasExt {
 		for _, c := range ext {
 			if c < 0x20 && c != '\t' || c == 0x7f {
-				return refusef(400, "the extension of chunk %d has a control byte in it", d.chunks)
+				return refusef(400, "wire.chunk.extctl", d.chunks)
 			}
 		}
 	}
 	if size > uint64(d.lim.MaxBodyBytes-d.n) {
-		return refusef(413, "the chunks add up to more than %d bytes, the most this server takes", d.lim.MaxBodyBytes)
+		return refusef(413, "wire.chunk.toolarge", d.lim.MaxBodyBytes)
 	}
 	d.excess = max(d.excess-16-2*int(size), 0)
 	if d.excess > maxExcess {
-		return refusef(400, "the chunks carry more than %d bytes of sizes and extensions beyond their data", maxExcess)
+		return refusef(400, "wire.chunk.excess", maxExcess)
 	}
 	d.part(PartChunkSize)
 	if size == 0 {
@@ -190,7 +192,7 @@ func (d *chunkDecoder) trailerLine() error {
 	d.trailerN += len(d.line)
 	line, ok := bytes.CutSuffix(d.line, []byte("\r\n"))
 	if !ok || bytes.IndexByte(line, '\r') >= 0 {
-		return refusef(400, "a trailer line after the last chunk does not end in CRLF (\\r\\n)")
+		return refusef(400, "wire.trailer.crlf")
 	}
 	if len(line) == 0 {
 		d.part(PartBlank)
@@ -199,7 +201,7 @@ func (d *chunkDecoder) trailerLine() error {
 	}
 	h, pe := parseHeaderLine(line, 0)
 	if pe != nil {
-		pe.Reason = "in the trailer after the last chunk: " + pe.Reason
+		pe.Reason = netcore.Phrase{Key: "wire.trailer.in", Args: []any{pe.Reason}}
 		return pe
 	}
 	d.trailers = append(d.trailers, h)
@@ -230,10 +232,10 @@ func hexValue(c byte) byte {
 // HTTP/1.0, which has no Transfer-Encoding, a framing it cannot trust (400).
 func chunkedCoding(req *Request, encodings []string) *ParseError {
 	if req.Version == "HTTP/1.0" {
-		return refusef(400, "an HTTP/1.0 request cannot have Transfer-Encoding: HTTP/1.0 has no transfer codings, so where its body ends is in doubt")
+		return refusef(400, "wire.te.http10")
 	}
 	if len(encodings) != 1 || !equalFoldASCII(encodings[0], "chunked") {
-		return refusef(501, "the only Transfer-Encoding this server reads is chunked, not %s", excerpt(strings.Join(encodings, ", ")))
+		return refusef(501, "wire.te.unknown", excerpt(strings.Join(encodings, ", ")))
 	}
 	for _, h := range req.Headers {
 		if !equalFoldASCII(h.Name, "Trailer") {
@@ -243,7 +245,7 @@ func chunkedCoding(req *Request, encodings []string) *ParseError {
 			name = strings.Trim(name, " \t")
 			for _, bad := range []string{"Transfer-Encoding", "Content-Length", "Trailer"} {
 				if equalFoldASCII(name, bad) {
-					return refusef(400, "the Trailer header announces %s, which may not come after the body", bad)
+					return refusef(400, "wire.te.trailer", bad)
 				}
 			}
 		}

@@ -86,10 +86,10 @@ func TestParseChunkedRejects(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := ParseRequest([]byte(chunkedHead+tc.body), Limits{})
 			var pe *ParseError
-			if !errors.As(err, &pe) || pe.Status != tc.status || !strings.Contains(pe.Reason, tc.reason) {
+			if !errors.As(err, &pe) || pe.Status != tc.status || !strings.Contains(english(pe), tc.reason) {
 				t.Fatalf("got %v, want %d with %q", err, tc.status, tc.reason)
 			}
-			checkSafeReason(t, pe.Reason)
+			checkSafeReason(t, english(pe))
 		})
 	}
 }

@@ -106,7 +106,7 @@ func checkParseResult(t *testing.T, b []byte, req *Request, n int, err error, li
 		default:
 			t.Fatalf("%q: status %d", b, pe.Status)
 		}
-		checkSafeReason(t, pe.Reason)
+		checkSafeReason(t, english(pe))
 		return
 	default:
 		t.Fatalf("%q: unexpected error %v", b, err)

@@ -104,15 +104,18 @@ func (r *Request) Get(name string) (string, bool) {
 var ErrIncomplete = errors.New("incomplete request")
 
 // ParseError is a request the server must refuse, with the status to answer
-// (400, 413, 431, 501, 505) and a plain-language reason for learners. Any
-// request bytes quoted in Reason are escaped, so it is one safe line.
+// (400, 413, 431, 501, 505) and the reason for learners as a Phrase (keys
+// wire.*), said in the course's language by whoever shows it. Any request
+// bytes among its values are escaped and quoted, so it says one safe line.
 type ParseError struct {
 	Status int
-	Reason string
+	Reason netcore.Phrase
 }
 
+// Error is one line for logs and tests: the status, then the reason's key
+// and values (no words: netcore holds none).
 func (e *ParseError) Error() string {
-	return fmt.Sprintf("%d %s: %s", e.Status, statusText(e.Status), e.Reason)
+	return fmt.Sprintf("%d %s: %s", e.Status, statusText(e.Status), e.Reason.Say(nil))
 }
 
 func statusText(status int) string {
@@ -131,8 +134,9 @@ func statusText(status int) string {
 	return "Error"
 }
 
-func refusef(status int, format string, args ...any) *ParseError {
-	return &ParseError{Status: status, Reason: fmt.Sprintf(format, args...)}
+// refusef refuses with the words under key, filled with args.
+func refusef(status int, key string, args ...any) *ParseError {
+	return &ParseError{Status: status, Reason: netcore.Phrase{Key: key, Args: args}}
 }
 
 // Limits bound what one request may take. Zero (or negative) fields mean the
@@ -233,7 +237,7 @@ func parseHead(b []byte, lim Limits) (req *Request, headerEnd int, err error) {
 			if len(b) >= lim.MaxHeaderBytes {
 				// The blank line did not come within the limit, so the
 				// header can only end past it.
-				return nil, 0, refusef(431, "the request line and headers are longer than %d bytes, the most this server reads before the blank line", lim.MaxHeaderBytes)
+				return nil, 0, refusef(431, "wire.head.toolong", lim.MaxHeaderBytes)
 			}
 			return nil, 0, ErrIncomplete
 		}
@@ -270,11 +274,11 @@ func cutLine(b []byte, pos, lineNo int) (line []byte, next int, err error) {
 	}
 	end := pos + i // the LF
 	if i == 0 || b[end-1] != '\r' {
-		return nil, 0, refusef(400, "line %d ends in a bare LF (\\n) without the CR before it; every HTTP line ends in CRLF (\\r\\n)", lineNo)
+		return nil, 0, refusef(400, "wire.line.barelf", lineNo)
 	}
 	line = b[pos : end-1]
 	if bytes.IndexByte(line, '\r') >= 0 {
-		return nil, 0, refusef(400, "line %d has a CR (\\r) in the middle; a CR may only come right before the LF that ends a line", lineNo)
+		return nil, 0, refusef(400, "wire.line.cr", lineNo)
 	}
 	return line, end + 1, nil
 }
@@ -285,23 +289,23 @@ func parseRequestLine(line []byte, req *Request) *ParseError {
 		// RFC 9112 2.2 lets a server skip empty lines before a request.
 		// net/http's ReadRequest does not (its Server skips a few only
 		// after a POST, for old clients), and neither do we.
-		return refusef(400, "the request starts with an empty line; the request line (like GET / HTTP/1.1) must come first")
+		return refusef(400, "wire.reqline.empty")
 	}
 	fields := strings.Split(string(line), " ")
 	if len(fields) != 3 || fields[0] == "" || fields[1] == "" || fields[2] == "" {
-		return refusef(400, "the request line %s is not METHOD, target and version separated by single spaces, like GET / HTTP/1.1", excerpt(line))
+		return refusef(400, "wire.reqline.shape", excerpt(line))
 	}
 	method, target, version := fields[0], fields[1], fields[2]
 
 	// The version comes first: it says which rules the rest follows.
 	if version != "HTTP/1.1" && version != "HTTP/1.0" {
 		if looksLikeVersion(version) {
-			return refusef(505, "this server speaks HTTP/1.1 and HTTP/1.0, not %s", version)
+			return refusef(505, "wire.version.unsupported", version)
 		}
-		return refusef(400, "%s is not an HTTP version; the request line ends with HTTP/1.1 (or HTTP/1.0)", excerpt(version))
+		return refusef(400, "wire.version.bad", excerpt(version))
 	}
 	if !isToken(method) {
-		return refusef(400, "the method %s has a character that cannot be in a method name (letters, digits and !#$%%&'*+-.^_`|~ can)", excerpt(method))
+		return refusef(400, "wire.method.bad", excerpt(method))
 	}
 	if pe := checkTarget(method, target); pe != nil {
 		return pe
@@ -328,19 +332,19 @@ func checkTarget(method, t string) *ParseError {
 		c := t[i]
 		switch {
 		case c < 0x20 || c == 0x7f:
-			return refusef(400, "the target has a control byte (%s) in it", netcore.Escape([]byte{c}))
+			return refusef(400, "wire.target.ctl", netcore.Escape([]byte{c}))
 		case c >= 0x80:
-			return refusef(400, "the target %s has bytes that are not ASCII; clients send them percent-encoded (é is %%C3%%A9)", excerpt(t))
+			return refusef(400, "wire.target.nonascii", excerpt(t))
 		case c == '#':
-			return refusef(400, "the target %s has a #; the #fragment part of a URL stays in the browser and is never sent", excerpt(t))
+			return refusef(400, "wire.target.fragment", excerpt(t))
 		case c == '%' && (i+2 >= len(t) || !isHexByte(t[i+1]) || !isHexByte(t[i+2])):
-			return refusef(400, "the target %s has a %% that does not start an escape like %%20 (two hex digits)", excerpt(t))
+			return refusef(400, "wire.target.percent", excerpt(t))
 		}
 	}
 	switch {
 	case t == "*":
 		if method != "OPTIONS" {
-			return refusef(400, "the target * only goes with the OPTIONS method, not %s", method)
+			return refusef(400, "wire.target.star", method)
 		}
 		return nil
 	case t[0] == '/':
@@ -351,55 +355,56 @@ func checkTarget(method, t string) *ParseError {
 		rest, ok = cutPrefixFold(t, "https://")
 	}
 	if !ok {
-		return refusef(400, "the target %s must start with / (like /index.html) or be a whole http:// URL", excerpt(t))
+		return refusef(400, "wire.target.form", excerpt(t))
 	}
 	authority := rest
 	if i := strings.IndexAny(rest, "/?"); i >= 0 {
 		authority = rest[:i]
 	}
-	if why := checkAuthority(authority); why != "" {
-		return refusef(400, "the URL in the target has %s", why)
+	if why := checkAuthority(authority); why.Key != "" {
+		return refusef(400, "wire.target.url", why)
 	}
 	return nil
 }
 
 // checkAuthority checks host[:port] as in a URL or a Host header: a name
 // (or IPv4 address), or an IPv6 address in brackets, and digits for the
-// port. It returns what is wrong, or "".
-func checkAuthority(a string) string {
+// port. It returns what is wrong (keys wire.auth.*), or no Phrase.
+func checkAuthority(a string) netcore.Phrase {
+	say := func(key string, args ...any) netcore.Phrase { return netcore.Phrase{Key: key, Args: args} }
 	host, port, hasPort := a, "", false
 	if strings.HasPrefix(a, "[") {
 		end := strings.IndexByte(a, ']')
 		if end < 0 {
-			return "an IPv6 address without its closing ]"
+			return say("wire.auth.ipv6open")
 		}
 		host = a[:end+1]
 		if !validIPv6(a[1:end]) {
-			return fmt.Sprintf("%s, which is not an IPv6 address", excerpt(host))
+			return say("wire.auth.ipv6bad", excerpt(host))
 		}
 		if after := a[end+1:]; after != "" {
 			if after[0] != ':' {
-				return fmt.Sprintf("%s after the host, where only :port may come", excerpt(after))
+				return say("wire.auth.afterhost", excerpt(after))
 			}
 			port, hasPort = after[1:], true
 		}
 	} else {
 		host, port, hasPort = strings.Cut(a, ":")
 		if host == "" {
-			return "no host name"
+			return say("wire.auth.nohost")
 		}
 		for i := 0; i < len(host); i++ {
 			if !isRegName(host[i]) {
-				return fmt.Sprintf("a host %s with %s in it, which cannot be in a host name", excerpt(host), excerpt(host[i:i+1]))
+				return say("wire.auth.hostchar", excerpt(host), excerpt(host[i:i+1]))
 			}
 		}
 	}
 	for i := 0; hasPort && i < len(port); i++ {
 		if !isDigitByte(port[i]) {
-			return fmt.Sprintf("a port %s that is not only digits", excerpt(port))
+			return say("wire.auth.port", excerpt(port))
 		}
 	}
-	return ""
+	return netcore.Phrase{}
 }
 
 func validIPv6(s string) bool {
@@ -417,28 +422,28 @@ func parseHeaderLine(line []byte, lineNo int) (Header, *ParseError) {
 	if line[0] == ' ' || line[0] == '\t' {
 		// Old HTTP let a header go on over several lines (obs-fold). Two
 		// programs can disagree about such lines, so RFC 9112 forbids them.
-		return Header{}, refusef(400, "line %d starts with a space or tab; a header may not go on over several lines (obs-fold), put it on one line", lineNo)
+		return Header{}, refusef(400, "wire.header.fold", lineNo)
 	}
 	colon := bytes.IndexByte(line, ':')
 	if colon < 0 {
-		return Header{}, refusef(400, "line %d, %s, has no colon; a header looks like Name: value", lineNo, excerpt(line))
+		return Header{}, refusef(400, "wire.header.nocolon", lineNo, excerpt(line))
 	}
 	name := line[:colon]
 	if colon == 0 {
-		return Header{}, refusef(400, "line %d has no header name before its colon", lineNo)
+		return Header{}, refusef(400, "wire.header.noname", lineNo)
 	}
 	if c := name[len(name)-1]; c == ' ' || c == '\t' {
 		// A server that drops the space and a proxy that keeps it would
 		// disagree on the request (request smuggling), so it is refused.
-		return Header{}, refusef(400, "line %d has a space or tab between the header name %s and its colon; the colon must follow the name directly", lineNo, excerpt(bytes.TrimRight(name, " \t")))
+		return Header{}, refusef(400, "wire.header.space", lineNo, excerpt(bytes.TrimRight(name, " \t")))
 	}
 	if !isToken(string(name)) {
-		return Header{}, refusef(400, "the header name %s on line %d has a character that cannot be in a header name", excerpt(name), lineNo)
+		return Header{}, refusef(400, "wire.header.name", excerpt(name), lineNo)
 	}
 	value := line[colon+1:]
 	for _, c := range value {
 		if c < 0x20 && c != '\t' || c == 0x7f {
-			return Header{}, refusef(400, "the value of header %s has a control byte (%s) in it", string(name), netcore.Escape([]byte{c}))
+			return Header{}, refusef(400, "wire.header.ctl", string(name), netcore.Escape([]byte{c}))
 		}
 	}
 	return Header{Name: string(name), Value: string(bytes.Trim(value, " \t"))}, nil
@@ -462,23 +467,23 @@ func checkHead(headerEnd int, req *Request, lim Limits) (*Request, int, error) {
 	// Host says which site the client wants; HTTP/1.1 made it required.
 	switch {
 	case len(hosts) == 0 && req.Version == "HTTP/1.1":
-		return nil, 0, refusef(400, "an HTTP/1.1 request needs a Host header (like Host: localhost:3000)")
+		return nil, 0, refusef(400, "wire.host.missing")
 	case len(hosts) > 1:
-		return nil, 0, refusef(400, "the request has %d Host headers; it must have exactly one", len(hosts))
+		return nil, 0, refusef(400, "wire.host.many", len(hosts))
 	case len(hosts) == 1 && hosts[0] != "":
-		if why := checkAuthority(hosts[0]); why != "" {
-			return nil, 0, refusef(400, "the Host header has %s; it should be a host and maybe a port, like localhost:3000", why)
+		if why := checkAuthority(hosts[0]); why.Key != "" {
+			return nil, 0, refusef(400, "wire.host.bad", why)
 		}
 	}
 
 	// Where the body ends must be beyond doubt: two lengths, or a length
 	// and an encoding, are how requests get smuggled past a proxy.
 	if len(lengths) > 1 {
-		return nil, 0, refusef(400, "the request has %d Content-Length headers; it must have at most one, even if they agree", len(lengths))
+		return nil, 0, refusef(400, "wire.length.many", len(lengths))
 	}
 	if len(encodings) > 0 {
 		if len(lengths) > 0 {
-			return nil, 0, refusef(400, "the request has both Content-Length and Transfer-Encoding; only one may say where the body ends")
+			return nil, 0, refusef(400, "wire.length.both")
 		}
 		if pe := chunkedCoding(req, encodings); pe != nil {
 			return nil, 0, pe
@@ -489,10 +494,10 @@ func checkHead(headerEnd int, req *Request, lim Limits) (*Request, int, error) {
 	if len(lengths) == 1 {
 		var ok bool
 		if size, ok = parseLength(lengths[0]); !ok {
-			return nil, 0, refusef(400, "Content-Length must be a number of bytes, only digits, not %s", excerpt(lengths[0]))
+			return nil, 0, refusef(400, "wire.length.digits", excerpt(lengths[0]))
 		}
 		if size > lim.MaxBodyBytes {
-			return nil, 0, refusef(413, "the body would be longer than %d bytes, the most this server takes", lim.MaxBodyBytes)
+			return nil, 0, refusef(413, "wire.body.toolarge", lim.MaxBodyBytes)
 		}
 	}
 	req.Close = wantsClose(req)

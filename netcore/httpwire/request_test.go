@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // wireWait bounds every network wait in these tests, so a bug fails, never hangs.
@@ -191,6 +193,7 @@ var wireRejectedCases = []wireRejected{
 	{"URL with bad port", "GET http://localhost:8o/ HTTP/1.1\r\n" + wireHost + "\r\n", 400, "port"},
 	{"URL with open bracket", "GET http://[::1/ HTTP/1.1\r\n" + wireHost + "\r\n", 400, "]"},
 	{"URL with IPv4 in brackets", "GET http://[127.0.0.1]/ HTTP/1.1\r\n" + wireHost + "\r\n", 400, "IPv6"},
+	{"URL with bytes after the brackets", "GET http://[::1]x/ HTTP/1.1\r\n" + wireHost + "\r\n", 400, "only :port"},
 
 	// Header lines.
 	{"no colon", "GET / HTTP/1.1\r\nHost localhost\r\n\r\n", 400, "no colon"},
@@ -226,6 +229,7 @@ var wireRejectedCases = []wireRejected{
 	{"two different lengths", "POST / HTTP/1.1\r\n" + wireHost + "Content-Length: 5\r\ncontent-length: 6\r\n\r\nhello!", 400, "2 Content-Length"},
 	{"length and chunked", "POST / HTTP/1.1\r\n" + wireHost + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, "both Content-Length and Transfer-Encoding"},
 	{"gzip encoding", "POST / HTTP/1.1\r\n" + wireHost + "Transfer-Encoding: gzip\r\n\r\n", 501, "chunked"},
+	{"Trailer announces Content-Length", "POST / HTTP/1.1\r\n" + wireHost + "Transfer-Encoding: chunked\r\nTrailer: Content-Length\r\n\r\n0\r\n\r\n", 400, "may not come after the body"},
 	{"chunked on HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, "HTTP/1.0"},
 
 	// Limits.
@@ -246,10 +250,10 @@ func TestParseRequestRejects(t *testing.T) {
 			if req != nil || n != 0 {
 				t.Errorf("a refused request returned %v, %d", req, n)
 			}
-			if pe.Status != tc.status || !strings.Contains(pe.Reason, tc.reason) {
-				t.Errorf("got %d %q, want %d and a reason with %q", pe.Status, pe.Reason, tc.status, tc.reason)
+			if pe.Status != tc.status || !strings.Contains(english(pe), tc.reason) {
+				t.Errorf("got %d %q, want %d and a reason with %q", pe.Status, english(pe), tc.status, tc.reason)
 			}
-			checkSafeReason(t, pe.Reason)
+			checkSafeReason(t, english(pe))
 		})
 	}
 }
@@ -434,8 +438,9 @@ func TestParseRequestKeepsNoReference(t *testing.T) {
 }
 
 func TestParseErrorAndPartKindText(t *testing.T) {
-	e := &ParseError{Status: 431, Reason: "too long"}
-	if got := e.Error(); got != "431 Request Header Fields Too Large: too long" {
+	// Error is one line without words: the status, the key and values.
+	e := &ParseError{Status: 431, Reason: netcore.Phrase{Key: "wire.head.toolong", Args: []any{8192}}}
+	if got := e.Error(); got != "431 Request Header Fields Too Large: wire.head.toolong 8192" {
 		t.Errorf("Error() = %q", got)
 	}
 	for k, want := range map[PartKind]string{PartRequestLine: "request line", PartHeader: "header", PartBlank: "blank line", PartBody: "body", 9: "PartKind(9)"} {
@@ -457,9 +462,12 @@ func TestParseErrorReasonQuotesSafely(t *testing.T) {
 		if !errors.As(err, &pe) || pe.Status != 400 {
 			t.Fatalf("%q: got %v", in, err)
 		}
-		checkSafeReason(t, pe.Reason)
-		if len(pe.Reason) > 250 {
-			t.Errorf("reason is %d bytes long: %q", len(pe.Reason), pe.Reason)
+		checkSafeReason(t, english(pe))
+		for _, said := range []string{english(pe), pe.Reason.Say(koWords)} {
+			checkSafeReason(t, said)
+			if len(said) > 250 {
+				t.Errorf("reason is %d bytes long: %q", len(said), said)
+			}
 		}
 	}
 }
