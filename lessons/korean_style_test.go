@@ -92,7 +92,7 @@ func TestKoreanTapIsRelay(t *testing.T) {
 func TestKoreanParticles(t *testing.T) {
 	// Spans are matched left to right, so a closing backtick never opens one.
 	onCode := regexp.MustCompile("`[^`]*`[가-힣]*")
-	spaced := regexp.MustCompile(`[A-Za-z0-9)\]}] (을|를|가|은|는|로|으로|에|에서|에는|의|와|과|도|만|이나|나|처럼|이라고|라고|이에요|예요)([ .,:;)]|$)`)
+	spaced := regexp.MustCompile(`[A-Za-z0-9)\]}…] (을|를|가|은|는|로|으로|에|에서|에는|의|와|과|도|만|이나|나|처럼|이라고|라고|이에요|예요)([ .,:;)]|$)`)
 	for _, name := range koFiles() {
 		for i, l := range koProse(t, name) {
 			for _, m := range onCode.FindAllString(l, -1) {
