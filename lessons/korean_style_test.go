@@ -41,7 +41,7 @@ func koProse(t *testing.T, name string) []string {
 
 // koFiles is every Korean lesson file and ui.txt.
 func koFiles() []string {
-	names := []string{"ui.txt"}
+	names := []string{"ui.txt", "server.txt"}
 	for _, id := range IDs() {
 		names = append(names, id+".md")
 	}
