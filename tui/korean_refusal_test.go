@@ -77,7 +77,15 @@ func TestKoreanRefusalSpeaksKorean(t *testing.T) {
 	}
 	checkKorean(t, "the 400 body", string(body), english)
 
-	out.waitFor(t, "the note in the events", "응답으로 거절했습니다")
+	// The note's own words (srv.refused without its values), not a copy
+	// of them: the wording may change, the note must still be the refusal.
+	_, refused, _ := strings.Cut(lessons.UIStrings("ko")["srv.refused"], "%s")
+	refused, _, _ = strings.Cut(refused, "%s")
+	refused = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(refused), ":"))
+	if !hasHangul(refused) {
+		t.Fatalf("ko srv.refused has no Korean between its values: %q", lessons.UIStrings("ko")["srv.refused"])
+	}
+	out.waitFor(t, "the note in the events", refused)
 	tm.Send(keyRune('q'))
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
 	shut()
