@@ -171,7 +171,7 @@ func (p *prober) heldOpen(ctx context.Context) Result {
 	res.Command = a.command
 	if p.judge(&res, b, 0, b.resp, p.t("held.what"), httpwire.FramingRules...) {
 		if res.Kind == TimedOut {
-			res.Kind = Wrong
+			// Still a timeout: the reason says why it timed out.
 			res.Reason = fmt.Sprintf(p.t("held.stuck"), roundDur(p.opt.Reply))
 		}
 		return res
