@@ -187,6 +187,21 @@ func statusOf(r *httpwire.Response) string {
 	return s
 }
 
+// statusSaid names a reply's status for a reason, as "status 200 OK";
+// a reply without a valid status line has no status to name, so it says
+// that, and how raw begins, escaped.
+func (p *prober) statusSaid(r *httpwire.Response, raw []byte) string {
+	if r.Status != 0 {
+		return fmt.Sprintf(p.t("http.statusis"), statusOf(r))
+	}
+	const most = 24
+	start := netcore.Quote(string(raw[:min(len(raw), most)]))
+	if len(raw) > most {
+		start += "…"
+	}
+	return fmt.Sprintf(p.t("http.nostatus"), start)
+}
+
 // wantStatus fails res unless the response has status want.
 func (p *prober) wantStatus(res *Result, from int, r *httpwire.Response, want int, asked string) bool {
 	if r.Status == want {

@@ -49,7 +49,7 @@ func (p *prober) inPieces(ctx context.Context, id string, req httpReq, cut int) 
 	res := ex.result(id)
 	if len(ex.received) > 0 && f == nil {
 		r := ex.analyze(0, newFramerOver(ex.received))
-		res.fail(Wrong, 0, p.t("pieces.early"), len(b[:cut]), statusOf(r))
+		res.fail(Wrong, 0, p.t("pieces.early"), len(b[:cut]), p.statusSaid(r, ex.received))
 		p.addHint(&res)
 		return res
 	}
