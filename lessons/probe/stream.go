@@ -51,18 +51,18 @@ type httpFramer struct {
 	end     int // where the response ends; -1 until it is complete
 
 	cs     chunkState
-	left   int    // data bytes left in the current chunk
-	size   int    // the current chunk's size, and its digits as sent
+	left   int // data bytes left in the current chunk
+	size   int // the current chunk's size, and its digits as sent
 	digits []byte
 	// dataLine is where the first CRLF inside the current chunk's data
 	// came, counted from its start (-1: none yet); dataCR says its last
 	// byte so far was a CR. A size in decimal shows there.
 	dataLine int
 	dataCR   bool
-	crlf   int    // bytes of the CRLF after a chunk seen
-	line   []byte // the current size or trailer line
-	lineAt int    // where it starts in the stream
-	bad    *httpwire.ResponseFinding
+	crlf     int    // bytes of the CRLF after a chunk seen
+	line     []byte // the current size or trailer line
+	lineAt   int    // where it starts in the stream
+	bad      *httpwire.ResponseFinding
 }
 
 func newHTTPFramer() *httpFramer { return &httpFramer{headEnd: -1, end: -1} }
