@@ -301,3 +301,33 @@ func TestChunkSizeInDecimal(t *testing.T) {
 		}
 	}
 }
+
+// D9, longer: decimal sizes with more chunks after them. "40" read as hex
+// takes in the next chunk's size line too, and then no CRLF comes where
+// the 64 bytes end: the reason says the size looks decimal.
+func TestChunkSizeInDecimalMoreChunks(t *testing.T) {
+	t.Parallel()
+	piece := strings.Repeat("y", 39) + "\n"
+	resp := probeHead + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
+		strings.Repeat(fmt.Sprintf("%d\r\n%s\r\n", len(piece), piece), 3) + "0\r\n\r\n"
+	rep := probeCheck(t, "chunked", probeOpts(startProbeServer(t, answerOnce(resp, true))))
+	want := []string{`"40"`, "64 bytes", "not followed by CRLF", "decimal", "28"}
+	wantFail(t, rep, "GET / is answered with a chunked body", Malformed, want...)
+
+	raw := []byte(resp)
+	headEnd := bytes.Index(raw, []byte("\r\n\r\n")) + 4
+	f := newHTTPFramer()
+	for i := range raw {
+		f.feed(raw[i : i+1])
+	}
+	fd := analyze(raw[:headEnd+2], len(raw), f, true).First()
+	if fd == nil {
+		t.Fatalf("the framer found nothing in %q", raw)
+	}
+	said := (&prober{opt: Options{Lang: "en"}}).say(fd.Phrase)
+	for _, s := range want {
+		if !strings.Contains(said, s) {
+			t.Errorf("framer: %q does not say %q", said, s)
+		}
+	}
+}
