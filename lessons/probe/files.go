@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,18 +34,24 @@ var linkAttr = regexp.MustCompile(`(?i)\b(?:href|src)\s*=\s*["']([^"'#?]+)`)
 // maxLinks bounds how many linked files the probe fetches.
 const maxLinks = 6
 
+// climbLevels is how many folders each climb goes up: more than any
+// server's folder is deep, so that a climb that gets through reaches /
+// and the probe sees /etc/passwd, not a 404 somewhere on the way.
+const climbLevels = 16
+
 // climbs are targets that try to leave the folder, in the ways a server
 // must refuse: plain, percent-encoded dots, an encoded slash, backslashes.
 var climbs = []string{
-	"/../../../../etc/passwd",
-	"/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-	"/..%2f..%2f..%2f..%2fetc/passwd",
-	`/..\..\..\..\etc\passwd`,
+	"/" + strings.Repeat("../", climbLevels) + "etc/passwd",
+	"/" + strings.Repeat("%2e%2e/", climbLevels) + "etc/passwd",
+	"/" + strings.Repeat("..%2f", climbLevels) + "etc/passwd",
+	"/" + strings.Repeat(`..\`, climbLevels) + `etc\passwd`,
 }
 
 func probeFiles(ctx context.Context, p *prober) []Result {
 	var links []string
 	var modified string
+	length := -1 // what the 200 for GET / carries
 	index := p.answers(ctx, "html-index", getReq("/"), 200, func(res *Result, r *httpwire.Response) {
 		ct, _ := r.Get("Content-Type")
 		if !strings.HasPrefix(strings.ToLower(ct), "text/html") {
@@ -52,10 +59,14 @@ func probeFiles(ctx context.Context, p *prober) []Result {
 			return
 		}
 		modified, _ = r.Get("Last-Modified")
+		length = r.Length
+		if length < 0 {
+			length = len(r.Body)
+		}
 		links = linksOf(r.Body)
 		res.Note += ", " + fmt.Sprintf(p.t("files.index"), netcore.Escape([]byte(ct)), len(links))
 	})
-	return []Result{index, p.linkedFiles(ctx, index, links), p.headProbe(ctx), p.notModified(ctx, index, modified), p.refusesClimbs(ctx)}
+	return []Result{index, p.linkedFiles(ctx, index, links), p.headProbe(ctx), p.notModified(ctx, index, modified, length), p.refusesClimbs(ctx)}
 }
 
 // linksOf lists the page's links to files on the same server, as paths.
@@ -162,8 +173,9 @@ func (p *prober) headProbe(ctx context.Context) Result {
 }
 
 // notModified: GET / again with If-Modified-Since set to its
-// Last-Modified gets 304 and no body.
-func (p *prober) notModified(ctx context.Context, index Result, modified string) Result {
+// Last-Modified gets 304 and no body; a Content-Length on the 304 must be
+// length, what the 200 carries (RFC 9110 §8.6).
+func (p *prober) notModified(ctx context.Context, index Result, modified string, length int) Result {
 	const name = "not-modified"
 	if !index.Pass || modified == "" {
 		res := index
@@ -178,7 +190,21 @@ func (p *prober) notModified(ctx context.Context, index Result, modified string)
 	}
 	req := getReq("/")
 	req.headers = append(append([][2]string{}, curlHeaders...), [2]string{"If-Modified-Since", modified})
-	res := p.answers(ctx, name, req, 304, nil)
+	res := p.answers(ctx, name, req, 304, func(res *Result, r *httpwire.Response) {
+		for i, h := range r.Headers {
+			if !strings.EqualFold(h.Name, "Content-Length") {
+				continue
+			}
+			if n, err := strconv.Atoi(h.Value); err != nil || n != length {
+				caret := -1
+				if i+1 < len(r.Parts) {
+					caret = r.Parts[i+1].Start // the status line is Parts[0]
+				}
+				res.fail(Wrong, caret, p.t("files.304length"), netcore.Escape([]byte(h.Value)), length)
+			}
+			return
+		}
+	})
 	if res.Kind == Wrong {
 		res.Reason += "; " + fmt.Sprintf(p.t("files.unchanged"), netcore.Escape([]byte(modified)))
 	}

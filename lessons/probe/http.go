@@ -115,6 +115,11 @@ func (p *prober) httpExchange(ctx context.Context, req httpReq, first time.Durat
 	return ex
 }
 
+// closeWait is how long after a response a server that closes must have
+// closed: one that means to close does so at once, so this is plenty on
+// any machine, and much shorter than any idle timeout.
+const closeWait = time.Second
+
 // readResponse reads one response, by its framing, into ex; then it waits
 // a moment longer for stray bytes or the server's close. The framer it
 // returns followed the whole response, kept or not.
@@ -180,6 +185,21 @@ func statusOf(r *httpwire.Response) string {
 		s += " " + netcore.Escape([]byte(r.StatusText))
 	}
 	return s
+}
+
+// statusSaid names a reply's status for a reason, as "status 200 OK";
+// a reply without a valid status line has no status to name, so it says
+// that, and how raw begins, escaped.
+func (p *prober) statusSaid(r *httpwire.Response, raw []byte) string {
+	if r.Status != 0 {
+		return fmt.Sprintf(p.t("http.statusis"), statusOf(r))
+	}
+	const most = 24
+	start := netcore.Quote(string(raw[:min(len(raw), most)]))
+	if len(raw) > most {
+		start += "…"
+	}
+	return fmt.Sprintf(p.t("http.nostatus"), start)
 }
 
 // wantStatus fails res unless the response has status want.
@@ -565,17 +585,19 @@ func keepAliveOnOne(ctx context.Context, p *prober) []Result {
 		res2.Note += ", " + fmt.Sprintf(p.t("ka.length"), r2.Length)
 	}
 	res2.Note += ", " + p.t("ka.same")
+	answered := ex.done // the second response was complete then
 	// The second request said Connection: close: the server must close
-	// once it has answered (RFC 9112 §9.6).
+	// once it has answered (RFC 9112 §9.6), at once. Waiting longer would
+	// take a server's idle timeout for the close.
 	if !ex.closed && !ex.reset {
-		p.read(c, ex, p.opt.Reply, nil, 0)
+		p.read(c, ex, max(closeWait-time.Since(answered), 10*time.Millisecond), nil, 0)
 	}
 	res3 = ex.result(res3.Name)
 	res3.patient = true
 	if ex.closed || ex.reset {
 		res3.Note = p.t("ka.closed")
 	} else {
-		res3.fail(Wrong, len(ex.received), p.t("ka.notclosed"), roundDur(p.opt.Reply))
+		res3.fail(Wrong, len(ex.received), p.t("ka.notclosed"), roundDur(closeWait))
 	}
 	return []Result{res1, res2, res3}
 }

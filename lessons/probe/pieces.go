@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tubes-course/tubes/netcore/httpwire"
@@ -48,18 +49,18 @@ func (p *prober) inPieces(ctx context.Context, id string, req httpReq, cut int) 
 	res := ex.result(id)
 	if len(ex.received) > 0 && f == nil {
 		r := ex.analyze(0, newFramerOver(ex.received))
-		res.fail(Wrong, 0, p.t("pieces.early"), len(b[:cut]), statusOf(r))
-		res.Reason += " " + p.t("pieces.hint")
+		res.fail(Wrong, 0, p.t("pieces.early"), len(b[:cut]), p.statusSaid(r, ex.received))
+		p.addHint(&res)
 		return res
 	}
 	if f == nil && (ex.closed || ex.reset) {
 		res.fail(ClosedEarly, -1, p.t("pieces.closed"), cut)
-		res.Reason += " " + p.t("pieces.hint")
+		p.addHint(&res)
 		return res
 	}
 	r := ex.analyze(0, f)
 	if p.judge(&res, ex, 0, r, p.t("pieces.what"), httpwire.FramingRules...) {
-		res.Reason += " " + p.t("pieces.hint")
+		p.addHint(&res)
 		return res
 	}
 	if r.Status != 200 {
@@ -70,6 +71,22 @@ func (p *prober) inPieces(ctx context.Context, id string, req httpReq, cut int) 
 	return res
 }
 
+// addHint adds the byte-stream hint to res's reason, as a sentence of
+// its own: a reason may end without a full stop.
+func (p *prober) addHint(res *Result) {
+	res.Reason = sentences(res.Reason, p.t("pieces.hint"))
+}
+
+// sentences joins two sentences, ending the first with a full stop (in
+// English and Korean alike) when it has none.
+func sentences(a, b string) string {
+	a = strings.TrimRight(a, " ")
+	if !strings.HasSuffix(a, ".") {
+		a += "."
+	}
+	return a + " " + b
+}
+
 // newFramerOver is a framer fed b at once.
 func newFramerOver(b []byte) *httpFramer {
 	f := newHTTPFramer()
@@ -77,8 +94,11 @@ func newFramerOver(b []byte) *httpFramer {
 	return f
 }
 
-// pipelined sends two GET / in one write and wants two responses; a
-// first one that says Connection: close, then a close, is right too.
+// pipelined sends two GET / in one write and wants two responses. One
+// response, then a close at once (within closeWait), passes too, whether
+// or not it said Connection: close: a client then sends the second again
+// on a new connection (RFC 9112 §9.3.2). A close that comes only later,
+// at the server's idle timeout, leaves the second request unanswered.
 func (p *prober) pipelined(ctx context.Context) Result {
 	one := getReq("/").bytes(p)
 	both := append(append([]byte(nil), one...), one...)
@@ -102,6 +122,7 @@ func (p *prober) pipelined(ctx context.Context) Result {
 	if base < 0 || base > len(ex.received) {
 		base = len(ex.received) // past what a probe keeps
 	}
+	answered := ex.done // the first response was complete then
 	f2 := newFramerOver(ex.received[base:])
 	if !f2.complete() && !ex.closed && !ex.reset {
 		p.read(c, ex, p.opt.Reply, f2.feed, min(p.opt.Quiet, 200*time.Millisecond))
@@ -109,6 +130,11 @@ func (p *prober) pipelined(ctx context.Context) Result {
 	}
 	res = ex.result("pipelined")
 	if len(ex.received) == base && (ex.closed || ex.reset) {
+		if after := ex.done.Sub(answered); after > closeWait {
+			res.fail(ClosedEarly, len(ex.received), p.t("pipe.lateclose"), roundDur(after), roundDur(closeWait))
+			p.addHint(&res)
+			return res
+		}
 		res.Note = p.t("pipe.closed")
 		return res
 	}
@@ -118,7 +144,7 @@ func (p *prober) pipelined(ctx context.Context) Result {
 		return res
 	}
 	if p.judge(&res, ex, base, r2, p.t("pipe.what2"), httpwire.FramingRules...) {
-		res.Reason += " " + p.t("pieces.hint")
+		p.addHint(&res)
 		return res
 	}
 	res.Note = p.t("pipe.ok")
@@ -145,7 +171,7 @@ func (p *prober) heldOpen(ctx context.Context) Result {
 	res.Command = a.command
 	if p.judge(&res, b, 0, b.resp, p.t("held.what"), httpwire.FramingRules...) {
 		if res.Kind == TimedOut {
-			res.Kind = Wrong
+			// Still a timeout: the reason says why it timed out.
 			res.Reason = fmt.Sprintf(p.t("held.stuck"), roundDur(p.opt.Reply))
 		}
 		return res

@@ -89,7 +89,7 @@ func TestProbeConcurrencyHeldOpen(t *testing.T) {
 	opt := probeOpts(l.Addr().String())
 	opt.Reply = time.Second
 	rep := probeCheck(t, "concurrency", opt)
-	wantFail(t, rep, "a connection that is slow to send does not hold up the others", Wrong, "one connection at a time")
+	wantFail(t, rep, "a connection that is slow to send does not hold up the others", TimedOut, "one connection at a time")
 
 	perConn := startProbeServer(t, answerOnce(probeHead+"Content-Length: 2\r\nConnection: close\r\n\r\nhi", true))
 	rep = probeCheck(t, "concurrency", probeOpts(perConn))

@@ -35,7 +35,7 @@ const (
 	WasReset     Outcome = "reset"       // reset the connection
 	Malformed    Outcome = "malformed"   // the reply breaks the protocol's rules
 	Hung         Outcome = "hang"        // the reply never ends: a client waits forever
-	Wrong        Outcome = "wrong"       // a valid reply, but not the right one
+	Wrong        Outcome = "wrong"       // not what the lesson's server does: a wrong answer, a late close, a missing reply
 	Overdue      Outcome = "overdue"     // still going when the probe's (or the check's) time ran out
 	// Not failures: a warning passes, and a knock-on result is not judged.
 	Warned     Outcome = "warn"        // right, but short of what a SHOULD asks (a WARN)

@@ -141,6 +141,7 @@ func startProbeServer(t *testing.T, handle func(c net.Conn)) string {
 // probeReq is what a broken server read of a request.
 type probeReq struct {
 	line string // the request line
+	head string // the whole header, without the blank line
 	body []byte
 }
 
@@ -159,7 +160,7 @@ func readProbeReq(c net.Conn, pending *[]byte) (probeReq, bool) {
 			}
 			if len(*pending) >= i+4+n {
 				line, _, _ := strings.Cut(head, "\r\n")
-				req := probeReq{line: line, body: bytes.Clone((*pending)[i+4 : i+4+n])}
+				req := probeReq{line: line, head: head, body: bytes.Clone((*pending)[i+4 : i+4+n])}
 				*pending = (*pending)[i+4+n:]
 				return req, true
 			}

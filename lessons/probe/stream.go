@@ -51,11 +51,18 @@ type httpFramer struct {
 	end     int // where the response ends; -1 until it is complete
 
 	cs     chunkState
-	left   int    // data bytes left in the current chunk
-	crlf   int    // bytes of the CRLF after a chunk seen
-	line   []byte // the current size or trailer line
-	lineAt int    // where it starts in the stream
-	bad    *httpwire.ResponseFinding
+	left   int // data bytes left in the current chunk
+	size   int // the current chunk's size, and its digits as sent
+	digits []byte
+	// dataLine is where the first CRLF inside the current chunk's data
+	// came, counted from its start (-1: none yet); dataCR says its last
+	// byte so far was a CR. A size in decimal shows there.
+	dataLine int
+	dataCR   bool
+	crlf     int    // bytes of the CRLF after a chunk seen
+	line     []byte // the current size or trailer line
+	lineAt   int    // where it starts in the stream
+	bad      *httpwire.ResponseFinding
 }
 
 func newHTTPFramer() *httpFramer { return &httpFramer{headEnd: -1, end: -1} }
@@ -120,6 +127,7 @@ func (f *httpFramer) chunks(b []byte) {
 		switch f.cs {
 		case chunkData:
 			k := min(f.left, len(b)-i)
+			f.seeData(b[i : i+k])
 			f.left -= k
 			f.body += k
 			i += k
@@ -128,7 +136,8 @@ func (f *httpFramer) chunks(b []byte) {
 			}
 		case chunkEnd:
 			if want := "\r\n"[f.crlf]; b[i] != want {
-				f.fail(at, "frame.chunkcrlf")
+				f.bad = &httpwire.ResponseFinding{Rule: httpwire.RuleBodyEnd, Offset: at - f.crlf,
+					Phrase: httpwire.ChunkNoCRLF(f.digits, f.size, f.dataLine)}
 				return
 			}
 			i++
@@ -194,7 +203,26 @@ func (f *httpFramer) endLine(line []byte, next int) {
 		f.cs = chunkTrailer
 		return
 	}
-	f.cs, f.left = chunkData, size
+	f.cs, f.left, f.size = chunkData, size, size
+	f.digits = append(f.digits[:0], line[:digits]...)
+	f.dataLine, f.dataCR = -1, false
+}
+
+// seeData notes where the first CRLF inside the current chunk's data is.
+func (f *httpFramer) seeData(b []byte) {
+	if f.dataLine >= 0 || len(b) == 0 {
+		return
+	}
+	seen := f.size - f.left // the chunk's bytes before b
+	if f.dataCR && b[0] == '\n' {
+		f.dataLine = seen - 1
+		return
+	}
+	if i := bytes.Index(b, []byte("\r\n")); i >= 0 {
+		f.dataLine = seen + i
+		return
+	}
+	f.dataCR = b[len(b)-1] == '\r'
 }
 
 // fail keeps the first broken rule; key names its words in check.txt.
@@ -258,6 +286,9 @@ func analyze(kept []byte, total int, f *httpFramer, closed bool) *httpwire.Respo
 		switch {
 		case f.bad != nil:
 			r.Findings = append(r.Findings, *f.bad)
+		case !f.complete() && f.cs == chunkData:
+			r.Findings = append(r.Findings, httpwire.ResponseFinding{Rule: httpwire.RuleBodyEnd, Offset: total, Hang: !closed,
+				Phrase: httpwire.ChunkShort(f.digits, f.size, f.size-f.left, f.dataLine, closed)})
 		case !f.complete() && closed:
 			add(r, httpwire.RuleBodyEnd, total, false, "frame.chunkcut")
 		case !f.complete():

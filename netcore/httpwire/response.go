@@ -3,6 +3,7 @@ package httpwire
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -566,12 +567,20 @@ func (r *Response) chunks(data []byte, closed bool) {
 			if len(data) > p {
 				r.Body = append(r.Body, data[p:min(len(data), p+size)]...)
 			}
+			if got := len(data) - p; got < size {
+				// The data stopped short of the size: say what the size
+				// line meant, read as hex, and what came.
+				r.Findings = append(r.Findings, ResponseFinding{Rule: RuleBodyEnd, Offset: len(data), Hang: !closed,
+					Phrase: ChunkShort(data[start:start+digits], size, got, bytes.Index(data[p:], []byte("\r\n")), closed)})
+				return
+			}
 			incomplete()
 			return
 		}
 		r.Body = append(r.Body, data[p:p+size]...)
 		if data[p+size] != '\r' || data[p+size+1] != '\n' {
-			r.add(RuleBodyEnd, p+size, false, "resp.chunk.crlf", size)
+			r.Findings = append(r.Findings, ResponseFinding{Rule: RuleBodyEnd, Offset: p + size,
+				Phrase: ChunkNoCRLF(data[start:start+digits], size, bytes.Index(data[p:p+size], []byte("\r\n")))})
 			return
 		}
 		p += size + 2
@@ -595,6 +604,41 @@ func hexVal(c byte) int {
 		return int(c-'a') + 10
 	}
 	return int(c-'A') + 10
+}
+
+// ChunkShort explains a chunk whose data stopped before as many bytes as
+// its size line says came: the size is read as hex, and the usual mistake
+// is a size written in decimal. digits are the size line's digits as
+// sent, size what they say in hex, got the data bytes that came, line
+// where the first CRLF among them is (-1: none), closed whether the server
+// closed after them (else nothing more came).
+func ChunkShort(digits []byte, size, got, line int, closed bool) netcore.Phrase {
+	then := netcore.Phrase{Key: "resp.chunk.short.open"}
+	if closed {
+		then = netcore.Phrase{Key: "resp.chunk.short.closed"}
+	}
+	came := netcore.Phrase{Key: "resp.chunk.short.all", Args: []any{got, then}}
+	if line >= 0 {
+		came = netcore.Phrase{Key: "resp.chunk.short.line", Args: []any{line, got, then}}
+	}
+	return netcore.Phrase{Key: "resp.chunk.short", Args: []any{excerpt(digits), size, came, chunkHex(digits, line)}}
+}
+
+// ChunkNoCRLF explains a chunk whose size's worth of bytes is not
+// followed by CRLF, with the same hint on hex sizes; line is where a CRLF
+// came inside the data (-1: none).
+func ChunkNoCRLF(digits []byte, size, line int) netcore.Phrase {
+	return netcore.Phrase{Key: "resp.chunk.crlf", Args: []any{excerpt(digits), size, chunkHex(digits, line)}}
+}
+
+// chunkHex says chunk sizes are hex; when the digits are, in decimal, the
+// count of bytes up to the first line end, it says the size was written in
+// decimal, and what that count is in hex.
+func chunkHex(digits []byte, line int) netcore.Phrase {
+	if line > 0 && string(digits) == strconv.Itoa(line) && line >= 10 {
+		return netcore.Phrase{Key: "resp.chunk.decimal", Args: []any{line, fmt.Sprintf("%x", line)}}
+	}
+	return netcore.Phrase{Key: "resp.chunk.hex"}
 }
 
 // LengthTooShort explains a Content-Length smaller than the bytes sent
