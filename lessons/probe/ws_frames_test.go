@@ -89,7 +89,9 @@ func TestProbeWebSocketJudgesFrameHeaders(t *testing.T) {
 		wantCaretAt(t, r, rawFrame(0xc1, wsEcho), 0)
 	})
 	t.Run("a masked echo", func(t *testing.T) {
-		masked := func(p []byte) []byte { return behaviors.AppendFrame(nil, true, behaviors.OpText, &[4]byte{1, 2, 3, 4}, p) }
+		masked := func(p []byte) []byte {
+			return behaviors.AppendFrame(nil, true, behaviors.OpText, &[4]byte{1, 2, 3, 4}, p)
+		}
 		addr := wsAnswers(t, masked, closeOK)
 		r := wantFail(t, probeCheck(t, "websocket", probeOpts(addr)), echo, Malformed, "MASK", "0x94")
 		wantCaretAt(t, r, masked(wsEcho), 1)
