@@ -22,16 +22,38 @@ var WebSocket Set = probeWebSocket
 
 var wsEcho = []byte("ping from tubes 🏓")
 
+// wsBye is the close frame's payload: a code and a reason.
+const wsByeReason = "bye"
+
+var wsBye = behaviors.ClosePayload(behaviors.CloseNormal, wsByeReason)
+
 func probeWebSocket(ctx context.Context, p *prober) []Result {
+	// A new key and mask each run; the spec shows zeros in their place,
+	// so the lesson's text stays the same.
 	var nonce [16]byte
-	_, _ = rand.Read(nonce[:])
+	var mask [4]byte
+	if !p.dry {
+		_, _ = rand.Read(nonce[:])
+		_, _ = rand.Read(mask[:])
+	}
 	key := base64.StdEncoding.EncodeToString(nonce[:])
 	req := []byte("GET " + behaviors.WebSocketPath + " HTTP/1.1\r\nHost: " + p.opt.Target + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
 		"Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
-	ex := &probeEx{command: p.ncCommand(req)}
+	text := behaviors.AppendFrame(nil, true, behaviors.OpText, &mask, wsEcho)
+	bye := behaviors.AppendFrame(nil, true, behaviors.OpClose, &mask, wsBye)
+	ex := &probeEx{command: p.ncCommand(req), planned: req, sends: p.t("probe.ws-upgrade.sends")}
 	c, release := p.dial(ctx, ex)
 	defer release()
 	names := []string{"ws-upgrade", "ws-echo", "ws-close"}
+	if p.dry {
+		// The frames' masked bytes change with every key, so the spec
+		// says them in words, from their real first two bytes.
+		echo, closing := ex.result(names[1]), ex.result(names[2])
+		echo.Sent, closing.Sent = nil, nil
+		echo.sends = fmt.Sprintf(p.t("probe.ws-echo.sends"), text[0], text[1], len(wsEcho), netcore.Escape(wsEcho))
+		closing.sends = fmt.Sprintf(p.t("probe.ws-close.sends"), bye[0], bye[1], len(wsBye), behaviors.CloseNormal, wsByeReason)
+		return []Result{ex.result(names[0]), echo, closing}
+	}
 	out := make([]Result, 0, 3)
 	skipRest := func() []Result {
 		for _, n := range names[len(out):] {
@@ -64,11 +86,9 @@ func probeWebSocket(ctx context.Context, p *prober) []Result {
 	frames := &wsFrames{p: p, ex: ex, pos: headEnd + 4}
 
 	// The echo: other frames (the lesson's ticks) may come first.
-	var mask [4]byte
-	_, _ = rand.Read(mask[:])
 	echo := ex.result(names[1])
 	sentAt := len(ex.sent)
-	if !ex.send(c, behaviors.AppendFrame(nil, true, behaviors.OpText, &mask, wsEcho)) {
+	if !ex.send(c, text) {
 		echo.fail(ClosedEarly, -1, "%s", p.t("ws.endedframe"))
 		return append(out, echo, p.closeSkipped(names[2]))
 	}
@@ -103,7 +123,7 @@ func probeWebSocket(ctx context.Context, p *prober) []Result {
 
 	closing := ex.result(names[2])
 	sentAt = len(ex.sent)
-	if !ex.send(c, behaviors.AppendFrame(nil, true, behaviors.OpClose, &mask, behaviors.ClosePayload(behaviors.CloseNormal, "bye"))) {
+	if !ex.send(c, bye) {
 		closing.fail(ClosedEarly, -1, "%s", p.t("ws.endedclose"))
 		return append(out, closing)
 	}
