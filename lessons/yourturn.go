@@ -39,8 +39,14 @@ func specMarkdown(set probe.Set, lang string) string {
 	var b strings.Builder
 	for _, it := range probe.Spec(set, lang) {
 		fmt.Fprintf(&b, "- **%s**", it.Name)
+		if it.SendsWords != "" || it.Sends != "" {
+			fmt.Fprintf(&b, " %s", w["spec.sends"])
+		}
+		if it.SendsWords != "" {
+			fmt.Fprintf(&b, " %s", it.SendsWords)
+		}
 		if it.Sends != "" {
-			fmt.Fprintf(&b, " %s %s", w["spec.sends"], code(it.Sends))
+			fmt.Fprintf(&b, " %s", code(it.Sends))
 		}
 		if it.Command != "" {
 			fmt.Fprintf(&b, "; %s %s", w["label.try"], code(it.Command))

@@ -22,7 +22,7 @@ var eofMessage = []byte("one\ntwo\nthree\n")
 
 func (p *prober) answersAtEOF(ctx context.Context) Result {
 	const name = "eof-answer"
-	ex := &probeEx{command: p.ncCommand(eofMessage)}
+	ex := &probeEx{command: p.ncCommand(eofMessage), planned: eofMessage}
 	c, release := p.dial(ctx, ex)
 	defer release()
 	res := ex.result(name)

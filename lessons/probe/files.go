@@ -93,7 +93,7 @@ func linksOf(page []byte) []string {
 func (p *prober) linkedFiles(ctx context.Context, index Result, links []string) Result {
 	const name = "linked-types"
 	if !index.Pass {
-		res := Result{Name: name, Caret: -1, Command: index.Command}
+		res := Result{Name: name, Caret: -1, Command: index.Command, sends: p.t("probe.linked-types.sends")}
 		res.notChecked(p.t("files.noindex"))
 		return res
 	}
@@ -183,7 +183,7 @@ func (p *prober) notModified(ctx context.Context, index Result, modified string,
 		if index.Pass {
 			res.fail(Wrong, -1, "%s", p.t("files.nolastmod"))
 		} else {
-			res = Result{Name: name, Caret: -1, Command: index.Command}
+			res = Result{Name: name, Caret: -1, Command: index.Command, sends: p.t("probe.not-modified.sends")}
 			res.notChecked(p.t("files.noindex"))
 		}
 		return res

@@ -76,6 +76,10 @@ type Result struct {
 	// patient: the probe waits on purpose (idle closes, slow handlers), so
 	// its time is not judged against Options.Slow.
 	patient bool
+	// sends says in words, for the spec, what the probe sends where its
+	// bytes alone do not say it: a handshake, frames under a new key,
+	// requests made from an earlier reply (check.txt probe.ID.sends).
+	sends string
 }
 
 // Options are the knobs of a check. Zero values take the defaults.
@@ -372,7 +376,8 @@ type probeEx struct {
 	resp     *httpwire.Response // for HTTP exchanges
 	planned  []byte             // what the probe sends, for a dry run
 	dry      bool
-	bodyLen  int // the body's bytes, counted past what was kept
+	sends    string // Result.sends
+	bodyLen  int    // the body's bytes, counted past what was kept
 
 	// Every byte is counted, kept or not: total in all, the last one when.
 	total int
@@ -409,7 +414,7 @@ func (ex *probeEx) result(name string) Result {
 		sent = ex.planned
 	}
 	return Result{Name: name, Pass: true, Kind: Passed, Command: ex.command, Sent: sent, Received: ex.received,
-		Total: max(ex.total, len(ex.received)), Ending: ex.ending(), Caret: -1, Took: ex.took(), ex: ex}
+		Total: max(ex.total, len(ex.received)), Ending: ex.ending(), Caret: -1, Took: ex.took(), ex: ex, sends: ex.sends}
 }
 
 func (r *Result) fail(kind Outcome, caret int, format string, args ...any) {

@@ -168,7 +168,9 @@ func (r *Report) WriteText(w io.Writer) error {
 }
 
 // writeServer writes, for a server tubes started (--run), how it ended and
-// the last lines of its output, escaped.
+// the last lines of its output. They are text the learner's program
+// printed, so netcore.EscapeText: hostile bytes are escaped, but a
+// backslash it printed (a repr's \x0d) stays one, as the TUI shows it.
 func (r *Report) writeServer(w io.Writer) {
 	if r.Server == nil || (r.Server.Exit == "" && r.Pass()) {
 		return
@@ -185,7 +187,7 @@ func (r *Report) writeServer(w io.Writer) {
 	}
 	fmt.Fprintln(w, r.t("server.tail"))
 	for _, l := range r.Server.Tail {
-		fmt.Fprintln(w, "  | "+netcore.Escape([]byte(l)))
+		fmt.Fprintln(w, "  | "+netcore.EscapeText(l))
 	}
 }
 
@@ -346,7 +348,8 @@ type jsonReport struct {
 
 // WriteJSON writes the report as one JSON object. Sent and received bytes
 // are escaped strings (netcore.Escape; netcore.Unescape gives the bytes
-// back); received_bytes counts every byte that came, also those past the
+// back), the server's lines escaped as text (netcore.EscapeText: a
+// backslash it printed stays one); received_bytes counts every byte that came, also those past the
 // first KeepBytes that received holds; caret is a byte offset into the received bytes, or null, and
 // caret_column where it falls in the escaped string's display.
 func (r *Report) WriteJSON(w io.Writer) error {
@@ -364,11 +367,12 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		out.Probes = append(out.Probes, jp)
 	}
 	if r.Server != nil {
-		// The server's lines are untrusted like the network's: escaped.
+		// The server's lines are untrusted like the network's: escaped,
+		// as text (see writeServer).
 		sv := *r.Server
 		sv.Tail = nil
 		for _, l := range r.Server.Tail {
-			sv.Tail = append(sv.Tail, netcore.Escape([]byte(l)))
+			sv.Tail = append(sv.Tail, netcore.EscapeText(l))
 		}
 		out.Server = &sv
 	}

@@ -19,11 +19,15 @@ const SpecTarget = "localhost:8080"
 
 // SpecItem is one probe of a lesson's check.
 type SpecItem struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Sends   string `json:"sends"`   // the bytes, escaped (netcore.Escape); "" when it sends none
-	Command string `json:"command"` // a shell command that does the same
-	Passes  string `json:"passes"`
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Sends string `json:"sends"` // the bytes, escaped (netcore.Escape); "" when there are none to show
+	// SendsWords says what it sends where bytes alone do not (a TLS
+	// handshake, frames under a new key, each file a page links); it
+	// comes before Sends when there are both. Both "": it sends nothing.
+	SendsWords string `json:"sends_words,omitempty"`
+	Command    string `json:"command"` // a shell command that does the same
+	Passes     string `json:"passes"`
 }
 
 // Spec is what set's probes send and what passes, in lang.
@@ -34,7 +38,7 @@ func Spec(set Set, lang string) []SpecItem {
 	var out []SpecItem
 	for _, r := range set(context.Background(), p) {
 		p.name(&r)
-		it := SpecItem{ID: r.ID, Name: r.Name, Command: r.Command, Passes: word(lang, "probe."+r.ID+".pass")}
+		it := SpecItem{ID: r.ID, Name: r.Name, SendsWords: r.sends, Command: r.Command, Passes: word(lang, "probe."+r.ID+".pass")}
 		if len(r.Sent) > 0 {
 			it.Sends = netcore.Escape(r.Sent)
 		}
@@ -53,7 +57,12 @@ func WriteSpec(w io.Writer, lesson string, set Set, lang string) error {
 	for i, it := range Spec(set, lang) {
 		fmt.Fprintf(w, "\n%d. %s\n", i+1, it.Name)
 		sends := t("spec.nothing")
-		if it.Sends != "" {
+		switch {
+		case it.SendsWords != "" && it.Sends != "":
+			sends = it.SendsWords + ` "` + it.Sends + `"`
+		case it.SendsWords != "":
+			sends = it.SendsWords
+		case it.Sends != "":
 			sends = `"` + it.Sends + `"`
 		}
 		fmt.Fprintln(w, "   "+t("spec.sends")+" "+sends)

@@ -43,7 +43,8 @@ func probeClient(ctx context.Context, p *prober) []Result {
 
 func (p *prober) closesAfterClient(ctx context.Context) Result {
 	const name = "client-close"
-	ex := &probeEx{command: "nc -w " + waitSecs(p.opt.Reply) + " -N " + p.host() + " " + p.port() + " </dev/null; echo closed"}
+	ex := &probeEx{command: "nc -w " + waitSecs(p.opt.Reply) + " -N " + p.host() + " " + p.port() + " </dev/null; echo closed",
+		sends: p.t("probe.client-close.sends")}
 	c, release := p.dial(ctx, ex)
 	defer release()
 	res := ex.result(name)

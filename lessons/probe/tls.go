@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/tubes-course/tubes/netcore"
@@ -21,11 +22,23 @@ import (
 var TLS Set = probeTLS
 
 func probeTLS(ctx context.Context, p *prober) []Result {
-	ex := &probeEx{command: "curl -vk https://localhost:" + p.port() + "/"}
+	cfg := &tls.Config{
+		ServerName:         "localhost",
+		NextProtos:         []string{"h2", "http/1.1"},
+		MinVersion:         tls.VersionTLS12,
+		InsecureSkipVerify: true, // curl -k: a lesson's certificate is self-signed
+	}
+	req := getReq("/").bytes(p)
+	ex := &probeEx{command: "curl -vk https://localhost:" + p.port() + "/",
+		sends: fmt.Sprintf(p.t("probe.tls-handshake.sends"), tls.VersionName(cfg.MinVersion), cfg.ServerName, strings.Join(cfg.NextProtos, ", "))}
 	c, release := p.dial(ctx, ex)
 	defer release()
 	hs := ex.result("tls-handshake")
 	get := ex.result("tls-get")
+	get.sends = p.t("probe.tls-get.sends")
+	if p.dry {
+		get.Sent = req // what goes inside the tunnel
+	}
 	if c == nil {
 		p.silent(&hs, ex, 0, p.t("what.hello"))
 		get.notChecked(p.t("tls.skipped"))
@@ -33,12 +46,7 @@ func probeTLS(ctx context.Context, p *prober) []Result {
 	}
 	raw := &firstBytes{Conn: c.NetConn()}
 	c.SetIdle(p.opt.Reply)
-	tc := tls.Client(raw, &tls.Config{
-		ServerName:         "localhost",
-		NextProtos:         []string{"h2", "http/1.1"},
-		MinVersion:         tls.VersionTLS12,
-		InsecureSkipVerify: true, // curl -k: a lesson's certificate is self-signed
-	})
+	tc := tls.Client(raw, cfg)
 	err := tc.HandshakeContext(ctx)
 	ex.done = time.Now()
 	if err != nil {
@@ -56,7 +64,6 @@ func probeTLS(ctx context.Context, p *prober) []Result {
 		hs.fail(Wrong, -1, "%s", p.t("tls.h2"))
 	}
 
-	req := getReq("/").bytes(p)
 	ex.sent = append(ex.sent, req...)
 	f := newHTTPFramer()
 	if _, err := tc.Write(req); err != nil {

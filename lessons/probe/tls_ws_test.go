@@ -161,7 +161,7 @@ func TestProbeWebSocketClassicMistakes(t *testing.T) {
 			}
 		})
 		rep := probeCheck(t, "websocket", probeOpts(addr))
-		wantFail(t, rep, "echoes a masked text frame", Malformed, "masked a frame")
+		wantFail(t, rep, "echoes a masked text frame", Malformed, "MASK bit")
 	})
 	t.Run("an echo still masked", func(t *testing.T) {
 		addr := wsBroken(t, behaviors.AcceptKey, func(c net.Conn, r *bufio.Reader) {

@@ -22,16 +22,38 @@ var WebSocket Set = probeWebSocket
 
 var wsEcho = []byte("ping from tubes 🏓")
 
+// wsBye is the close frame's payload: a code and a reason.
+const wsByeReason = "bye"
+
+var wsBye = behaviors.ClosePayload(behaviors.CloseNormal, wsByeReason)
+
 func probeWebSocket(ctx context.Context, p *prober) []Result {
+	// A new key and mask each run; the spec shows zeros in their place,
+	// so the lesson's text stays the same.
 	var nonce [16]byte
-	_, _ = rand.Read(nonce[:])
+	var mask [4]byte
+	if !p.dry {
+		_, _ = rand.Read(nonce[:])
+		_, _ = rand.Read(mask[:])
+	}
 	key := base64.StdEncoding.EncodeToString(nonce[:])
 	req := []byte("GET " + behaviors.WebSocketPath + " HTTP/1.1\r\nHost: " + p.opt.Target + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
 		"Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
-	ex := &probeEx{command: p.ncCommand(req)}
+	text := behaviors.AppendFrame(nil, true, behaviors.OpText, &mask, wsEcho)
+	bye := behaviors.AppendFrame(nil, true, behaviors.OpClose, &mask, wsBye)
+	ex := &probeEx{command: p.ncCommand(req), planned: req, sends: p.t("probe.ws-upgrade.sends")}
 	c, release := p.dial(ctx, ex)
 	defer release()
 	names := []string{"ws-upgrade", "ws-echo", "ws-close"}
+	if p.dry {
+		// The frames' masked bytes change with every key, so the spec
+		// says them in words, from their real first two bytes.
+		echo, closing := ex.result(names[1]), ex.result(names[2])
+		echo.Sent, closing.Sent = nil, nil
+		echo.sends = fmt.Sprintf(p.t("probe.ws-echo.sends"), text[0], text[1], len(wsEcho), netcore.Escape(wsEcho))
+		closing.sends = fmt.Sprintf(p.t("probe.ws-close.sends"), bye[0], bye[1], len(wsBye), behaviors.CloseNormal, wsByeReason)
+		return []Result{ex.result(names[0]), echo, closing}
+	}
 	out := make([]Result, 0, 3)
 	skipRest := func() []Result {
 		for _, n := range names[len(out):] {
@@ -61,69 +83,72 @@ func probeWebSocket(ctx context.Context, p *prober) []Result {
 	}
 	up.Note = "101 Switching Protocols, Sec-WebSocket-Accept " + behaviors.AcceptKey(key)
 	out = append(out, up)
-	from := headEnd + 4
+	frames := &wsFrames{p: p, ex: ex, pos: headEnd + 4}
 
 	// The echo: other frames (the lesson's ticks) may come first.
-	var mask [4]byte
-	_, _ = rand.Read(mask[:])
 	echo := ex.result(names[1])
 	sentAt := len(ex.sent)
-	if !ex.send(c, behaviors.AppendFrame(nil, true, behaviors.OpText, &mask, wsEcho)) {
+	if !ex.send(c, text) {
 		echo.fail(ClosedEarly, -1, "%s", p.t("ws.endedframe"))
 		return append(out, echo, p.closeSkipped(names[2]))
 	}
-	var got *behaviors.Frame
-	var bad error
-	p.wsRead(c, ex, from, func(b []byte) bool {
-		got, bad = p.findFrame(b, func(f behaviors.Frame) bool {
-			return f.Opcode == behaviors.OpText && bytes.Equal(f.Payload, wsEcho) || f.Opcode == behaviors.OpClose
+	var got *wsMessage
+	var bad *wsFault
+	p.wsRead(c, ex, frames.pos, func([]byte) bool {
+		got, bad = frames.next(func(m wsMessage) bool {
+			return m.opcode == behaviors.OpText && bytes.Equal(m.payload, wsEcho) || m.opcode == behaviors.OpClose
 		})
 		return got != nil || bad != nil
 	})
+	if got == nil && bad == nil {
+		bad = frames.unended()
+	}
 	echo = ex.result(names[1])
 	echo.Sent = ex.sent[sentAt:]
 	switch {
 	case bad != nil:
-		echo.fail(Malformed, -1, "%s", bad.Error())
+		echo.fail(Malformed, bad.at, "%s", bad.reason)
 	case got == nil:
 		echo.fail(TimedOut, -1, p.t("ws.noecho"), len(wsEcho), wsEcho, roundDur(p.opt.Quiet))
-	case got.Opcode == behaviors.OpClose:
-		code, reason, _ := behaviors.ParseClose(got.Payload)
+	case got.opcode == behaviors.OpClose:
+		code, reason, _ := behaviors.ParseClose(got.payload)
 		echo.fail(Wrong, -1, p.t("ws.closedinstead"), code, netcore.Escape([]byte(reason)))
 	default:
-		echo.Note = fmt.Sprintf(p.t("ws.echoed"), got.Header+len(got.Payload))
+		echo.Note = fmt.Sprintf(p.t("ws.echoed"), got.size)
 	}
 	out = append(out, echo)
 	if !echo.Pass {
 		return append(out, p.closeSkipped(names[2]))
 	}
 
-	from = len(ex.received)
 	closing := ex.result(names[2])
 	sentAt = len(ex.sent)
-	if !ex.send(c, behaviors.AppendFrame(nil, true, behaviors.OpClose, &mask, behaviors.ClosePayload(behaviors.CloseNormal, "bye"))) {
+	if !ex.send(c, bye) {
 		closing.fail(ClosedEarly, -1, "%s", p.t("ws.endedclose"))
 		return append(out, closing)
 	}
 	got, bad = nil, nil
-	p.wsRead(c, ex, from, func(b []byte) bool {
-		got, bad = p.findFrame(b, func(f behaviors.Frame) bool { return f.Opcode == behaviors.OpClose })
+	p.wsRead(c, ex, frames.pos, func([]byte) bool {
+		got, bad = frames.next(func(m wsMessage) bool { return m.opcode == behaviors.OpClose })
 		return got != nil || bad != nil
 	})
 	if got != nil && !ex.closed && !ex.reset {
 		p.wsRead(c, ex, len(ex.received), func([]byte) bool { return false }) // wait for the FIN
 	}
+	if got == nil && bad == nil {
+		bad = frames.unended()
+	}
 	closing = ex.result(names[2])
 	closing.Sent = ex.sent[sentAt:]
 	switch {
 	case bad != nil:
-		closing.fail(Malformed, -1, "%s", bad.Error())
+		closing.fail(Malformed, bad.at, "%s", bad.reason)
 	case got == nil && ex.closed:
 		closing.fail(ClosedEarly, -1, "%s", p.t("ws.noclose"))
 	case got == nil:
 		closing.fail(TimedOut, -1, p.t("ws.closequiet"), roundDur(p.opt.Quiet))
 	default:
-		code, _, err := behaviors.ParseClose(got.Payload)
+		code, _, err := behaviors.ParseClose(got.payload)
 		switch {
 		case err != nil:
 			closing.fail(Malformed, -1, p.t("ws.badclose"), p.errText(err))
@@ -175,25 +200,106 @@ func (p *prober) judgeUpgrade(res *Result, got []byte, end int, key string) bool
 	return false
 }
 
-// findFrame walks the frames in b for one that matches. A masked frame
-// from the server, or one that breaks the framing, is an error.
-func (p *prober) findFrame(b []byte, match func(behaviors.Frame) bool) (*behaviors.Frame, error) {
+// wsFrames walks the frames the server sends on one connection, in
+// order, across its probes: it judges each header as it comes and joins
+// a message sent in pieces. No extension is negotiated, so every header
+// bit has one right value or a rule.
+type wsFrames struct {
+	p   *prober
+	ex  *probeEx
+	pos int // offset in ex.received of the next frame
+
+	// The message being joined, begun by a data frame without FIN
+	// (msgOp 0: none): its first frame's offset and first byte, its
+	// payload so far and its frames' bytes.
+	msgOp   byte
+	msgAt   int
+	msgB0   byte
+	msg     []byte
+	msgSize int
+}
+
+// wsMessage is a whole message, or a control frame.
+type wsMessage struct {
+	opcode  byte
+	payload []byte
+	size    int // its frames' bytes, headers included
+}
+
+// wsFault is a frame header that breaks the rules; at is the offset in
+// the exchange's received bytes of the byte that does.
+type wsFault struct {
+	reason string
+	at     int
+}
+
+// next walks the frames that have come in full, and returns the first
+// message match accepts, or the first fault.
+func (w *wsFrames) next(match func(wsMessage) bool) (*wsMessage, *wsFault) {
 	for {
+		at := w.pos
+		b := w.ex.received[at:]
 		f, n, err := behaviors.ParseFrame(b, 1<<20)
 		if errors.Is(err, behaviors.ErrFrameIncomplete) {
 			return nil, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf(p.t("ws.badframe"), p.errText(err))
+			return nil, &wsFault{fmt.Sprintf(w.p.t("ws.badframe"), w.p.errText(err)), at + 1} // the length is what is wrong
 		}
-		if f.Masked {
-			return nil, errors.New(p.t("ws.masked"))
+		if bad := w.judge(f, b[0], b[1], at); bad != nil {
+			return nil, bad
 		}
-		if match(f) {
-			return &f, nil
+		w.pos += n
+		m := wsMessage{opcode: f.Opcode, payload: f.Payload, size: n}
+		switch {
+		case f.Opcode >= 8: // a control frame: whole, maybe amid a message's pieces
+		case f.Opcode == behaviors.OpContinuation:
+			w.msg, w.msgSize = append(w.msg, f.Payload...), w.msgSize+n
+			if !f.FIN {
+				continue
+			}
+			m = wsMessage{opcode: w.msgOp, payload: w.msg, size: w.msgSize}
+			w.msgOp, w.msg, w.msgSize = 0, nil, 0
+		case !f.FIN:
+			w.msgOp, w.msgAt, w.msgB0, w.msg, w.msgSize = f.Opcode, at, b[0], f.Payload, n
+			continue
 		}
-		b = b[n:]
+		if match(m) {
+			return &m, nil
+		}
 	}
+}
+
+// judge checks one frame header, whose first two bytes are b0 and b1, at
+// offset at, against the rules and the message being joined.
+func (w *wsFrames) judge(f behaviors.Frame, b0, b1 byte, at int) *wsFault {
+	t := w.p.t
+	switch {
+	case f.RSV != 0:
+		return &wsFault{fmt.Sprintf(t("ws.rsv"), b0), at}
+	case f.Masked:
+		return &wsFault{fmt.Sprintf(t("ws.masked"), b1), at + 1}
+	case f.Opcode > behaviors.OpBinary && f.Opcode < behaviors.OpClose || f.Opcode > behaviors.OpPong:
+		return &wsFault{fmt.Sprintf(t("ws.opcode"), b0, f.Opcode), at}
+	case f.Opcode >= behaviors.OpClose && !f.FIN:
+		return &wsFault{fmt.Sprintf(t("ws.ctlfin"), b0), at}
+	case f.Opcode >= behaviors.OpClose && f.Length > 125:
+		return &wsFault{fmt.Sprintf(t("ws.ctllong"), f.Opcode, f.Length), at + 1}
+	case f.Opcode == behaviors.OpContinuation && w.msgOp == 0:
+		return &wsFault{fmt.Sprintf(t("ws.nocont"), b0), at}
+	case (f.Opcode == behaviors.OpText || f.Opcode == behaviors.OpBinary) && w.msgOp != 0:
+		return &wsFault{fmt.Sprintf(t("ws.nofin"), w.msgAt, w.msgB0, f.Opcode), w.msgAt}
+	}
+	return nil
+}
+
+// unended is the fault of a message that was begun without FIN and never
+// finished, when nothing more came.
+func (w *wsFrames) unended() *wsFault {
+	if w.msgOp == 0 {
+		return nil
+	}
+	return &wsFault{fmt.Sprintf(w.p.t("ws.unended"), w.msgAt, w.msgB0, roundDur(w.p.opt.Quiet)), w.msgAt}
 }
 
 // wsRead reads into ex until done holds for ex.received[from:], the
