@@ -252,7 +252,7 @@ func (w *World) closeRecord() {
 	dropped, err := w.Recorder.Close()
 	w.Recorder = nil
 	if err != nil {
-		fmt.Fprintln(w.stderr, "tubes: "+usage.T("record.incomplete", netcore.EscapeText(Reason(err))))
+		fmt.Fprintln(w.stderr, "tubes: "+netcore.EscapeText(usage.T("record.incomplete", Reason(err))))
 	} else if dropped > 0 {
 		fmt.Fprintln(w.stderr, "tubes: "+usage.T("record.dropped", dropped))
 	}
