@@ -3,8 +3,10 @@ package netcore
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
+	"os"
 	"strings"
 	"syscall"
 )
@@ -139,6 +141,14 @@ func ReasonPhrase(err error) Phrase {
 		return Phrase{Key: "srv.os.notdir"}
 	case errors.Is(err, syscall.ENOSPC):
 		return Phrase{Key: "srv.os.nospace"}
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return Phrase{Key: "srv.os.eof"}
+	case errors.Is(err, syscall.ECONNRESET):
+		return Phrase{Key: "srv.os.reset"}
+	case errors.Is(err, syscall.EPIPE):
+		return Phrase{Key: "srv.os.pipe"}
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return Phrase{Key: "srv.os.timeout"}
 	}
 	var pe *fs.PathError
 	var oe *net.OpError

@@ -181,7 +181,7 @@ func CommandDir(command string) string {
 func (r *Run) probe(target string) []Job {
 	if err := r.host.Tap(target); err != nil {
 		r.running = false
-		r.failure = r.t("yours.bad") + " " + netcore.EscapeText(err.Error())
+		r.failure = r.t("yours.bad") + " " + netcore.EscapeText(netcore.SayError(err, r.host.UI))
 		if errors.Is(err, ErrOwnAddress) {
 			r.failure = r.t("yours.self") + " " + netcore.Quote(target)
 		}
