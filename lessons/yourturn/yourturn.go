@@ -223,7 +223,7 @@ func (r *Run) Handle(msg Msg) ([]Job, Event) {
 	case msgReport:
 		r.running = false
 		if msg.err != nil {
-			r.failure = netcore.EscapeText(msg.err.Error())
+			r.failure = netcore.EscapeText(netcore.SayError(msg.err, r.host.UI))
 			return nil, Ended
 		}
 		r.rep = msg.rep
