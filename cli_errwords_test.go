@@ -35,46 +35,49 @@ func TestBelowErrorsSpeakTheLanguage(t *testing.T) {
 	type errCase struct {
 		what string
 		code int
+		env  []string
 		args []string
 		en   []string // the English words, which en still says
 		ko   []string // Korean words it says instead
 	}
 	cases := []errCase{
-		{"missing recording", 2, []string{"replay", filepath.Join(dir, "nowhere.jsonl")},
+		{"missing recording", 2, nil, []string{"replay", filepath.Join(dir, "nowhere.jsonl")},
 			[]string{"cannot open the recording", "no such file or directory"}, []string{"열 수 없어요", "파일이나 폴더가 없어요"}},
-		{"a directory", 2, []string{"replay", dir}, []string{"is a directory: not a regular file"}, []string{"폴더예요"}},
-		{"not a recording", 2, []string{"replay", notRec}, []string{"is not a tubes recording: line 1: not a JSON event"},
+		{"a directory", 2, nil, []string{"replay", dir}, []string{"is a directory: not a regular file"}, []string{"폴더예요"}},
+		{"not a recording", 2, nil, []string{"replay", notRec}, []string{"is not a tubes recording: line 1: not a JSON event"},
 			[]string{"기록 파일이 아니에요", "1번째 줄", "JSON 이벤트가 아니에요"}},
-		{"a bad line", 2, []string{"replay", badFirst}, []string{"is not a tubes recording: line 3: bad time"},
+		{"a bad line", 2, nil, []string{"replay", badFirst}, []string{"is not a tubes recording: line 3: bad time"},
 			[]string{"3번째 줄", "시각 값이 잘못됐어요"}},
-		{"a bad line later", 1, []string{"replay", "--plain", badLater}, []string{"line 3: bad time"},
+		{"a bad line later", 1, nil, []string{"replay", "--plain", badLater}, []string{"line 3: bad time"},
 			[]string{"3번째 줄", "시각 값이 잘못됐어요"}},
-		{"a symlinked --record", 2, append(slices.Clone(serve), "--record", link),
+		{"a symlinked --record", 2, nil, append(slices.Clone(serve), "--record", link),
 			[]string{"it is a symlink; a recording is not written through one"}, []string{"심볼릭 링크예요"}},
-		{"--record in no directory", 2, append(slices.Clone(serve), "--record", filepath.Join(dir, "no", "such.jsonl")),
+		{"--record in no directory", 2, nil, append(slices.Clone(serve), "--record", filepath.Join(dir, "no", "such.jsonl")),
 			[]string{"no such file or directory"}, []string{"파일이나 폴더가 없어요"}},
-		{"--listen with a space", 2, append(slices.Clone(serve), "--listen", "a b:1"),
+		{"--listen with a space", 2, nil, append(slices.Clone(serve), "--listen", "a b:1"),
 			[]string{"holds a space; want HOST:PORT"}, []string{"공백이 있어요"}},
-		{"--listen bad port", 2, append(slices.Clone(serve), "--listen", "localhost:99999"),
+		{"--listen bad port", 2, nil, append(slices.Clone(serve), "--listen", "localhost:99999"),
 			[]string{"bad port: want a number from 0 to 65535"}, []string{"0부터 65535까지"}},
-		{"tap --target with a space", 2, []string{"tap", "--plain", "--port", "0", "--target", "a b:1"},
+		{"tap --target with a space", 2, nil, []string{"tap", "--plain", "--port", "0", "--target", "a b:1"},
 			[]string{"holds a space; want HOST:PORT"}, []string{"공백이 있어요"}},
-		{"tap --target without a host", 2, []string{"tap", "--plain", "--port", "0", "--target", ":8080"},
+		{"tap --target without a host", 2, nil, []string{"tap", "--plain", "--port", "0", "--target", ":8080"},
 			[]string{"give the host to connect to"}, []string{"연결할 호스트를"}},
-		{"check --target with a scheme", 2, []string{"check", "--lesson", "ping-pong", "--target", "http://localhost:1"},
+		{"check --target with a scheme", 2, nil, []string{"check", "--lesson", "ping-pong", "--target", "http://localhost:1"},
 			[]string{"without a scheme or path"}, []string{"스킴이나 경로 없이"}},
-		{"check --target bad port", 2, []string{"check", "--lesson", "ping-pong", "--target", "localhost:0"},
+		{"check --target bad port", 2, nil, []string{"check", "--lesson", "ping-pong", "--target", "localhost:0"},
 			[]string{"bad port: want a number from 1 to 65535"}, []string{"1부터 65535까지"}},
+		{"a state directory inside a file", 1, []string{"TUBES_STATE_DIR=" + filepath.Join(notRec, "state")}, []string{"lessons"},
+			[]string{"cannot open the progress in", "not a directory"}, []string{"진행 상황을 열 수 없어요", "폴더가 아닌 것이 있어요"}},
 	}
 	fifo := filepath.Join(dir, "pipe")
 	if err := mkfifo(fifo); err == nil {
-		cases = append(cases, errCase{"a FIFO", 2, []string{"replay", fifo}, []string{"is a named pipe: not a regular file"}, []string{"파이프(FIFO)예요"}})
+		cases = append(cases, errCase{"a FIFO", 2, nil, []string{"replay", fifo}, []string{"is a named pipe: not a regular file"}, []string{"파이프(FIFO)예요"}})
 	}
 	for _, lang := range []string{"en", "ko"} {
 		for _, tc := range cases {
 			for _, how := range langRuns(lang, true) {
 				args := append(slices.Clone(tc.args), how.args...)
-				r := tubes(t, how.env, args...)
+				r := tubes(t, append(slices.Clone(tc.env), how.env...), args...)
 				where := lang + ": " + tc.what + ": tubes " + strings.Join(args, " ") + " " + strings.Join(how.env, " ")
 				msg, ok := strings.CutPrefix(strings.TrimSuffix(r.stderr, "\n"), "tubes: ")
 				if r.code != tc.code || !ok || strings.Contains(msg, "\n") || !terminalSafe(msg) {
