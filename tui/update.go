@@ -391,7 +391,7 @@ func (m *Model) watchYours(target string) tea.Cmd {
 		m.setStatus(m.t("yours.self")+" "+netcore.Quote(target), true)
 		return nil
 	case err != nil:
-		m.setStatus(m.t("yours.bad")+" "+netcore.SayError(err, m.d.UI), true) // the error shows the input escaped
+		m.setStatus(m.t("yours.bad")+" "+netcore.EscapeText(netcore.SayError(err, m.d.UI)), true) // the input in it is escaped already
 		return nil
 	}
 	m.lastTarget = m.d.Backend.Target()
