@@ -62,7 +62,8 @@ func run(args []string) int {
 // "tubes: reason", escaped as a whole as the last line of defence (names
 // in it were quoted through netcore.Quote already, and stay as they are).
 func printError(w io.Writer, styles fang.Styles, err error) {
-	msg := netcore.EscapeText(strings.Join(strings.Fields(err.Error()), " "))
+	said := netcore.SayError(err, usage.Words(usage.Language())) // an error from below carries its words by key
+	msg := netcore.EscapeText(strings.Join(strings.Fields(said), " "))
 	prefix := "tubes:"
 	if term.IsTerminal(os.Stderr.Fd()) {
 		prefix = styles.ErrorHeader.UnsetString().UnsetMargins().Render(prefix)

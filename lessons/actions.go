@@ -193,12 +193,12 @@ var TwoOnOneConn = Action{Label: "request", Run: func(ctx context.Context, env E
 		}
 		resp, err := http.ReadResponse(r, nil)
 		if err != nil {
-			return Note{}, fmt.Errorf("response %d: %w", i+1, ended(ctx, err))
+			return Note{}, actionError("action.err.response", ended(ctx, err), i+1)
 		}
 		_, err = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		if ctx.Err() != nil {
-			return Note{}, fmt.Errorf("response %d: %w", i+1, ended(ctx, err))
+			return Note{}, actionError("action.err.response", ended(ctx, err), i+1)
 		}
 	}
 	return Note{}, nil
@@ -443,11 +443,17 @@ func pause(ctx context.Context, d time.Duration) error {
 
 // ErrActionTimeout and ErrActionCancelled say why an action stopped
 // before the server was done: its time ran out, or it was cancelled (the
-// learner moved to another step).
+// learner moved to another step). Their words are ui.txt's.
 var (
-	ErrActionTimeout   = errors.New("the action's time ran out")
-	ErrActionCancelled = errors.New("the action was cancelled")
+	ErrActionTimeout   error = &netcore.PhraseError{Reason: netcore.Phrase{Key: "action.err.timeout"}}
+	ErrActionCancelled error = &netcore.PhraseError{Reason: netcore.Phrase{Key: "action.err.cancelled"}}
 )
+
+// actionError is an action's failure in ui.txt's words: key's format takes
+// args and then why err happened (netcore.ReasonPhrase), which it wraps.
+func actionError(key string, err error, args ...any) error {
+	return &netcore.PhraseError{Reason: netcore.Phrase{Key: key, Args: append(args, netcore.ReasonPhrase(err))}, Err: err}
+}
 
 // ended is the error of an action that ctx stopped; err (from the read or
 // write that ctx broke off) is kept only when ctx is still live.

@@ -3,9 +3,11 @@ package lessons
 import (
 	"context"
 	"crypto/tls"
-	"fmt"
+	"errors"
 	"io"
 	"time"
+
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // TLSGet is `curl -k https://localhost:PORT/target` with the app's
@@ -27,7 +29,12 @@ func TLSGet(target string) Action {
 			InsecureSkipVerify: true, // curl -k: the certificate is self-signed
 		})
 		if err := tc.HandshakeContext(ctx); err != nil {
-			return Note{}, ended(ctx, fmt.Errorf("TLS handshake: %w", err))
+			if rh, ok := errors.AsType[tls.RecordHeaderError](err); ok {
+				// Not TLS at all, most often plain HTTP: show what came.
+				err = &netcore.PhraseError{Reason: netcore.Phrase{Key: "action.err.nottls",
+					Args: []any{netcore.Quote(string(rh.RecordHeader[:]))}}, Err: err}
+			}
+			return Note{}, ended(ctx, actionError("action.err.tls", err))
 		}
 		st := tc.ConnectionState()
 		if _, err := tc.Write(requestBytes("GET", target, env.Addr.HostPort(), "", nil, true)); err != nil {

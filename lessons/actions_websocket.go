@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -118,11 +117,12 @@ func wsDial(ctx context.Context, env Env) (*wsClient, func(), error) {
 	resp, err := http.ReadResponse(ws.r, nil)
 	if err != nil {
 		release()
-		return nil, nil, ended(ctx, fmt.Errorf("the upgrade's response: %w", err))
+		return nil, nil, ended(ctx, actionError("action.err.upgrade", err))
 	}
 	if resp.StatusCode != 101 || resp.Header.Get("Sec-WebSocket-Accept") != behaviors.AcceptKey(SampleKey) {
 		release()
-		return nil, nil, fmt.Errorf("no upgrade: %s, Sec-WebSocket-Accept %q", resp.Status, netcore.Escape([]byte(resp.Header.Get("Sec-WebSocket-Accept"))))
+		return nil, nil, &netcore.PhraseError{Reason: netcore.Phrase{Key: "action.err.noupgrade",
+			Args: []any{netcore.Escape([]byte(resp.Status)), netcore.Quote(resp.Header.Get("Sec-WebSocket-Accept"))}}}
 	}
 	return ws, release, nil
 }

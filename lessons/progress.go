@@ -131,16 +131,27 @@ func OpenStore(dir string) (s *Store, p Progress, warning string, err error) {
 		return s, Progress{}, "", nil
 	case errors.Is(err, netcore.ErrNotRegular), errors.Is(err, netcore.ErrTooLarge):
 	case err != nil:
-		return nil, Progress{}, "", fmt.Errorf("cannot read progress: %w", err)
+		return nil, Progress{}, "", err // the caller names the file
 	case json.Unmarshal(raw, &p) == nil:
 		return s, p, "", nil
 	}
 	aside, rerr := setAside(s.path)
 	if rerr != nil {
-		return nil, Progress{}, "", fmt.Errorf("progress file %s is damaged and cannot be moved aside: %w", s.path, rerr)
+		return nil, Progress{}, "", &AsideError{s.path, rerr}
 	}
 	return s, Progress{}, aside, nil
 }
+
+// AsideError is a damaged progress file at Path that could not be moved
+// aside, and why. Its words are the command line's, which names the file.
+type AsideError struct {
+	Path string
+	Err  error
+}
+
+// Error is for a log: the key of the words, the path and the cause.
+func (e *AsideError) Error() string { return "err.progress.aside " + e.Path + ": " + e.Err.Error() }
+func (e *AsideError) Unwrap() error { return e.Err }
 
 // readProgress reads the file if it is a regular file within the cap.
 func readProgress(path string) ([]byte, error) {
@@ -163,7 +174,7 @@ func setAside(path string) (string, error) {
 		if _, err := os.Lstat(aside); errors.Is(err, fs.ErrNotExist) {
 			return aside, os.Rename(path, aside)
 		} else if n > 1000 {
-			return "", fmt.Errorf("too many damaged progress files beside %s", path)
+			return "", &fs.PathError{Op: "rename", Path: aside, Err: fs.ErrExist} // every name is taken
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package netcore
 
 import (
-	"fmt"
 	"net"
 	"net/netip"
 	"strconv"
@@ -20,14 +19,20 @@ type HostPort struct {
 // String is HOST:PORT, with brackets around an IPv6 host.
 func (a HostPort) String() string { return net.JoinHostPort(a.Host, strconv.Itoa(a.Port)) }
 
-// AddrError says why a typed address was refused. Its text is one line and
-// shows the input only through Escape, whatever bytes it held.
+// AddrError says why a typed address was refused, in words by key
+// (srv.addr.*). Said, it is one line and shows the input only through
+// Escape, whatever bytes it held.
 type AddrError struct {
 	Input string
-	Why   string
+	Why   Phrase
 }
 
-func (e *AddrError) Error() string {
+func (e *AddrError) Error() string { return e.Phrase().Say(nil) }
+
+// Phrase is the input, escaped and cut short, and why it was refused.
+func (e *AddrError) Phrase() Phrase { return Phrase{"srv.addr.bad", []any{e.shown(), e.Why}} }
+
+func (e *AddrError) shown() string {
 	shown := Escape([]byte(e.Input))
 	if len(shown) > maxShown {
 		cut := maxShown
@@ -36,8 +41,10 @@ func (e *AddrError) Error() string {
 		}
 		shown = shown[:cut] + "…"
 	}
-	return `"` + shown + `": ` + e.Why
+	return shown
 }
+
+func addrError(s, key string, args ...any) error { return &AddrError{s, Phrase{key, args}} }
 
 // maxAddrLen is more than any host name (253) plus a port needs; maxShown
 // keeps the error one short line.
@@ -54,7 +61,7 @@ func ParseTarget(s string) (HostPort, error) {
 		return HostPort{}, err
 	}
 	if a.Host == "" || IsWildcardHost(a.Host) {
-		return HostPort{}, &AddrError{s, "give the host to connect to, like localhost:" + strconv.Itoa(a.Port)}
+		return HostPort{}, addrError(s, "srv.addr.nohost", a.Port)
 	}
 	return a, nil
 }
@@ -65,34 +72,34 @@ func ParseListen(s string) (HostPort, error) { return parseHostPort(s, 0) }
 
 func parseHostPort(s string, minPort int) (HostPort, error) {
 	if len(s) > maxAddrLen {
-		return HostPort{}, &AddrError{s, "too long for an address"}
+		return HostPort{}, addrError(s, "srv.addr.long")
 	}
 	// Control bytes, bidi and other format characters, invalid UTF-8 and
 	// backslashes are exactly what Escape would change.
 	if Escape([]byte(s)) != s {
-		return HostPort{}, &AddrError{s, "holds characters no address has (control, format or invalid bytes)"}
+		return HostPort{}, addrError(s, "srv.addr.chars")
 	}
 	if strings.ContainsAny(s, " ") {
-		return HostPort{}, &AddrError{s, "holds a space; want HOST:PORT, like localhost:3000"}
+		return HostPort{}, addrError(s, "srv.addr.space")
 	}
 	if strings.Contains(s, "://") || strings.Contains(s, "/") {
-		return HostPort{}, &AddrError{s, "give HOST:PORT without a scheme or path, like localhost:3000"}
+		return HostPort{}, addrError(s, "srv.addr.scheme")
 	}
 	host, port, err := net.SplitHostPort(s)
 	if err != nil {
-		return HostPort{}, &AddrError{s, "want HOST:PORT, like localhost:3000 (an IPv6 host goes in brackets: [::1]:3000)"}
+		return HostPort{}, addrError(s, "srv.addr.form")
 	}
 	if strings.ContainsAny(host, "[]") {
-		return HostPort{}, &AddrError{s, "brackets go around the whole IPv6 host, like [::1]:3000"}
+		return HostPort{}, addrError(s, "srv.addr.brackets")
 	}
 	if strings.Contains(host, ":") {
 		if _, err := netip.ParseAddr(host); err != nil {
-			return HostPort{}, &AddrError{s, "the host is not a valid IPv6 address"}
+			return HostPort{}, addrError(s, "srv.addr.ipv6")
 		}
 	}
 	n, ok := parsePort(port)
 	if !ok || n < minPort {
-		return HostPort{}, &AddrError{s, fmt.Sprintf("bad port: want a number from %d to 65535", minPort)}
+		return HostPort{}, addrError(s, "srv.addr.port", minPort)
 	}
 	return HostPort{Host: host, Port: n}, nil
 }

@@ -218,4 +218,7 @@ func Unescape(s string) ([]byte, error) {
 
 type escapeError struct{ at int }
 
-func (e escapeError) Error() string { return "bad escape at offset " + strconv.Itoa(e.at) }
+func (e escapeError) Error() string { return e.Phrase().Say(nil) }
+
+// Phrase says where the escape is wrong, for a recording's line.
+func (e escapeError) Phrase() Phrase { return Phrase{"srv.rec.escape", []any{e.at}} }

@@ -1,8 +1,14 @@
 package netcore
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
 	"strings"
+	"syscall"
 )
 
 // Phrase is words for a person held as a key and the values for its fmt
@@ -36,6 +42,8 @@ func (p Phrase) Say(words map[string]string) string {
 				said[j] = x.Say(words)
 			}
 			args[i] = strings.Join(said, ", ")
+		case error:
+			args[i] = SayError(v, words)
 		default:
 			args[i] = a
 		}
@@ -69,7 +77,89 @@ func (p Phrase) Keys() []string {
 			for _, x := range v {
 				keys = append(keys, x.Keys()...)
 			}
+		case error:
+			if pe, ok := errors.AsType[phrased](v); ok {
+				keys = append(keys, pe.Phrase().Keys()...)
+			}
 		}
 	}
 	return keys
+}
+
+// PhraseError is an error that carries its words by key, for whoever shows
+// it to say in the learner's language (SayError). It unwraps to Err, so
+// errors.Is and errors.As see what it stands for (ErrNotRegular, a system
+// error). Error is the phrase with no words, its key and values: one line
+// for a log, never for the screen.
+type PhraseError struct {
+	Reason Phrase
+	Err    error
+}
+
+func (e *PhraseError) Error() string  { return e.Reason.Say(nil) }
+func (e *PhraseError) Unwrap() error  { return e.Err }
+func (e *PhraseError) Phrase() Phrase { return e.Reason }
+
+// phrased is an error that can be said in words: PhraseError, AddrError,
+// DialError.
+type phrased interface {
+	error
+	Phrase() Phrase
+}
+
+// SayError is err said in words: the phrase of the first error in its
+// chain that has one, else err's own text. A Phrase argument that is an
+// error is said this way.
+func SayError(err error, words map[string]string) string {
+	if err == nil {
+		return ""
+	}
+	if pe, ok := errors.AsType[phrased](err); ok {
+		return pe.Phrase().Say(words)
+	}
+	return err.Error()
+}
+
+// ReasonPhrase is why err happened, for words that name the file or
+// address themselves: an error's own phrase when it has one, the common
+// system errors in words of their own (keys srv.os.*), and any other with
+// the system's text (without the path or address it names) in srv.os.other.
+func ReasonPhrase(err error) Phrase {
+	if pe, ok := errors.AsType[phrased](err); ok {
+		return pe.Phrase()
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return Phrase{Key: "srv.os.noent"}
+	case errors.Is(err, fs.ErrPermission):
+		return Phrase{Key: "srv.os.denied"}
+	case errors.Is(err, fs.ErrExist):
+		return Phrase{Key: "srv.os.exist"}
+	case errors.Is(err, syscall.EISDIR):
+		return Phrase{Key: "srv.os.isdir"}
+	case errors.Is(err, syscall.ENOTDIR):
+		return Phrase{Key: "srv.os.notdir"}
+	case errors.Is(err, syscall.ENOSPC):
+		return Phrase{Key: "srv.os.nospace"}
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return Phrase{Key: "srv.os.eof"}
+	case errors.Is(err, syscall.ECONNRESET):
+		return Phrase{Key: "srv.os.reset"}
+	case errors.Is(err, syscall.EPIPE):
+		return Phrase{Key: "srv.os.pipe"}
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return Phrase{Key: "srv.os.timeout"}
+	}
+	var pe *fs.PathError
+	var oe *net.OpError
+	var de *net.DNSError
+	switch {
+	case errors.As(err, &de):
+		return Phrase{"srv.os.other", []any{de.Err}}
+	case errors.As(err, &pe):
+		return Phrase{"srv.os.other", []any{pe.Err.Error()}}
+	case errors.As(err, &oe) && oe.Err != nil:
+		return ReasonPhrase(oe.Err)
+	}
+	return Phrase{"srv.os.other", []any{err.Error()}}
 }

@@ -3,7 +3,6 @@ package netcore
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -57,9 +56,10 @@ func NewRecorder(w io.Writer) *Recorder { return newRecorder(w, 0) }
 // CreateRecording creates the recording file at path, mode 0600, and a
 // recorder that stops at limit bytes (0: no cap) and closes the file on
 // Close. It never follows a symlink at path and never writes into a FIFO,
-// device or directory: each is refused with a one-line error. A regular
-// file already there is emptied and made 0600, as --record always
-// replaced an earlier recording of the same name.
+// device or directory: each is refused with a one-line error, in words by
+// key (a symlink's and a swapped file's say why without the path, which
+// the caller names). A regular file already there is emptied and made
+// 0600, as --record always replaced an earlier recording of the same name.
 func CreateRecording(path string, limit int64) (*Recorder, error) {
 	f, err := createNoFollow(path)
 	if errors.Is(err, fs.ErrExist) {
@@ -75,13 +75,12 @@ func CreateRecording(path string, limit int64) (*Recorder, error) {
 
 // reuseRegular opens an existing regular file at path for a new recording.
 func reuseRegular(path string) (*os.File, error) {
-	shown := Escape([]byte(path))
 	before, err := os.Lstat(path)
 	if err != nil {
 		return nil, err
 	}
 	if before.Mode()&fs.ModeSymlink != 0 {
-		return nil, fmt.Errorf("%s is a symlink; a recording is not written through one, choose another path", shown)
+		return nil, &PhraseError{Phrase{Key: "srv.record.symlink"}, nil}
 	}
 	if !before.Mode().IsRegular() {
 		return nil, notRegular(path, before.Mode())
@@ -92,7 +91,7 @@ func reuseRegular(path string) (*os.File, error) {
 	}
 	after, err := f.Stat()
 	if err == nil && (!after.Mode().IsRegular() || !os.SameFile(before, after)) {
-		err = fmt.Errorf("%s changed while it was opened", shown)
+		err = &PhraseError{Phrase{Key: "srv.record.changed"}, nil}
 	}
 	if err == nil {
 		err = f.Truncate(0)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/netip"
@@ -52,7 +51,7 @@ func (r *RecordingReader) Next() (Event, error) {
 		}
 		e, err := decodeEvent(line)
 		if err != nil {
-			return Event{}, fmt.Errorf("line %d: %v", r.line, err)
+			return Event{}, &PhraseError{Phrase{"srv.rec.line", []any{r.line, err}}, err}
 		}
 		if e.Kind == Note && e.Text == "" {
 			continue // the transcript's "folded" summaries
@@ -62,12 +61,12 @@ func (r *RecordingReader) Next() (Event, error) {
 	}
 	if err := r.sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return Event{}, fmt.Errorf("line %d: longer than %s", r.line+1, FormatSize(MaxRecordingLine))
+			return Event{}, &PhraseError{Phrase{"srv.rec.long", []any{r.line + 1, FormatSize(MaxRecordingLine)}}, err}
 		}
 		return Event{}, err
 	}
 	if r.events == 0 {
-		return Event{}, errors.New("no events in it")
+		return Event{}, &PhraseError{Phrase{Key: "srv.rec.empty"}, nil}
 	}
 	return Event{}, io.EOF
 }
@@ -85,14 +84,17 @@ type Recording struct {
 // recording is refused before a screen opens.
 func OpenRecording(path string) (*Recording, error) {
 	f, err := OpenRegular(path)
+	if errors.Is(err, ErrNotRegular) {
+		return nil, err // it names the path and says what is there
+	}
 	if err != nil {
-		return nil, err
+		return nil, &PhraseError{Phrase{"srv.rec.open", []any{Escape([]byte(path)), ReasonPhrase(err)}}, err}
 	}
 	rec := &Recording{f: f, r: NewRecordingReader(f)}
 	first, err := rec.r.Next()
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("%s is not a tubes recording: %v", Escape([]byte(path)), err)
+		return nil, &PhraseError{Phrase{"srv.rec.not", []any{Escape([]byte(path)), err}}, err}
 	}
 	rec.first = &first
 	return rec, nil
@@ -124,7 +126,7 @@ func ReadRecording(r io.Reader) ([]Event, error) {
 			return nil, err
 		}
 		if len(out) == MaxReplayEvents {
-			return nil, fmt.Errorf("more than %d events; replay a shorter recording", MaxReplayEvents)
+			return nil, &PhraseError{Phrase{"srv.rec.many", []any{MaxReplayEvents}}, nil}
 		}
 		out = append(out, e)
 	}
@@ -133,17 +135,17 @@ func ReadRecording(r io.Reader) ([]Event, error) {
 func decodeEvent(line []byte) (Event, error) {
 	var j jsonEvent
 	if err := json.Unmarshal(line, &j); err != nil {
-		return Event{}, errors.New("not a JSON event")
+		return Event{}, recErr("srv.rec.json")
 	}
 	if j.Kind == "folded" {
 		return Event{Kind: Note}, nil
 	}
 	t, err := time.Parse(time.RFC3339Nano, j.Time)
 	if err != nil {
-		return Event{}, fmt.Errorf("bad time %s", quoteShort(j.Time))
+		return Event{}, recErr("srv.rec.time", quoteShort(j.Time))
 	}
 	if j.Bytes < 0 || j.Offset < 0 || j.Millis < 0 || j.Micros < 0 || j.IdleMs < 0 || j.In < 0 || j.Out < 0 || j.Step < 0 {
-		return Event{}, errors.New("a negative count")
+		return Event{}, recErr("srv.rec.negative")
 	}
 	e := Event{Time: t, Conn: j.Conn, Count: j.Bytes, Offset: j.Offset,
 		Duration: time.Duration(max(j.Millis*1000, j.Micros)) * time.Microsecond, Idle: time.Duration(j.IdleMs) * time.Millisecond, In: j.In, Out: j.Out}
@@ -162,26 +164,26 @@ func decodeEvent(line []byte) (Event, error) {
 		}
 	}
 	if e.Local, err = recordedAddr(j.Local); err != nil {
-		return Event{}, fmt.Errorf("local: %v", err)
+		return Event{}, recErr("srv.rec.local", err)
 	}
 	if e.Remote, err = recordedAddr(j.Remote); err != nil {
-		return Event{}, fmt.Errorf("remote: %v", err)
+		return Event{}, recErr("srv.rec.remote", err)
 	}
 	// Data and Text were escaped when written; they come back as bytes.
 	if e.Data, err = Unescape(j.Data); err != nil {
-		return Event{}, fmt.Errorf("data: %v", err)
+		return Event{}, recErr("srv.rec.data", err)
 	}
 	text, err := Unescape(j.Text)
 	if err != nil {
-		return Event{}, fmt.Errorf("text: %v", err)
+		return Event{}, recErr("srv.rec.text", err)
 	}
 	e.Text = string(text)
 	if len(e.Data) > e.Count {
-		return Event{}, errors.New("more data than its byte count")
+		return Event{}, recErr("srv.rec.count")
 	}
 	if e.Kind == StepChanged {
 		if !plainName(j.Lesson) {
-			return Event{}, fmt.Errorf("bad lesson id %s", quoteShort(j.Lesson))
+			return Event{}, recErr("srv.rec.lesson", quoteShort(j.Lesson))
 		}
 		e.Text, e.Step = j.Lesson, j.Step
 	}
@@ -196,7 +198,7 @@ func recordedAddr(s string) (net.Addr, error) {
 	}
 	ap, err := netip.ParseAddrPort(s)
 	if err != nil || !plainName(ap.Addr().Zone()) && ap.Addr().Zone() != "" {
-		return nil, fmt.Errorf("not an IP:port address: %s", quoteShort(s))
+		return nil, recErr("srv.rec.addr", quoteShort(s))
 	}
 	return net.TCPAddrFromAddrPort(ap), nil
 }
@@ -222,5 +224,11 @@ func lookup[T ~uint8](name string, names []string) (T, error) {
 			return T(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown value %s", quoteShort(name))
+	return 0, recErr("srv.rec.unknown", quoteShort(name))
+}
+
+// recErr is why a line is not an event of ours, in words by key
+// (srv.rec.*); an error among args is said in the same words.
+func recErr(key string, args ...any) error {
+	return &PhraseError{Phrase{key, args}, nil}
 }

@@ -80,9 +80,10 @@ func TestOpenRecordingRefusesABadOneAtOnce(t *testing.T) {
 			t.Errorf("%s: opened", name)
 			continue
 		}
-		assertNoControl(t, name, err.Error())
-		if !strings.Contains(err.Error(), "is not a tubes recording") || len(err.Error()) > 200 {
-			t.Errorf("%s: %q is not one short line naming the problem", name, err)
+		said := SayError(err, courseWords("en"))
+		assertNoControl(t, name, said)
+		if !strings.Contains(said, "is not a tubes recording") || len(said) > 200 {
+			t.Errorf("%s: %q is not one short line naming the problem", name, said)
 		}
 	}
 }
@@ -194,10 +195,12 @@ func TestReplayStopsAtABadLine(t *testing.T) {
 	r.Words = courseWords("ko") // the event is said in the learner's language
 	within(t, 5*time.Second, func() { r.Run(context.Background()) })
 	got := inbox.Drain()
-	if len(got) != 3 || got[2].Kind != Error || !strings.Contains(got[2].Text, "line 3") || r.Err() == nil {
+	if len(got) != 3 || got[2].Kind != Error || r.Err() == nil {
 		t.Fatalf("events %v, err %v", got, r.Err())
 	}
-	if want := (Phrase{"srv.recording", []any{r.Err().Error()}}).Say(r.Words); got[2].Text != want || !strings.Contains(want, "녹화") {
+	// Which line, and why, are said in the learner's words too.
+	if want := (Phrase{"srv.recording", []any{r.Err()}}).Say(r.Words); got[2].Text != want || !strings.Contains(want, "녹화") ||
+		!strings.Contains(want, "3번째 줄") || strings.Contains(want, "line 3") || strings.Contains(want, "JSON event") {
 		t.Errorf("error event %q, want %q", got[2].Text, want)
 	}
 	if played, total := r.Progress(); played != 2 || total != 2 {

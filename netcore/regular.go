@@ -2,7 +2,6 @@ package netcore
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -51,22 +50,24 @@ func ReadCapped(r io.Reader, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(raw)) > limit {
-		return nil, fmt.Errorf("larger than %s: %w", FormatSize(limit), ErrTooLarge)
+		return nil, &PhraseError{Phrase{"srv.file.large", []any{FormatSize(limit)}}, ErrTooLarge}
 	}
 	return raw, nil
 }
 
+// notRegular says what path is instead of a regular file (keys
+// srv.file.*), the path escaped.
 func notRegular(path string, m fs.FileMode) error {
-	what := "a special file"
+	key := "srv.file.special"
 	switch {
 	case m.IsDir():
-		what = "a directory"
+		key = "srv.file.dir"
 	case m&fs.ModeNamedPipe != 0:
-		what = "a named pipe"
+		key = "srv.file.fifo"
 	case m&fs.ModeDevice != 0:
-		what = "a device"
+		key = "srv.file.device"
 	case m&fs.ModeSocket != 0:
-		what = "a socket"
+		key = "srv.file.socket"
 	}
-	return fmt.Errorf("%s is %s: %w", Escape([]byte(path)), what, ErrNotRegular)
+	return &PhraseError{Phrase{key, []any{Escape([]byte(path))}}, ErrNotRegular}
 }

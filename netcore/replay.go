@@ -273,7 +273,7 @@ func (r *Replayer) fail(err error, at time.Time) {
 	r.mu.Lock()
 	r.err = err
 	r.mu.Unlock()
-	r.sink.Push(Event{Time: at, Kind: Error, Text: Phrase{"srv.recording", []any{err.Error()}}.Say(r.Words)})
+	r.sink.Push(Event{Time: at, Kind: Error, Text: Phrase{"srv.recording", []any{err}}.Say(r.Words)})
 }
 
 // Err is why the source stopped early, once Run has returned; nil at a

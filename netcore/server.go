@@ -135,7 +135,7 @@ type behaviorBox struct{ b Behavior }
 func Listen(cfg Config, b Behavior, sink Sink) (*Server, error) {
 	hp, err := ParseListen(cfg.Addr)
 	if err != nil {
-		return nil, fmt.Errorf("bad listen address %w", err)
+		return nil, &PhraseError{Phrase{"srv.listen.bad", []any{err}}, err}
 	}
 	host, port := hp.Host, hp.Port
 	s := &Server{cfg: cfg, sink: sink, conns: map[*Conn]struct{}{}, perIP: map[netip.Addr]int{}, rates: map[netip.Addr]*tokenBucket{},

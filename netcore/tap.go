@@ -30,7 +30,7 @@ func (f Tap) Serve(c *Conn) {
 	c.SetIdle(0)
 	target, err := ParseTarget(f.Target)
 	if err != nil {
-		refuseTap(c, Phrase{"srv.tap.target", []any{err.Error()}})
+		refuseTap(c, Phrase{"srv.tap.target", []any{err}})
 		return
 	}
 	// A tap aimed at its own listener would accept its own relay, relay

@@ -75,19 +75,16 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.busy, m.cancelAction = false, nil
 		if msg.err != nil {
-			why := msg.err.Error()
-			var de *netcore.DialError
-			if errors.As(msg.err, &de) {
-				why = sayPhrase(m.t, de.Phrase()) // the course's words, not Go's
-			}
-			m.setStatus(m.t("action.failed")+": "+why, true)
+			// The course's words, not Go's: a dial error, an action's own,
+			// and what they wrap carry their words by key.
+			m.setStatus(m.t("action.failed")+": "+netcore.EscapeText(netcore.SayError(msg.err, m.d.UI)), true)
 		} else {
 			m.setStatus(msg.note.Text(m.d.UI), false)
 		}
 		return nil
 	case savedMsg:
-		if msg.err != nil {
-			m.setStatus(msg.err.Error(), true)
+		if msg.err != nil { // why, in the course's words (the file is the progress file)
+			m.setStatus(m.t("plain.notsaved")+" "+netcore.EscapeText(netcore.ReasonPhrase(msg.err).Say(m.d.UI)), true)
 		}
 		return nil
 	case tea.KeyPressMsg:
@@ -394,7 +391,7 @@ func (m *Model) watchYours(target string) tea.Cmd {
 		m.setStatus(m.t("yours.self")+" "+netcore.Quote(target), true)
 		return nil
 	case err != nil:
-		m.setStatus(m.t("yours.bad")+" "+err.Error(), true) // the error shows the input escaped
+		m.setStatus(m.t("yours.bad")+" "+netcore.EscapeText(netcore.SayError(err, m.d.UI)), true) // the input in it is escaped already
 		return nil
 	}
 	m.lastTarget = m.d.Backend.Target()

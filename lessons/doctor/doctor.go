@@ -90,7 +90,7 @@ func Port(ui map[string]string, addr string) Line {
 		l.Text = fill(ui["doctor.port.busy"], "{addr}", addr)
 		l.Fix = fill(ui["doctor.port.fix"], "{next}", next)
 	case err != nil:
-		l.Text = fill(ui["doctor.port.error"], "{addr}", addr, "{reason}", session.Reason(err))
+		l.Text = fill(ui["doctor.port.error"], "{addr}", addr, "{reason}", session.Reason(err).Say(ui))
 		l.Fix = ui["doctor.port.fix.other"]
 	default:
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -174,11 +174,11 @@ func State(ui map[string]string) Line {
 	l := Line{What: ui["doctor.state"]}
 	dir, err := lessons.StateDir()
 	if err != nil {
-		l.Text, l.Fix = fill(ui["doctor.state.none"], "{reason}", session.Reason(err)), ui["doctor.state.fix"]
+		l.Text, l.Fix = fill(ui["doctor.state.none"], "{reason}", session.Reason(err).Say(ui)), ui["doctor.state.fix"]
 		return l
 	}
 	if err := writable(dir); err != nil {
-		l.Text = fill(ui["doctor.state.bad"], "{dir}", netcore.Quote(dir), "{reason}", session.Reason(err))
+		l.Text = fill(ui["doctor.state.bad"], "{dir}", netcore.Quote(dir), "{reason}", session.Reason(err).Say(ui))
 		l.Fix = ui["doctor.state.fix"]
 		return l
 	}

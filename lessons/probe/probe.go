@@ -157,11 +157,12 @@ func (o Options) withDefaults() Options {
 }
 
 // ParseTarget checks a --target with netcore.ParseTarget: HOST:PORT, with
-// a port from 1 to 65535 and nothing unprintable.
+// a port from 1 to 65535 and nothing unprintable. Its error is netcore's,
+// in words by key, the input escaped.
 func ParseTarget(s string) (string, error) {
 	hp, err := netcore.ParseTarget(s)
 	if err != nil {
-		return "", fmt.Errorf("bad --target %w", err)
+		return "", err
 	}
 	return hp.String(), nil
 }

@@ -573,7 +573,7 @@ func TestCheckParseTarget(t *testing.T) {
 			t.Errorf("ParseTarget(%q) accepted", in)
 			continue
 		}
-		if msg := err.Error(); msg != netcore.EscapeText(msg) || !strings.HasPrefix(msg, "bad --target \"") || strings.ContainsAny(msg, "\x1b\u202e\n") {
+		if msg := netcore.SayError(err, Words("en")); msg != netcore.EscapeText(msg) || !strings.HasPrefix(msg, "\"") || strings.ContainsAny(msg, "\x1b\u202e\n") {
 			t.Errorf("ParseTarget(%q) names it raw: %q", in, msg)
 		}
 	}

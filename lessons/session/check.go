@@ -42,7 +42,7 @@ func (c checkCourse) MarkBuilt(id string) error {
 	}
 	store, p, _, err := lessons.OpenStore(dir)
 	if err != nil {
-		return err
+		return progressError(dir, err)
 	}
 	if p.Built(id) {
 		return nil

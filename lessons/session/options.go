@@ -4,7 +4,6 @@
 package session
 
 import (
-	"errors"
 	"net"
 	"net/netip"
 	"os"
@@ -230,19 +229,8 @@ func (o *Options) ListenAddr() (string, error) {
 
 func isIP(host string) bool { _, err := netip.ParseAddr(host); return err == nil }
 
-// Reason is err without the names it repeats (a path, an address), which
-// the message around it already shows quoted.
-func Reason(err error) string {
-	var pe *os.PathError
-	var oe *net.OpError
-	var de *net.DNSError
-	switch {
-	case errors.As(err, &de):
-		return de.Err
-	case errors.As(err, &pe):
-		return pe.Err.Error()
-	case errors.As(err, &oe) && oe.Err != nil:
-		return Reason(oe.Err)
-	}
-	return err.Error()
-}
+// Reason is why err happened, in words by key (netcore.ReasonPhrase):
+// without the names it repeats (a path, an address), which the message
+// around it already shows quoted, and in the learner's language where
+// the words say it.
+func Reason(err error) netcore.Phrase { return netcore.ReasonPhrase(err) }

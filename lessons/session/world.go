@@ -76,7 +76,7 @@ func Open(o *Options, need Need, stderr io.Writer) (*World, error) {
 	}
 	if dir, err := lessons.StateDir(); err == nil {
 		if w.Store, w.Progress, w.Notice, err = lessons.OpenStore(dir); err != nil {
-			return nil, usage.Fail("err.progress.open", netcore.Quote(dir), Reason(err))
+			return nil, progressError(dir, err)
 		}
 		if w.Notice != "" {
 			w.Notice = w.UI["notice.damaged"] + " " + netcore.Quote(w.Notice)
@@ -99,6 +99,14 @@ func Open(o *Options, need Need, stderr io.Writer) (*World, error) {
 		}
 	}
 	return w, nil
+}
+
+// progressError says why the progress in dir could not be opened.
+func progressError(dir string, err error) error {
+	if ae, ok := errors.AsType[*lessons.AsideError](err); ok {
+		return usage.Fail("err.progress.aside", netcore.Quote(ae.Path), Reason(ae.Err))
+	}
+	return usage.Fail("err.progress.open", netcore.Quote(dir), Reason(err))
 }
 
 // locate finds --lesson and --step in the course, and says what is wrong
@@ -252,7 +260,7 @@ func (w *World) closeRecord() {
 	dropped, err := w.Recorder.Close()
 	w.Recorder = nil
 	if err != nil {
-		fmt.Fprintln(w.stderr, "tubes: "+usage.T("record.incomplete", netcore.EscapeText(Reason(err))))
+		fmt.Fprintln(w.stderr, "tubes: "+netcore.EscapeText(usage.T("record.incomplete", Reason(err))))
 	} else if dropped > 0 {
 		fmt.Fprintln(w.stderr, "tubes: "+usage.T("record.dropped", dropped))
 	}

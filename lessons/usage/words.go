@@ -37,7 +37,8 @@ func Language() string {
 	return wordsLang
 }
 
-// Words is cli.txt in lang, English for the keys lang lacks.
+// Words is cli.txt (and server.txt) in lang, English for the keys lang
+// lacks.
 func Words(lang string) map[string]string {
 	wordsMu.Lock()
 	defer wordsMu.Unlock()
@@ -46,14 +47,18 @@ func Words(lang string) map[string]string {
 	}
 	out := map[string]string{}
 	for _, l := range []string{"en", lang} {
-		raw, err := fs.ReadFile(assets.Lessons, "lessons/"+l+"/cli.txt")
-		if err != nil {
-			continue
-		}
-		for _, line := range strings.Split(string(raw), "\n") {
-			k, v, ok := strings.Cut(line, "=")
-			if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
-				out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		// server.txt: the words of the errors netcore builds (a file, a
+		// recording, an address), said inside the command line's.
+		for _, file := range []string{"cli.txt", "server.txt"} {
+			raw, err := fs.ReadFile(assets.Lessons, "lessons/"+l+"/"+file)
+			if err != nil {
+				continue
+			}
+			for _, line := range strings.Split(string(raw), "\n") {
+				k, v, ok := strings.Cut(line, "=")
+				if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
+					out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+				}
 			}
 		}
 	}

@@ -181,7 +181,7 @@ func CommandDir(command string) string {
 func (r *Run) probe(target string) []Job {
 	if err := r.host.Tap(target); err != nil {
 		r.running = false
-		r.failure = r.t("yours.bad") + " " + netcore.EscapeText(err.Error())
+		r.failure = r.t("yours.bad") + " " + netcore.EscapeText(netcore.SayError(err, r.host.UI))
 		if errors.Is(err, ErrOwnAddress) {
 			r.failure = r.t("yours.self") + " " + netcore.Quote(target)
 		}
@@ -223,7 +223,7 @@ func (r *Run) Handle(msg Msg) ([]Job, Event) {
 	case msgReport:
 		r.running = false
 		if msg.err != nil {
-			r.failure = netcore.EscapeText(msg.err.Error())
+			r.failure = netcore.EscapeText(netcore.SayError(msg.err, r.host.UI))
 			return nil, Ended
 		}
 		r.rep = msg.rep
