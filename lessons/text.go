@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tubes-course/tubes/assets"
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // StepText is the words of one step, as written in assets/lessons/<lang>.
@@ -170,10 +171,5 @@ func readWords(out map[string]string, lang, file string) {
 	if err != nil {
 		return
 	}
-	for _, line := range strings.Split(string(raw), "\n") {
-		k, v, ok := strings.Cut(line, "=")
-		if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
-			out[strings.TrimSpace(k)] = strings.TrimSpace(v)
-		}
-	}
+	netcore.ReadWords(out, raw)
 }

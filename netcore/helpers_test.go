@@ -252,12 +252,7 @@ func courseWords(lang string) map[string]string {
 		panic(err)
 	}
 	words := map[string]string{}
-	for _, line := range strings.Split(string(raw), "\n") {
-		k, v, ok := strings.Cut(line, "=")
-		if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
-			words[strings.TrimSpace(k)] = strings.TrimSpace(v)
-		}
-	}
+	ReadWords(words, raw)
 	return words
 }
 

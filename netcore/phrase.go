@@ -163,3 +163,16 @@ func ReasonPhrase(err error) Phrase {
 	}
 	return Phrase{"srv.os.other", []any{err.Error()}}
 }
+
+// ReadWords adds the words of a words file to into: one "key = text" line
+// each, # starts a comment line. A later file's key replaces an earlier
+// one's, so reading English first and then a language leaves English only
+// where that language has no words.
+func ReadWords(into map[string]string, file []byte) {
+	for _, line := range strings.Split(string(file), "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			into[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+}

@@ -32,3 +32,12 @@ func TestPhraseList(t *testing.T) {
 		t.Errorf("Keys = %v", got)
 	}
 }
+
+func TestReadWords(t *testing.T) {
+	words := map[string]string{}
+	ReadWords(words, []byte("# a comment = not a key\na = first\nb=  spaced out  \n\nno equals sign\n"))
+	ReadWords(words, []byte("a = second, with = inside\n"))
+	if len(words) != 2 || words["a"] != "second, with = inside" || words["b"] != "spaced out" {
+		t.Errorf("words = %q", words)
+	}
+}

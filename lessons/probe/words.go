@@ -3,7 +3,6 @@ package probe
 import (
 	"errors"
 	"io/fs"
-	"strings"
 	"sync"
 
 	"github.com/tubes-course/tubes/assets"
@@ -36,12 +35,7 @@ func Words(lang string) map[string]string {
 			if err != nil {
 				continue
 			}
-			for _, line := range strings.Split(string(raw), "\n") {
-				k, v, ok := strings.Cut(line, "=")
-				if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
-					out[strings.TrimSpace(k)] = strings.TrimSpace(v)
-				}
-			}
+			netcore.ReadWords(out, raw)
 		}
 	}
 	wordsCache[lang] = out

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // The lesson's response (package behaviors' HTTPHello), written out again
@@ -297,12 +299,7 @@ func englishWords(t testing.TB) map[string]string {
 		if err != nil {
 			return
 		}
-		for _, line := range strings.Split(string(raw), "\n") {
-			k, v, ok := strings.Cut(line, "=")
-			if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
-				checkWords[strings.TrimSpace(k)] = strings.TrimSpace(v)
-			}
-		}
+		netcore.ReadWords(checkWords, raw)
 	})
 	if len(checkWords) == 0 {
 		t.Fatal("cannot read assets/lessons/en/check.txt")

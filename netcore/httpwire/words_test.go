@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/tubes-course/tubes/netcore"
 )
 
 // The parser's reasons are Phrases; its words live in the course's assets,
@@ -21,12 +23,7 @@ func courseWords(lang string) map[string]string {
 		panic(err)
 	}
 	words := map[string]string{}
-	for _, line := range strings.Split(string(raw), "\n") {
-		k, v, ok := strings.Cut(line, "=")
-		if ok && !strings.HasPrefix(strings.TrimSpace(line), "#") {
-			words[strings.TrimSpace(k)] = strings.TrimSpace(v)
-		}
-	}
+	netcore.ReadWords(words, raw)
 	return words
 }
 
