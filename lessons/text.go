@@ -3,10 +3,10 @@ package lessons
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"strings"
 
 	"github.com/tubes-course/tubes/assets"
-	"github.com/tubes-course/tubes/netcore"
 )
 
 // StepText is the words of one step, as written in assets/lessons/<lang>.
@@ -154,22 +154,7 @@ func ExampleFile(id, file string) string {
 var WordFiles = []string{"ui.txt", "server.txt"}
 
 // UIStrings loads the interface strings for lang ("key = value" lines),
-// falling back to English for keys the language lacks.
+// falling back to English for keys the language lacks: a copy of its own.
 func UIStrings(lang string) map[string]string {
-	out := map[string]string{}
-	for _, l := range []string{"en", lang} {
-		for _, file := range WordFiles {
-			readWords(out, l, file)
-		}
-	}
-	return out
-}
-
-// readWords adds the "key = value" lines of lang's file to out.
-func readWords(out map[string]string, lang, file string) {
-	raw, err := fs.ReadFile(assets.Lessons, "lessons/"+lang+"/"+file)
-	if err != nil {
-		return
-	}
-	netcore.ReadWords(out, raw)
+	return maps.Clone(assets.Words(lang, WordFiles...))
 }

@@ -2,8 +2,6 @@ package probe
 
 import (
 	"errors"
-	"io/fs"
-	"sync"
 
 	"github.com/tubes-course/tubes/assets"
 	"github.com/tubes-course/tubes/netcore"
@@ -14,32 +12,11 @@ import (
 // in assets/lessons/<lang>/check.txt, "key = text" lines like ui.txt; a
 // key a language lacks falls back to English.
 
-var (
-	wordsMu    sync.Mutex
-	wordsCache = map[string]map[string]string{}
-)
-
 // Words returns check's words in lang, English where lang has none.
 func Words(lang string) map[string]string {
-	wordsMu.Lock()
-	defer wordsMu.Unlock()
-	if w, ok := wordsCache[lang]; ok {
-		return w
-	}
-	out := map[string]string{}
 	// server.txt holds the words of netcore's phrases (a WebSocket frame
 	// error, say) that a probe reports as the server's mistake.
-	for _, l := range []string{"en", lang} {
-		for _, file := range []string{"check.txt", "server.txt"} {
-			raw, err := fs.ReadFile(assets.Lessons, "lessons/"+l+"/"+file)
-			if err != nil {
-				continue
-			}
-			netcore.ReadWords(out, raw)
-		}
-	}
-	wordsCache[lang] = out
-	return out
+	return assets.Words(lang, "check.txt", "server.txt")
 }
 
 // word is key's text in lang; a missing key shows as itself, which a test

@@ -2,7 +2,6 @@ package usage
 
 import (
 	"errors"
-	"io/fs"
 	"sync"
 
 	"github.com/tubes-course/tubes/assets"
@@ -17,9 +16,8 @@ import (
 // SetLanguage; until then it is English.
 
 var (
-	wordsMu    sync.Mutex
-	wordsLang  = "en"
-	wordsCache = map[string]map[string]string{}
+	wordsMu   sync.Mutex
+	wordsLang = "en"
 )
 
 // SetLanguage makes lang the language of everything said from cli.txt.
@@ -39,25 +37,9 @@ func Language() string {
 // Words is cli.txt (and server.txt) in lang, English for the keys lang
 // lacks.
 func Words(lang string) map[string]string {
-	wordsMu.Lock()
-	defer wordsMu.Unlock()
-	if w, ok := wordsCache[lang]; ok {
-		return w
-	}
-	out := map[string]string{}
-	for _, l := range []string{"en", lang} {
-		// server.txt: the words of the errors netcore builds (a file, a
-		// recording, an address), said inside the command line's.
-		for _, file := range []string{"cli.txt", "server.txt"} {
-			raw, err := fs.ReadFile(assets.Lessons, "lessons/"+l+"/"+file)
-			if err != nil {
-				continue
-			}
-			netcore.ReadWords(out, raw)
-		}
-	}
-	wordsCache[lang] = out
-	return out
+	// server.txt: the words of the errors netcore builds (a file, a
+	// recording, an address), said inside the command line's.
+	return assets.Words(lang, "cli.txt", "server.txt")
 }
 
 // T is the text of key with its values, in the chosen language. A key
