@@ -179,7 +179,8 @@ var (
 	Concurrency   Set = probeConcurrency
 	KeepAlive     Set = probeKeepAlive
 	Timeouts      Set = func(ctx context.Context, p *prober) []Result {
-		return append([]Result{probeTimeouts(ctx, p)}, p.piecesProbes(ctx, nil)...)
+		out := append([]Result{probeTimeouts(ctx, p)}, p.timeoutsGuards(ctx)...)
+		return append(out, p.piecesProbes(ctx, nil)...)
 	}
 )
 

@@ -18,7 +18,7 @@ import (
 // fresh random key, a masked text frame that must come back, and a close
 // frame that must be answered with one.
 
-var WebSocket Set = probeWebSocket
+var WebSocket Set = func(ctx context.Context, p *prober) []Result { return append(probeWebSocket(ctx, p), p.wsMore(ctx)...) }
 
 var wsEcho = []byte("ping from tubes 🏓")
 
