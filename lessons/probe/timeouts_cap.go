@@ -67,7 +67,7 @@ func (p *prober) headerCut(ctx context.Context) Result {
 	trickled := len(ex.sent) - len(head)
 	switch {
 	case ex.closed || ex.reset:
-		res.Note = fmt.Sprintf(p.t("header.ok"), roundDur(ex.took()), trickled, step)
+		res.Note = fmt.Sprintf(p.t("header.ok"), roundDur(ex.took()), trickled, roundDur(step))
 		if len(ex.received) > 0 {
 			res.Note += fmt.Sprintf(p.t("idle.sent"), len(ex.received))
 		}
@@ -76,7 +76,7 @@ func (p *prober) headerCut(ctx context.Context) Result {
 	case len(ex.received) > 0:
 		res.fail(Wrong, 0, p.t("header.answered"), len(ex.received), roundDur(ex.took()))
 	default:
-		res.fail(TimedOut, -1, p.t("header.open"), trickled, step, roundDur(p.opt.IdleWait))
+		res.fail(TimedOut, -1, p.t("header.open"), trickled, roundDur(step), roundDur(p.opt.IdleWait))
 	}
 	return res
 }
@@ -87,7 +87,7 @@ func (p *prober) headerCut(ctx context.Context) Result {
 func (p *prober) connCap(ctx context.Context) []Result {
 	const name, freed = "conn-cap", "cap-frees"
 	req := getReq("/")
-	ex := &probeEx{planned: req.bytes(p), command: fmt.Sprintf("for i in $(seq %d); do sleep 5 | nc %s %s & done; sleep 0.5; %s; kill %%1",
+	ex := &probeEx{planned: req.bytes(p), command: fmt.Sprintf("for i in $(seq %d); do sleep 5 | nc %s %s & done; sleep 0.5; %s; wait",
 		ConnCap, p.host(), p.port(), req.curl(p))}
 	if p.dry {
 		_, release := p.dial(ctx, ex)
@@ -95,6 +95,9 @@ func (p *prober) connCap(ctx context.Context) []Result {
 		again := p.answers(ctx, freed, req, 200, nil)
 		return []Result{ex.result(name), again}
 	}
+	// The server may still be giving back the places of the connections
+	// it has just closed (the probes before this one).
+	time.Sleep(min(p.opt.Quiet, 200*time.Millisecond))
 	var held []*netcore.Conn
 	defer func() {
 		for _, h := range held {

@@ -119,7 +119,7 @@ func (p *prober) wsRefuses(ctx context.Context, name string, frame, more []byte,
 	ex := &probeEx{planned: frame}
 	c, from, res, release := p.wsOpen(ctx, name, ex)
 	defer release()
-	ex.command = p.ncCommand(ex.planned)
+	ex.command = p.wsCommand(ex.planned)
 	res.Command = ex.command
 	if c == nil {
 		return res
@@ -206,4 +206,29 @@ func (p *prober) wsOversized(ctx context.Context) Result {
 // wsMore are the websocket probes after the echo and the close.
 func (p *prober) wsMore(ctx context.Context) []Result {
 	return []Result{p.wsTicks(ctx), p.wsUnmasked(ctx), p.wsOversized(ctx)}
+}
+
+// wsCommand sends b, an upgrade and a frame, with printf and nc, and shows
+// the reply with od -c. Every byte outside printable ASCII is written as
+// an octal escape: a frame's bytes are not text, and the command is shown
+// on a terminal.
+func (p *prober) wsCommand(b []byte) string {
+	var sb strings.Builder
+	for _, c := range b {
+		switch {
+		case c == '\r':
+			sb.WriteString(`\r`)
+		case c == '\n':
+			sb.WriteString(`\n`)
+		case c == '\\':
+			sb.WriteString(`\\`)
+		case c == '%':
+			sb.WriteString("%%")
+		case c >= 0x20 && c < 0x7f:
+			sb.WriteByte(c)
+		default:
+			fmt.Fprintf(&sb, `\%03o`, c)
+		}
+	}
+	return "printf " + shellQuote(sb.String()) + " | nc -w " + waitSecs(p.opt.Reply) + " " + p.host() + " " + p.port() + " | od -c"
 }
