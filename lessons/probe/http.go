@@ -506,7 +506,8 @@ func fiveAtOnce(ctx context.Context, p *prober) Result {
 // probeKeepAlive: two requests on one connection, each answered with its
 // length.
 func probeKeepAlive(ctx context.Context, p *prober) []Result {
-	out := append(keepAliveOnOne(ctx, p), p.http10Closes(ctx), p.idleCloses(ctx), p.noHost400(ctx))
+	out := keepAliveOnOne(ctx, p)
+	out = append(out, p.http10Closes(ctx), p.idleCloses(ctx, out[0]), p.noHost400(ctx))
 	return append(out, p.piecesProbes(ctx, nil)...)
 }
 

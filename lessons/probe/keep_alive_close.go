@@ -45,9 +45,16 @@ func (p *prober) http10Closes(ctx context.Context) Result {
 }
 
 // idleCloses: after one answered request, a connection that then stays
-// silent is closed by the server, within --idle-wait.
-func (p *prober) idleCloses(ctx context.Context) Result {
+// silent is closed by the server, within --idle-wait. When first, the
+// ka-first probe's verdict on the same request, failed, it is not sent:
+// it could only fail the same way, after a long wait.
+func (p *prober) idleCloses(ctx context.Context, first Result) Result {
 	const name = "ka-idle"
+	if !first.Pass && !p.dry {
+		res := Result{Name: name, Caret: -1, Command: first.Command}
+		res.notChecked(p.t("skip.firstfailed"))
+		return res
+	}
 	req := getReq("/")
 	ex := &probeEx{planned: req.bytes(p), limit: p.opt.Reply + p.opt.IdleWait,
 		command: "time { printf " + shellQuote(printfFormat(req.bytes(p))) + "; sleep " + waitSecs(p.opt.IdleWait) + "; } | nc " + p.host() + " " + p.port()}

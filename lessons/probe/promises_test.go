@@ -110,6 +110,11 @@ func TestProbeKeepAliveEnds(t *testing.T) {
 	wantFail(t, rep, "an HTTP/1.0 request is answered, then the connection closes", Wrong, "HTTP/1.0 without Connection: keep-alive", "still open", "RFC 9112 §9.3")
 	wantFail(t, rep, "a kept-alive connection that goes silent is closed", TimedOut, "still open after 2s (--idle-wait) of silence")
 	wantFail(t, rep, "an HTTP/1.1 request without Host gets 400", Wrong, "answered 200 OK", "requires a Host header")
+
+	// One that closes after each answer fails ka-first; waiting for it to
+	// close a silent connection would only repeat that.
+	rep = probeCheck(t, "keep-alive", probeOpts(startProbeServer(t, answerOnce(probeHead+"Content-Length: 2\r\nConnection: close\r\n\r\nhi", true))))
+	wantFail(t, rep, "a kept-alive connection that goes silent is closed", NotChecked, "the first response failed")
 }
 
 func TestProbeHTTPRequestRefusals(t *testing.T) {
@@ -268,6 +273,12 @@ func TestProbeWebSocketTicksAndRefusals(t *testing.T) {
 	})
 	rep = probeCheck(t, "websocket", probeOpts(skips))
 	wantFail(t, rep, "sends ticks unasked", Wrong, "tick 1, tick 3")
+
+	// No upgrade: the three are not run.
+	rep = probeCheck(t, "websocket", probeOpts(startProbeServer(t, answerOnce("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi", true))))
+	for _, name := range []string{"sends ticks unasked", "an unmasked frame gets close 1002", "a frame over 64 KiB gets close 1009"} {
+		wantFail(t, rep, name, NotChecked, "the upgrade failed")
+	}
 }
 
 // headRouter answers GET / and, for HEAD /, the head GET / gets, with the

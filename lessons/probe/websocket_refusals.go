@@ -203,8 +203,19 @@ func (p *prober) wsOversized(ctx context.Context) Result {
 		fmt.Sprintf(p.t("ws.why.toobig"), wsTooBig, behaviors.MaxFramePayload))
 }
 
-// wsMore are the websocket probes after the echo and the close.
-func (p *prober) wsMore(ctx context.Context) []Result {
+// wsMore are the websocket probes after the echo and the close. When up,
+// the first probe's upgrade, failed, each of them would fail the same way
+// after the same wait: they are not run.
+func (p *prober) wsMore(ctx context.Context, up Result) []Result {
+	if !up.Pass && !p.dry {
+		var out []Result
+		for _, n := range []string{"ws-ticks", "ws-unmasked-1002", "ws-too-big-1009"} {
+			r := Result{Name: n, Caret: -1, Command: up.Command}
+			r.notChecked(p.t("ws.skipped"))
+			out = append(out, r)
+		}
+		return out
+	}
 	return []Result{p.wsTicks(ctx), p.wsUnmasked(ctx), p.wsOversized(ctx)}
 }
 
