@@ -379,7 +379,7 @@ func probeHTTPRequest(ctx context.Context, p *prober) []Result {
 	case res.Kind == ClosedEarly:
 		res.Reason += fmt.Sprintf(p.t("badline.closed"), badRequestLine)
 	}
-	out = append(out, res, p.noHost400(ctx), p.coding501(ctx))
+	out = append(out, res, p.noHost400(ctx, out[0]), p.coding501(ctx, out[0]))
 	return append(out, p.piecesProbes(ctx, &post)...)
 }
 
@@ -507,7 +507,7 @@ func fiveAtOnce(ctx context.Context, p *prober) Result {
 // length.
 func probeKeepAlive(ctx context.Context, p *prober) []Result {
 	out := keepAliveOnOne(ctx, p)
-	out = append(out, p.http10Closes(ctx), p.idleCloses(ctx, out[0]), p.noHost400(ctx))
+	out = append(out, p.http10Closes(ctx, out[0]), p.idleCloses(ctx, out[0]), p.noHost400(ctx, out[0]))
 	return append(out, p.piecesProbes(ctx, nil)...)
 }
 

@@ -27,8 +27,12 @@ func (p *prober) unknownCodingReq() httpReq {
 		"\r\nUser-Agent: tubes-check\r\nTransfer-Encoding: " + unknownCoding + "\r\n\r\n0\r\n\r\n")}
 }
 
-// noHost400: an HTTP/1.1 request without Host is answered 400.
-func (p *prober) noHost400(ctx context.Context) Result {
+// noHost400: an HTTP/1.1 request without Host is answered 400. first is
+// the set's first probe (see silentFirst).
+func (p *prober) noHost400(ctx context.Context, first Result) Result {
+	if res, skip := p.silentFirst("no-host-400", first, noHostReq().curl(p)); skip {
+		return res
+	}
 	res := p.answers(ctx, "no-host-400", noHostReq(), 400, nil)
 	switch res.Kind {
 	case Wrong:
@@ -40,7 +44,10 @@ func (p *prober) noHost400(ctx context.Context) Result {
 }
 
 // coding501: a Transfer-Encoding the server does not know is answered 501.
-func (p *prober) coding501(ctx context.Context) Result {
+func (p *prober) coding501(ctx context.Context, first Result) Result {
+	if res, skip := p.silentFirst("coding-501", first, p.unknownCodingReq().curl(p)); skip {
+		return res
+	}
 	res := p.answers(ctx, "coding-501", p.unknownCodingReq(), 501, nil)
 	switch res.Kind {
 	case Wrong:
@@ -49,4 +56,17 @@ func (p *prober) coding501(ctx context.Context) Result {
 		res.Reason += fmt.Sprintf(p.t("coding.closed"), unknownCoding)
 	}
 	return res
+}
+
+// silentFirst is a knock-on: when the set's first request got no answer in
+// time, a probe that only asks something else would wait as long again
+// for nothing, so it is not sent (a server that answers wrongly, or hangs
+// up, is still asked).
+func (p *prober) silentFirst(name string, first Result, command string) (Result, bool) {
+	if p.dry || first.Pass || first.Kind != TimedOut && first.Kind != Overdue {
+		return Result{}, false
+	}
+	res := Result{Name: name, Caret: -1, Command: command}
+	res.notChecked(p.t("skip.silent"))
+	return res, true
 }

@@ -13,11 +13,15 @@ import (
 // a kept-alive connection has been silent too long (the lesson's 10 s).
 
 // http10Closes: GET / in HTTP/1.0, as curl --http1.0 sends it, is
-// answered, and then the server closes the connection.
-func (p *prober) http10Closes(ctx context.Context) Result {
+// answered, and then the server closes the connection. first is the
+// set's first probe (see silentFirst).
+func (p *prober) http10Closes(ctx context.Context, first Result) Result {
 	const name = "ka-http10"
 	raw := []byte("GET / HTTP/1.0\r\nHost: " + p.opt.Target + "\r\nUser-Agent: tubes-check\r\nAccept: */*\r\n\r\n")
 	ex := &probeEx{command: "curl -v --http1.0 --max-time " + waitSecs(p.opt.Reply+p.opt.Quiet) + " " + shellQuote(p.url("/")), planned: raw}
+	if res, skip := p.silentFirst(name, first, ex.command); skip {
+		return res
+	}
 	c, release := p.dial(ctx, ex)
 	defer release()
 	var f *httpFramer

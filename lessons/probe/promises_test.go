@@ -313,3 +313,24 @@ func TestProbeRoutingHead(t *testing.T) {
 	rep = probeCheck(t, "routing", probeOpts(startProbeServer(t, headRouter(false, 0))))
 	wantFail(t, rep, "HEAD / sends the headers and no body", Wrong, "disagree on Content-Length: 0 for HEAD, 6 for GET")
 }
+
+// A server that never answers is not asked the new questions too: each
+// would only wait as long again.
+func TestProbeNewRefusalsAreKnockOnsOfSilence(t *testing.T) {
+	t.Parallel()
+	silent := startProbeServer(t, holdOpen)
+	cases := map[string][]string{
+		"http-request": {"an HTTP/1.1 request without Host gets 400", "a Transfer-Encoding it cannot decode gets 501"},
+		"keep-alive":   {"an HTTP/1.0 request is answered, then the connection closes", "a kept-alive connection that goes silent is closed", "an HTTP/1.1 request without Host gets 400"},
+		"routing":      {"HEAD / sends the headers and no body"},
+	}
+	for lesson, names := range cases {
+		rep := probeCheck(t, lesson, probeOpts(silent))
+		wantFail(t, rep, rep.Results[0].Name, TimedOut, "did not reply")
+		for _, name := range names {
+			if r := wantFail(t, rep, name, NotChecked); r.Command == "" {
+				t.Errorf("%s: %q has no command", lesson, name)
+			}
+		}
+	}
+}

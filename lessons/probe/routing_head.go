@@ -14,6 +14,9 @@ import (
 // headLikeGet runs the head probe and compares its Content-Length and
 // Content-Type with those of get, the get-root probe's answer.
 func (p *prober) headLikeGet(ctx context.Context, get Result) Result {
+	if res, skip := p.silentFirst("head", get, "curl -I "+shellQuote(p.url("/"))); skip {
+		return res
+	}
 	res := p.headProbe(ctx)
 	if !res.Pass || !get.Pass {
 		return res
