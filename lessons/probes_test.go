@@ -18,7 +18,7 @@ var probeBehaviors = map[string]int{
 	"tcp-accept":  2, // closes an idle connection after 3 s
 	"byte-stream": 2, // line-echo: framing with newlines
 	"concurrency": 1, // a goroutine per connection
-	"timeouts":    1, // an HTTP server with idle and header timeouts
+	"timeouts":    3, // idle and header timeouts, and at most 20 connections
 }
 
 // Every lesson's probes pass against the course's own server for it.
@@ -36,10 +36,10 @@ func TestProbesPassOnCourseServers(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
-			// Short waits, so a failing probe fails fast; the timeouts lesson
-			// closes after 5s.
+			// Short waits, so a failing probe fails fast; the keep-alive
+			// lesson closes a silent connection after 10s.
 			opt := probe.Options{Target: srv.Addrs()[0].String(), Wait: time.Second, Reply: 2 * time.Second,
-				Quiet: 500 * time.Millisecond, IdleWait: 10 * time.Second, Pause: 100 * time.Millisecond}
+				Quiet: 500 * time.Millisecond, IdleWait: 12 * time.Second, Pause: 100 * time.Millisecond}
 			set, ok := lessons.Probes(id)
 			if !ok {
 				t.Fatalf("lesson %s has no probes", id)

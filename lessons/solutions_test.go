@@ -55,8 +55,8 @@ var languages = []language{
 }
 
 // checkOptions keep the probes' waits short; timeouts' servers close an
-// idle connection after 5 s.
-var checkOptions = probe.Options{Wait: 10 * time.Second, IdleWait: 8 * time.Second}
+// idle connection after 5 s, keep-alive's after 10 s.
+var checkOptions = probe.Options{Wait: 10 * time.Second, IdleWait: 12 * time.Second}
 
 func TestSolutionsAndStarters(t *testing.T) {
 	if testing.Short() {

@@ -221,6 +221,8 @@ func statusName(code int) string {
 		return "Not Found"
 	case 405:
 		return "Method Not Allowed"
+	case 501:
+		return "Not Implemented"
 	}
 	return ""
 }
@@ -397,7 +399,7 @@ func probeHTTPRequest(ctx context.Context, p *prober) []Result {
 	case res.Kind == ClosedEarly:
 		res.Reason += fmt.Sprintf(p.t("badline.closed"), badRequestLine)
 	}
-	out = append(out, res)
+	out = append(out, res, p.noHost400(ctx, out[0]), p.coding501(ctx, out[0]))
 	return append(out, p.piecesProbes(ctx, &post)...)
 }
 
@@ -407,8 +409,9 @@ var echoBody = []byte("ping from tubes 🏓")
 // probeRouting: the router's routes and its two error statuses.
 func probeRouting(ctx context.Context, p *prober) []Result {
 	echo := bodyReq("POST", "/echo", "text/plain; charset=utf-8", echoBody)
+	root := p.answers(ctx, "get-root", getReq("/"), 200, nil)
 	return append([]Result{
-		p.answers(ctx, "get-root", getReq("/"), 200, nil),
+		root,
 		p.answers(ctx, "get-time", getReq("/time"), 200, nil),
 		p.answers(ctx, "echo", bodyReq("POST", "/echo", "text/plain; charset=utf-8", echoBody), 200,
 			func(res *Result, r *httpwire.Response) {
@@ -444,6 +447,7 @@ func probeRouting(ctx context.Context, p *prober) []Result {
 			}
 			res.fail(Wrong, -1, p.t("method.noget"), netcore.Escape([]byte(allow)))
 		}),
+		p.headLikeGet(ctx, root),
 	}, p.piecesProbes(ctx, &echo)...)
 }
 
@@ -522,7 +526,9 @@ func fiveAtOnce(ctx context.Context, p *prober) Result {
 // probeKeepAlive: two requests on one connection, each answered with its
 // length.
 func probeKeepAlive(ctx context.Context, p *prober) []Result {
-	return append(keepAliveOnOne(ctx, p), p.piecesProbes(ctx, nil)...)
+	out := keepAliveOnOne(ctx, p)
+	out = append(out, p.http10Closes(ctx, out[0]), p.idleCloses(ctx, out[0]), p.noHost400(ctx, out[0]))
+	return append(out, p.piecesProbes(ctx, nil)...)
 }
 
 // keepAliveOnOne: two requests on one connection, the second saying

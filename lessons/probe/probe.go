@@ -102,8 +102,9 @@ type Options struct {
 	Slow time.Duration
 	// Lang is the language of the report's words (en, ko).
 	Lang string
-	// IdleWait is how long the timeouts probe waits for the server to
-	// close an idle connection (15s).
+	// IdleWait is how long a probe waits for the server to close a
+	// connection on its own: an idle one (tcp-accept, timeouts, keep-alive
+	// after an answer) or one whose header trickles in (timeouts) (15s).
 	IdleWait time.Duration
 	// Pause is the time between the byte-stream probe's writes (200ms).
 	Pause time.Duration
@@ -184,7 +185,8 @@ var (
 	Concurrency   Set = probeConcurrency
 	KeepAlive     Set = probeKeepAlive
 	Timeouts      Set = func(ctx context.Context, p *prober) []Result {
-		return append([]Result{probeTimeouts(ctx, p)}, p.piecesProbes(ctx, nil)...)
+		out := append([]Result{probeTimeouts(ctx, p)}, p.timeoutsGuards(ctx)...)
+		return append(out, p.piecesProbes(ctx, nil)...)
 	}
 )
 

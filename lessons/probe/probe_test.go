@@ -471,7 +471,7 @@ func probeRouter(noAllow, emptyNotFound bool) func(net.Conn) {
 		}
 		status, headers, body := "200 OK", "", "hello\n"
 		switch req.line {
-		case "GET / HTTP/1.1", "GET /time HTTP/1.1":
+		case "GET / HTTP/1.1", "HEAD / HTTP/1.1", "GET /time HTTP/1.1":
 		case "POST /echo HTTP/1.1":
 			body = string(req.body)
 		case "DELETE /time HTTP/1.1":
@@ -485,7 +485,11 @@ func probeRouter(noAllow, emptyNotFound bool) func(net.Conn) {
 				body = ""
 			}
 		}
-		fmt.Fprintf(c, "HTTP/1.1 %s\r\n%sContent-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", status, headers, len(body), body)
+		length := len(body)
+		if req.line == "HEAD / HTTP/1.1" {
+			body = "" // the headers of GET /, without its body
+		}
+		fmt.Fprintf(c, "HTTP/1.1 %s\r\n%sContent-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", status, headers, length, body)
 		closePolitely(c)
 	}
 }

@@ -18,7 +18,10 @@ import (
 // fresh random key, a masked text frame that must come back, and a close
 // frame that must be answered with one.
 
-var WebSocket Set = probeWebSocket
+var WebSocket Set = func(ctx context.Context, p *prober) []Result {
+	out := probeWebSocket(ctx, p)
+	return append(out, p.wsMore(ctx, out[0])...)
+}
 
 var wsEcho = []byte("ping from tubes 🏓")
 

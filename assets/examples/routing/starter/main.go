@@ -53,6 +53,8 @@ func handle(conn net.Conn) {
 		// TODO: Any other path: 404, with a body that names the missing route.
 		// TODO: A known path with another method: 405, with an Allow header (GET,
 		//       HEAD for / and /time; POST for /echo).
+		// TODO: HEAD / and HEAD /time: the status and headers GET would get,
+		//       Content-Length included, and no body.
 		// TODO: Close the connection after the response.
 	}
 }

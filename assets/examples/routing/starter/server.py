@@ -33,6 +33,8 @@ def handle(conn):
             #       route.
             # TODO: A known path with another method: 405, with an Allow
             #       header (GET, HEAD for / and /time; POST for /echo).
+            # TODO: HEAD / and HEAD /time: the status and headers GET would
+            #       get, Content-Length included, and no body.
             # TODO: Close the connection after the response.
 
 
