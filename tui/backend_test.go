@@ -27,8 +27,9 @@ func newReplayModel(t *testing.T, id string) (*Model, *netcore.Inbox) {
 	inbox := netcore.NewInbox(100)
 	rep := netcore.NewReplayer(events, inbox)
 	rep.SetPaused(true)
+	backend := NewReplay(rep, inbox) // before Run: it sets OnEnd, which Run reads
 	go rep.Run(t.Context())
-	m := New(Deps{Backend: NewReplay(rep, inbox), Course: course, UI: lessons.UIStrings("en"),
+	m := New(Deps{Backend: backend, Course: course, UI: lessons.UIStrings("en"),
 		Progress: lessons.Progress{Lesson: id}, Addr: lessons.Address{Host: "localhost", Port: 3000}})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	return m, inbox

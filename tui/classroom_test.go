@@ -155,8 +155,9 @@ func TestReplayPausesAndSteps(t *testing.T) {
 	inbox := netcore.NewInbox(100)
 	rep := netcore.NewReplayer(events, inbox)
 	rep.SetPaused(true)
+	backend := NewReplay(rep, inbox) // before Run: it sets OnEnd, which Run reads
 	go rep.Run(t.Context())
-	m := New(Deps{Backend: NewReplay(rep, inbox), Course: course, UI: lessons.UIStrings("en"), Addr: lessons.Address{Host: "localhost", Port: 3000}})
+	m := New(Deps{Backend: backend, Course: course, UI: lessons.UIStrings("en"), Addr: lessons.Address{Host: "localhost", Port: 3000}})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	if m.keys.Enter.Enabled() {
 		t.Fatal("a replay has no server to act on: enter must be off")

@@ -121,10 +121,13 @@ func RunReplay(o *session.Options, file string) error {
 	// Going back re-opens the file and reads up to the step: nothing of a
 	// big recording is kept in memory for it.
 	rep.SetReopen(func() (netcore.EventSource, error) { return netcore.OpenRecording(file) })
+	// The backend sets the player's OnRestart and OnEnd, which Run reads:
+	// it comes first (a short recording can end before a later set).
+	backend := NewReplay(rep, inbox)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go rep.Run(ctx)
-	m := New(Deps{Backend: NewReplay(rep, inbox), Course: w.Course, Progress: w.Progress, UI: w.UI,
+	m := New(Deps{Backend: backend, Course: w.Course, Progress: w.Progress, UI: w.UI,
 		Addr: lessons.Address{Host: "localhost", Port: o.Port}, NoColor: o.Colorless(),
 		Contrast: o.Theme == session.ThemeContrast, Presenter: o.Presenter})
 	return runProgram(m, o.Colorless())
