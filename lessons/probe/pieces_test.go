@@ -65,28 +65,8 @@ func TestProbeRequestsInPieces(t *testing.T) {
 // passes.
 func TestProbeConcurrencyHeldOpen(t *testing.T) {
 	t.Parallel()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			_ = c.SetDeadline(time.Now().Add(3 * time.Second))
-			var pending []byte
-			if _, ok := readProbeReq(c, &pending); ok {
-				_, _ = c.Write([]byte(probeHead + "Content-Length: 2\r\nConnection: close\r\n\r\nhi"))
-			}
-			_ = c.Close()
-		}
-	}()
-	t.Cleanup(func() { _ = l.Close(); <-done })
-	opt := probeOpts(l.Addr().String())
+	seq := startSequentialServer(t, 0, probeHead+"Content-Length: 2\r\nConnection: close\r\n\r\nhi")
+	opt := probeOpts(seq)
 	opt.Reply = time.Second
 	rep := probeCheck(t, "concurrency", opt)
 	wantFail(t, rep, "a connection that is slow to send does not hold up the others", TimedOut, "one connection at a time")

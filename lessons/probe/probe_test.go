@@ -534,10 +534,11 @@ func TestProbeKeepAliveClosesAfterOne(t *testing.T) {
 	wantFail(t, rep, "the first response has a Content-Length and the connection stays open", Hung, "no Content-Length")
 }
 
-// A server that serves one connection at a time fails the concurrency
-// probe, with the numbers.
-func TestProbeConcurrencySequential(t *testing.T) {
-	t.Parallel()
+// startSequentialServer serves one connection at a time in its accept
+// loop: it reads a request, waits pause, writes reply and closes, so the
+// next connection waits in the backlog meanwhile.
+func startSequentialServer(t *testing.T, pause time.Duration, reply string) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -550,17 +551,25 @@ func TestProbeConcurrencySequential(t *testing.T) {
 			if err != nil {
 				return
 			}
-			// Inline: the next connection waits for this one.
+			_ = c.SetDeadline(time.Now().Add(3 * time.Second))
 			var pending []byte
 			if _, ok := readProbeReq(c, &pending); ok {
-				time.Sleep(400 * time.Millisecond)
-				_, _ = c.Write([]byte(probeHead + "Content-Length: 3\r\nConnection: close\r\n\r\nhi\n"))
+				time.Sleep(pause)
+				_, _ = c.Write([]byte(reply))
 			}
 			_ = c.Close()
 		}
 	}()
 	t.Cleanup(func() { _ = l.Close(); <-done })
-	rep := probeCheck(t, "concurrency", probeOpts(l.Addr().String()))
+	return l.Addr().String()
+}
+
+// A server that serves one connection at a time fails the concurrency
+// probe, with the numbers.
+func TestProbeConcurrencySequential(t *testing.T) {
+	t.Parallel()
+	addr := startSequentialServer(t, 400*time.Millisecond, probeHead+"Content-Length: 3\r\nConnection: close\r\n\r\nhi\n")
+	rep := probeCheck(t, "concurrency", probeOpts(addr))
 	wantFail(t, rep, "five requests at once take about as long as one", Wrong, "one request alone took", "5 at once took", "the limit is 2.5 ×", "one connection at a time")
 }
 
