@@ -2,6 +2,7 @@ package main
 
 import (
 	"io/fs"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -118,7 +119,7 @@ func TestCLIWordsMatch(t *testing.T) {
 			t.Errorf("ko/cli.txt lacks %s", k)
 			continue
 		}
-		if a, b := fillIns(v), fillIns(kv); !mapsEqual(a, b) {
+		if a, b := fillIns(v), fillIns(kv); !maps.Equal(a, b) {
 			t.Errorf("%s: en fills %v, ko fills %v", k, a, b)
 		}
 		if !hasHangul(kv) {
@@ -144,23 +145,14 @@ func TestCLIWordsMatch(t *testing.T) {
 	// fang capitalises the first word of a description, which would turn
 	// a Latin word at the start of a Korean one into "Http" or "--Record".
 	for k, v := range ko {
+		if v == "" {
+			continue // reported above as lacking
+		}
 		if first := strings.Fields(v)[0]; (strings.HasPrefix(k, "cmd.") || strings.HasPrefix(k, "flag.")) &&
 			strings.ContainsFunc(first, func(r rune) bool { return unicode.IsLetter(r) && r < unicode.MaxLatin1 || r == '%' }) {
 			t.Errorf("ko %s starts with %q, which fang would capitalise", k, first)
 		}
 	}
-}
-
-func mapsEqual(a, b map[int]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func hasHangul(s string) bool {
@@ -182,7 +174,7 @@ func englishPhrases(t *testing.T) []string {
 	return out
 }
 
-// spokenIn reports what in s is not in lang: for ko, English phrases of
+// notSpokenIn reports what in s is not in lang: for ko, English phrases of
 // cli.txt; for en, any Hangul.
 func notSpokenIn(lang, s string, english []string) string {
 	if lang == "en" {

@@ -107,7 +107,7 @@ func (l *live) Watch(target string) error {
 			return err
 		}
 		if l.server.Reaches(hp) {
-			return errOwnAddress
+			return yourturn.ErrOwnAddress
 		}
 		target = hp.String()
 	}
@@ -115,9 +115,6 @@ func (l *live) Watch(target string) error {
 	l.apply()
 	return nil
 }
-
-// errOwnAddress: a tap aimed at its own listener would relay to itself.
-var errOwnAddress = yourturn.ErrOwnAddress
 
 func (l *live) ToggleHold() {
 	if armed, _ := l.server.Holding(); armed {

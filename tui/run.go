@@ -41,6 +41,10 @@ func RunCourse(o *session.Options) error {
 	defer client.CloseAll()
 	w.Progress.Lesson, w.Progress.Step = w.Course.Lessons[w.Lesson].ID, w.Step
 	m := newCourseModel(w, o, client)
+	// However the program ends (q, ctrl+c, or a SIGTERM that Bubble Tea
+	// turns into a quit without a key), the learner's server goes with it:
+	// it runs in its own process group, out of reach of the signal.
+	defer m.stopBuild()
 	return runProgram(m, o.Colorless())
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/tubes-course/tubes/lessons/yourturn"
 	"github.com/tubes-course/tubes/netcore"
 )
 
@@ -84,7 +85,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case savedMsg:
 		if msg.err != nil { // why, in the course's words (the file is the progress file)
-			m.setStatus(m.t("plain.notsaved")+" "+netcore.EscapeText(netcore.ReasonPhrase(msg.err).Say(m.d.UI)), true)
+			m.setStatus(m.t("progress.notsaved")+" "+netcore.EscapeText(netcore.ReasonPhrase(msg.err).Say(m.d.UI)), true)
 		}
 		return nil
 	case tea.KeyPressMsg:
@@ -102,7 +103,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	// In the message box every key but ctrl+c is typing, q included.
 	if key.Matches(msg, k.Quit) && (msg.String() == "ctrl+c" || m.overlay == noOverlay) {
-		m.stopBuild() // the learner's server goes with the app
+		m.stopBuild() // the learner's server goes with the app (RunCourse also stops it, for a SIGTERM)
 		return tea.Quit
 	}
 	if m.lay.tooSmall {
@@ -387,7 +388,7 @@ func (m *Model) pageSize() int {
 func (m *Model) watchYours(target string) tea.Cmd {
 	target = strings.TrimSpace(target)
 	switch err := m.d.Backend.Watch(target); {
-	case errors.Is(err, errOwnAddress):
+	case errors.Is(err, yourturn.ErrOwnAddress):
 		m.setStatus(m.t("yours.self")+" "+netcore.Quote(target), true)
 		return nil
 	case err != nil:

@@ -62,7 +62,7 @@ func (m *Model) onBuildMsg(msg tea.Msg) (tea.Cmd, bool) {
 	if ev == yourturn.Ended && m.build.Passed() && m.currentStep().YourTurn() {
 		m.d.Progress.MarkDone(m.current().ID, m.step)
 		m.d.Progress.MarkBuilt(m.current().ID)
-		return m.saveProgress(), true
+		return tea.Batch(buildCmds(jobs), m.saveProgress()), true
 	}
 	return buildCmds(jobs), true
 }

@@ -219,7 +219,7 @@ func (r *runner) save() {
 	}
 	r.saved++
 	if err := r.cfg.Store.Save(r.progress.Clone(), r.saved); err != nil {
-		r.line(r.t("plain.notsaved") + " " + netcore.EscapeText(netcore.ReasonPhrase(err).Say(r.cfg.UI)))
+		r.line(r.t("progress.notsaved") + " " + netcore.EscapeText(netcore.ReasonPhrase(err).Say(r.cfg.UI)))
 	}
 }
 
@@ -295,7 +295,7 @@ func (r *runner) finished(res result) {
 	r.drain() // the action's last events come before what it says
 	switch {
 	case res.err != nil:
-		r.line(r.t("action.failed") + ": " + netcore.Escape([]byte(netcore.SayError(res.err, r.cfg.UI))))
+		r.line(r.t("action.failed") + ": " + netcore.EscapeText(netcore.SayError(res.err, r.cfg.UI))) // its values are escaped already
 	case !res.note.Empty():
 		r.line(netcore.Escape([]byte(res.note.Text(r.cfg.UI))))
 	}

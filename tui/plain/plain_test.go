@@ -158,7 +158,7 @@ func TestEveryStepPrintsPlain(t *testing.T) {
 // Every interface string Run uses exists in every language.
 func TestUIStringsExist(t *testing.T) {
 	keys := []string{"plain.header", "plain.commands", "plain.empty", "plain.text", "plain.hint", "plain.nohint",
-		"plain.nomessage", "plain.needtext", "plain.busy", "plain.unknown", "plain.first", "plain.last", "plain.notsaved",
+		"plain.nomessage", "plain.needtext", "plain.busy", "plain.unknown", "plain.first", "plain.last", "progress.notsaved",
 		"lesson.done", "lesson.lastdone", "lesson.coursedone", "lesson.noaction", "action.running", "action.failed",
 		"status.folded", "key.next", "key.prev", "key.hint", "key.quit", "key.message",
 		"plain.run.cmd", "plain.run.how", "plain.run.notyourturn", "plain.run.start", "plain.run.saved", "plain.run.again",

@@ -198,13 +198,6 @@ func (r *rig) store(t *testing.T) (lessons.Progress, string) {
 	return got, warn
 }
 
-// seenLater reports whether s is in the output after what waits matched,
-// without moving past it.
-func (r *rig) seenLater(t *testing.T, s string) bool {
-	t.Helper()
-	return strings.Contains(r.out.String()[r.seen:], s)
-}
-
 // readPort is the port the command wrote to file.
 func readPort(t *testing.T, file string) int {
 	t.Helper()
