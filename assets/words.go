@@ -26,7 +26,11 @@ func Words(lang string, files ...string) map[string]string {
 		return w
 	}
 	out := map[string]string{}
-	for _, l := range []string{"en", lang} {
+	langs := []string{"en"}
+	if lang != "en" {
+		langs = append(langs, lang)
+	}
+	for _, l := range langs {
 		for _, file := range files {
 			if raw, err := fs.ReadFile(Lessons, "lessons/"+l+"/"+file); err == nil {
 				netcore.ReadWords(out, raw)

@@ -34,8 +34,6 @@ func (p Phrase) Say(words map[string]string) string {
 		switch v := a.(type) {
 		case Phrase:
 			args[i] = v.Say(words)
-		case *Phrase:
-			args[i] = v.Say(words)
 		case []Phrase:
 			said := make([]string, len(v))
 			for j, x := range v {
@@ -70,8 +68,6 @@ func (p Phrase) Keys() []string {
 	for _, a := range p.Args {
 		switch v := a.(type) {
 		case Phrase:
-			keys = append(keys, v.Keys()...)
-		case *Phrase:
 			keys = append(keys, v.Keys()...)
 		case []Phrase:
 			for _, x := range v {

@@ -41,7 +41,7 @@ func (f Tap) Serve(c *Conn) {
 	}
 	up, err := net.DialTimeout("tcp", target.String(), 3*time.Second)
 	if err != nil {
-		refuseTap(c, Phrase{"srv.tap.noanswer", []any{target.String(), DialPhrase(target.String(), err)}})
+		refuseTap(c, Phrase{"srv.tap.noanswer", []any{DialPhrase(target.String(), err)}}) // the dial phrase names the address
 		return
 	}
 	defer up.Close()

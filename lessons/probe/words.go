@@ -1,11 +1,8 @@
 package probe
 
 import (
-	"errors"
-
 	"github.com/tubes-course/tubes/assets"
 	"github.com/tubes-course/tubes/netcore"
-	"github.com/tubes-course/tubes/netcore/behaviors"
 )
 
 // The words of `tubes check` (report, probe names, reasons, the spec) live
@@ -37,9 +34,4 @@ func (p *prober) say(ph netcore.Phrase) string { return ph.Say(Words(p.opt.Lang)
 
 // errText is err in the check's language when it carries a phrase (a
 // WebSocket frame the server got wrong), else its own text.
-func (p *prober) errText(err error) string {
-	if fe, ok := errors.AsType[*behaviors.FrameError](err); ok {
-		return p.say(fe.Reason)
-	}
-	return err.Error()
-}
+func (p *prober) errText(err error) string { return netcore.SayError(err, Words(p.opt.Lang)) }

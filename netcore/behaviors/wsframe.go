@@ -81,6 +81,9 @@ type FrameError struct {
 	Reason netcore.Phrase
 }
 
+// Phrase is the reason, so netcore.SayError says it in words.
+func (e *FrameError) Phrase() netcore.Phrase { return e.Reason }
+
 // Error is one line for logs and tests: the code, the reason's key and
 // values.
 func (e *FrameError) Error() string { return fmt.Sprintf("close %d: %s", e.Code, e.Reason.Say(nil)) }

@@ -112,6 +112,9 @@ type ParseError struct {
 	Reason netcore.Phrase
 }
 
+// Phrase is the reason, so netcore.SayError says it in words.
+func (e *ParseError) Phrase() netcore.Phrase { return e.Reason }
+
 // Error is one line for logs and tests: the status, then the reason's key
 // and values (no words: netcore holds none).
 func (e *ParseError) Error() string {
