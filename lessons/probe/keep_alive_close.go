@@ -36,12 +36,14 @@ func (p *prober) http10Closes(ctx context.Context, first Result) Result {
 	}
 	answered := ex.took()
 	if !ex.closed && !ex.reset {
-		p.read(c, ex, p.opt.Reply, nil, 0)
+		// At once, as after Connection: close: a close that comes only
+		// with the idle timeout is not the HTTP/1.0 rule being kept.
+		p.read(c, ex, closeWait, nil, 0)
 	}
 	res = ex.result(name)
 	res.patient = true
 	if !ex.closed && !ex.reset {
-		res.fail(Wrong, len(ex.received), p.t("ka10.open"), roundDur(p.opt.Reply))
+		res.fail(Wrong, len(ex.received), p.t("ka10.open"), roundDur(closeWait))
 		return res
 	}
 	res.Note = fmt.Sprintf(p.t("ka10.closed"), r.Version, statusOf(r), roundDur(answered))

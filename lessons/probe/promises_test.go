@@ -111,6 +111,24 @@ func TestProbeKeepAliveEnds(t *testing.T) {
 	wantFail(t, rep, "a kept-alive connection that goes silent is closed", TimedOut, "still open after 2s (--idle-wait) of silence")
 	wantFail(t, rep, "an HTTP/1.1 request without Host gets 400", Wrong, "answered 200 OK", "requires a Host header")
 
+	// One that ignores HTTP/1.0 and closes only at its idle timeout, well
+	// within the reply wait: that close is not the HTTP/1.0 rule kept.
+	idleOnly := func(c net.Conn) {
+		var pending []byte
+		for {
+			_ = c.SetReadDeadline(time.Now().Add(1500 * time.Millisecond))
+			if _, ok := readHead(c, &pending); !ok {
+				_ = c.Close()
+				return
+			}
+			fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi")
+		}
+	}
+	opt := probeOpts(startProbeServer(t, idleOnly))
+	opt.Reply = 3 * time.Second
+	rep = probeCheck(t, "keep-alive", opt)
+	wantFail(t, rep, "an HTTP/1.0 request is answered, then the connection closes", Wrong, "still open 1s after the answer")
+
 	// One that closes after each answer fails ka-first; waiting for it to
 	// close a silent connection would only repeat that.
 	rep = probeCheck(t, "keep-alive", probeOpts(startProbeServer(t, answerOnce(probeHead+"Content-Length: 2\r\nConnection: close\r\n\r\nhi", true))))
