@@ -30,16 +30,20 @@ const wsByeReason = "bye"
 
 var wsBye = behaviors.ClosePayload(behaviors.CloseNormal, wsByeReason)
 
-func probeWebSocket(ctx context.Context, p *prober) []Result {
-	// A new key and mask each run; the spec shows zeros in their place,
-	// so the lesson's text stays the same.
+// wsRandom is a new Sec-WebSocket-Key and frame mask for each run; a dry
+// run (the spec) has zeros in their place, so the lesson's text stays
+// the same from one render to the next.
+func (p *prober) wsRandom() (key string, mask [4]byte) {
 	var nonce [16]byte
-	var mask [4]byte
 	if !p.dry {
 		_, _ = rand.Read(nonce[:])
 		_, _ = rand.Read(mask[:])
 	}
-	key := base64.StdEncoding.EncodeToString(nonce[:])
+	return base64.StdEncoding.EncodeToString(nonce[:]), mask
+}
+
+func probeWebSocket(ctx context.Context, p *prober) []Result {
+	key, mask := p.wsRandom()
 	req := []byte("GET " + behaviors.WebSocketPath + " HTTP/1.1\r\nHost: " + p.opt.Target + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
 		"Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
 	text := behaviors.AppendFrame(nil, true, behaviors.OpText, &mask, wsEcho)

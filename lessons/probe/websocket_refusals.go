@@ -3,8 +3,6 @@ package probe
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/binary"
 	"fmt"
 	"strconv"
@@ -32,9 +30,7 @@ const wsTooBig = behaviors.MaxFramePayload + 1
 // connection (nil when res already failed), the offset of the first frame
 // in ex.received, and the release.
 func (p *prober) wsOpen(ctx context.Context, name string, ex *probeEx) (*netcore.Conn, int, Result, func()) {
-	var nonce [16]byte
-	_, _ = rand.Read(nonce[:])
-	key := base64.StdEncoding.EncodeToString(nonce[:])
+	key, _ := p.wsRandom()
 	req := []byte("GET " + behaviors.WebSocketPath + " HTTP/1.1\r\nHost: " + p.opt.Target + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
 		"Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
 	ex.planned = append(req, ex.planned...)
@@ -191,8 +187,7 @@ func (p *prober) wsUnmasked(ctx context.Context) Result {
 // wsOversized: a masked text frame whose header says 64 KiB + 1 gets
 // close 1009. The payload follows only if the server waits for it.
 func (p *prober) wsOversized(ctx context.Context) Result {
-	var mask [4]byte
-	_, _ = rand.Read(mask[:])
+	_, mask := p.wsRandom()
 	head := []byte{0x80 | behaviors.OpText, 0x80 | 127}
 	head = binary.BigEndian.AppendUint64(head, wsTooBig)
 	head = append(head, mask[:]...)

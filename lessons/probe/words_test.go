@@ -67,3 +67,13 @@ func TestCheckWordsComplete(t *testing.T) {
 		t.Errorf("http-request spec ids: %v", ids)
 	}
 }
+
+// The spec is rendered into the lesson's text: it must read the same each
+// time, so no random key or mask may show in it.
+func TestSpecIsTheSameEachTime(t *testing.T) {
+	for id, set := range setOf {
+		if a, b := Spec(set, "en"), Spec(set, "en"); !slices.Equal(a, b) {
+			t.Errorf("%s: two renders of the spec differ", id)
+		}
+	}
+}
