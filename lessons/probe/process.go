@@ -179,15 +179,20 @@ func freePort() (int, error) {
 	return 0, errors.New("every port tried was taken")
 }
 
-// RunDir is the directory --watch follows by default: that of the first file the command names that exists
-// (server.mjs in "node server.mjs"), else the current directory.
+// RunDir is the directory a check watches by default (--watch, and the
+// Your-turn step): that of the first file the command names that exists
+// (server.mjs in "node server.mjs"), or the folder it names (go run
+// ./cmd/server), else the current directory.
 func RunDir(command string) string {
 	for _, f := range strings.Fields(command) {
 		f = strings.Trim(f, `"'`)
 		if strings.HasPrefix(f, "-") || !strings.ContainsAny(f, "./\\") {
 			continue
 		}
-		if st, err := os.Stat(f); err == nil && !st.IsDir() {
+		if st, err := os.Stat(f); err == nil {
+			if st.IsDir() {
+				return f // go run ./cmd/server
+			}
 			return filepath.Dir(f)
 		}
 	}

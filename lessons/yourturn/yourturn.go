@@ -14,8 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -128,7 +126,7 @@ func (r *Run) Start(lesson, text string) []Job {
 	}
 	ctx, seq := r.ctx, r.seq
 	start := func() Msg {
-		dir := CommandDir(text) // it looks at files: not on the host's loop
+		dir := probe.RunDir(text) // it looks at files: not on the host's loop
 		proc, err := probe.StartServer(ctx, text, ".")
 		if proc != nil {
 			// The run's end ends its server, even when this Msg is never
@@ -160,20 +158,6 @@ func (r *Run) watchSaves(ctx context.Context, seq int, dir string) Job {
 			return Msg{seq: seq, kind: msgChanged}
 		}
 	}
-}
-
-// CommandDir is the directory of the first file the command names that
-// exists (node server.mjs → .), else the current one.
-func CommandDir(command string) string {
-	for _, f := range strings.Fields(command)[1:] {
-		if st, err := os.Stat(f); err == nil {
-			if st.IsDir() {
-				return f
-			}
-			return filepath.Dir(f)
-		}
-	}
-	return "."
 }
 
 // probe puts the tap in front of target and returns the job that runs the
