@@ -167,7 +167,7 @@ func serveFile(req *httpwire.Request, words map[string]string) (int, [][2]string
 	r := Resolve(req.Target)
 	raw, cleaned := netcore.Escape([]byte(r.Raw)), netcore.Escape([]byte(r.Cleaned))
 	if req.Method != "GET" && req.Method != "HEAD" {
-		body := fmt.Sprintf("405: this file server answers GET and HEAD, not %s\n", req.Method)
+		body := say("srv.files.body.405", req.Method).Say(words) + "\n"
 		return 405, append([][2]string{{"Allow", "GET, HEAD"}}, plainText...), []byte(body), say("srv.files.method", raw, cleaned, req.Method)
 	}
 	if r.Refused != "" {
@@ -192,16 +192,18 @@ func serveFile(req *httpwire.Request, words map[string]string) (int, [][2]string
 // network, so it is escaped.
 func sideBySide(status int, r Resolved, words map[string]string) string {
 	var b strings.Builder
+	line := func(key string, args ...any) { b.WriteString(say(key, args...).Say(words) + "\n") }
 	if status == 403 {
-		fmt.Fprintf(&b, "403 Forbidden: this server only serves files inside its folder.\n\n")
+		line("srv.files.body.403")
 	} else {
-		fmt.Fprintf(&b, "404 Not Found: there is no such file in the folder.\n\n")
+		line("srv.files.body.404")
 	}
-	fmt.Fprintf(&b, "raw target:   %s\n", netcore.Escape([]byte(r.Raw)))
-	fmt.Fprintf(&b, "decoded path: %s\n", netcore.Escape([]byte(r.Decoded)))
-	fmt.Fprintf(&b, "cleaned path: %s\n", netcore.Escape([]byte(r.Cleaned)))
+	b.WriteString("\n")
+	line("srv.files.body.raw", netcore.Escape([]byte(r.Raw)))
+	line("srv.files.body.decoded", netcore.Escape([]byte(r.Decoded)))
+	line("srv.files.body.cleaned", netcore.Escape([]byte(r.Cleaned)))
 	if r.Refused != "" {
-		fmt.Fprintf(&b, "refused for:  %s\n", r.refusal().Say(words))
+		line("srv.files.body.refused", r.refusal())
 	}
 	return b.String()
 }

@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/tubes-course/tubes/netcore"
+	"github.com/tubes-course/tubes/netcore/httpwire"
 )
 
 func TestResolveRefusesEveryWayOut(t *testing.T) {
@@ -110,5 +112,24 @@ func TestFilesRefusalShowsBothPaths(t *testing.T) {
 	resp, _ = exchangeFiles(t, "GET /..%1b%5b2J HTTP/1.1\r\nHost: x\r\n\r\n")
 	if strings.Contains(resp, "\x1b") || !strings.Contains(resp, `\x1b`) {
 		t.Errorf("decoded escape byte not escaped: %q", resp)
+	}
+}
+
+// The files server's refusals are said in the course's words: a Korean
+// learner reads a Korean 403, 404 and 405 (the paths stay as they came).
+func TestFilesBodiesInTheCoursesWords(t *testing.T) {
+	for _, raw := range []string{"GET /%2e%2e/etc/passwd", "GET /nope.txt", "POST /"} {
+		req, _, err := httpwire.ParseRequest([]byte(raw+" HTTP/1.1\r\nHost: x\r\n\r\n"), httpwire.Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, body, _ := serveFile(req, koWords)
+		hangul := strings.ContainsFunc(string(body), func(r rune) bool { return unicode.Is(unicode.Hangul, r) })
+		if !hangul || strings.Contains(string(body), "this server") || strings.Contains(string(body), "this file server") || strings.Contains(string(body), "raw target") {
+			t.Errorf("%s in Korean: %q", raw, body)
+		}
+		if _, _, body, _ := serveFile(req, enWords); strings.ContainsFunc(string(body), func(r rune) bool { return unicode.Is(unicode.Hangul, r) }) {
+			t.Errorf("%s in English: %q", raw, body)
+		}
 	}
 }
